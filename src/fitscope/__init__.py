@@ -1,0 +1,37 @@
+"""fitscope: watch and understand loss and accuracy.
+
+The public API is curated here; importing fitscope imports no optional dependency.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fitscope import errors, metrics
+from fitscope.errors import (
+    FitscopeError,
+    InvalidInputError,
+    InvalidTypeError,
+    MissingDependencyError,
+    UnknownMetricError,
+)
+from fitscope.metrics import Evaluator, evaluate, metric
+
+try:
+    __version__ = version("fitscope")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Evaluator",
+    "FitscopeError",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "MissingDependencyError",
+    "UnknownMetricError",
+    "__version__",
+    "errors",
+    "evaluate",
+    "metric",
+    "metrics",
+]

@@ -1,0 +1,216 @@
+"""Every shared input check, and its wording, written once.
+
+Checks are built for the hot path: a range check is one ``min`` and one ``max`` (NaN propagates
+through both, so they also catch NaN), and the slow search for the first offending index runs
+only once an error is certain.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope.errors import InvalidInputError, InvalidTypeError, UnknownMetricError
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def describe(value: Any) -> str:
+    """A short description of ``value`` for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"{value!r} ({type(value).__name__})"
+
+
+def as_array(x: Any, name: str) -> NDArray[Any]:
+    """``x`` as a numeric numpy array (no copy when it already is one)."""
+    if isinstance(x, str | bytes):
+        raise InvalidTypeError(f"{name} must be an array of numbers. Got {describe(x)} instead.")
+    arr = x if isinstance(x, np.ndarray) else np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        if arr.dtype.kind in "OUS" and arr.ndim >= 1:
+            raise InvalidTypeError(
+                f"{name} must be an array of numbers. Got {describe(arr)} instead. "
+                "Encode class names as integers 0..K-1 first, e.g. with "
+                "np.unique(labels, return_inverse=True)."
+            )
+        raise InvalidTypeError(f"{name} must be an array of numbers. Got {describe(arr)} instead.")
+    if arr.ndim == 0:
+        raise InvalidInputError(
+            f"{name} must be an array with one value per sample. Got the scalar {arr.item()!r} "
+            "instead."
+        )
+    return arr
+
+
+def check_ndim(arr: NDArray[Any], name: str, allowed: Iterable[int]) -> None:
+    allowed = tuple(allowed)
+    if arr.ndim not in allowed:
+        want = " or ".join(f"{d}-D" for d in allowed)
+        raise InvalidInputError(
+            f"{name} must be {want}. Got an array of shape {arr.shape} instead."
+        )
+
+
+def check_nonempty(arr: NDArray[Any], name: str) -> None:
+    if arr.shape[0] == 0:
+        raise InvalidInputError(f"{name} must hold at least one sample. Got an empty array instead.")
+
+
+def check_consistent_length(**arrays: NDArray[Any] | None) -> int:
+    """All given arrays have the same number of rows; returns it."""
+    present = {k: v for k, v in arrays.items() if v is not None}
+    lengths = {k: v.shape[0] for k, v in present.items()}
+    if len(set(lengths.values())) > 1:
+        names = list(lengths)
+        first = names[0]
+        other = next(k for k in names if lengths[k] != lengths[first])
+        raise InvalidInputError(
+            f"{other} must have the same length as {first} ({lengths[first]}). "
+            f"Got length {lengths[other]} instead."
+        )
+    return next(iter(lengths.values()))
+
+
+def _first_index(mask: NDArray[np.bool_]) -> str:
+    idx = np.argwhere(mask)[0]
+    return str(int(idx[0])) if idx.size == 1 else str(tuple(int(i) for i in idx))
+
+
+def check_finite(arr: NDArray[Any], name: str) -> tuple[float, float]:
+    """Raise on NaN or inf; returns (min, max) since they are computed anyway."""
+    if arr.dtype.kind in "biu":
+        return float(arr.min()), float(arr.max())
+    lo, hi = float(arr.min()), float(arr.max())
+    if np.isfinite(lo) and np.isfinite(hi):
+        return lo, hi
+    bad = ~np.isfinite(arr)
+    value = arr[tuple(np.argwhere(bad)[0])]
+    raise InvalidInputError(
+        f"{name} must hold finite numbers. Got {value} at index {_first_index(bad)} instead."
+    )
+
+
+def check_probabilities(arr: NDArray[Any], name: str) -> None:
+    """Values in [0, 1] (and finite)."""
+    lo, hi = check_finite(arr, name)
+    if lo < 0.0 or hi > 1.0:
+        bad = (arr < 0) | (arr > 1)
+        value = arr[tuple(np.argwhere(bad)[0])]
+        raise InvalidInputError(
+            f"{name} must hold probabilities in [0, 1]. Got {value} at index "
+            f"{_first_index(bad)} instead. If these are raw scores (logits), pass "
+            "from_logits=True."
+        )
+
+
+def check_rows_sum_to_one(arr: NDArray[Any], name: str) -> None:
+    """Rows of a probability matrix sum to 1, to sqrt(eps) of the input's float type."""
+    dtype = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+    tol = float(np.sqrt(np.finfo(dtype).eps))
+    sums = arr.sum(axis=1, dtype=np.float64)
+    dev = np.abs(sums - 1.0)
+    if dev.max() > tol * 4:
+        bad = dev > tol * 4
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidInputError(
+            f"{name} must have rows that sum to 1 (class probabilities). Row {i} sums to "
+            f"{sums[i]:.10g} instead. If these are raw scores (logits), pass from_logits=True; "
+            "otherwise normalise each row."
+        )
+
+
+def as_labels(arr: NDArray[Any], name: str) -> IntArray:
+    """Class labels as int64 indices 0..K-1 (bool, non-negative ints, integral floats)."""
+    check_ndim(arr, name, (1,))
+    if arr.dtype.kind == "b":
+        return arr.astype(np.int64)
+    lo, _ = check_finite(arr, name)
+    if arr.dtype.kind == "f":
+        frac = arr != np.floor(arr)
+        if frac.any():
+            raise InvalidInputError(
+                f"{name} must hold class labels (integers 0..K-1). Got {arr[frac][0]} at index "
+                f"{_first_index(frac)} instead."
+            )
+    if lo < 0:
+        bad = arr < 0
+        raise InvalidInputError(
+            f"{name} must hold class labels (integers 0..K-1). Got {arr[bad][0]} at index "
+            f"{_first_index(bad)} instead."
+        )
+    return arr.astype(np.int64, copy=False)
+
+
+def check_binary_labels(labels: IntArray, name: str) -> None:
+    if labels.size and labels.max() > 1:
+        bad = labels > 1
+        raise InvalidInputError(
+            f"{name} must hold binary labels 0 or 1 when y_pred is 1-D (the probability of "
+            f"class 1). Got {labels[bad][0]} at index {_first_index(bad)} instead. For "
+            "multiclass data pass y_pred as a 2-D array of class probabilities."
+        )
+
+
+def as_sample_weight(w: Any, n: int) -> FloatArray | None:
+    """Validated float64 sample weights, or None."""
+    if w is None:
+        return None
+    arr = as_array(w, "sample_weight")
+    check_ndim(arr, "sample_weight", (1,))
+    if arr.shape[0] != n:
+        raise InvalidInputError(
+            f"sample_weight must have the same length as y_true ({n}). Got length "
+            f"{arr.shape[0]} instead."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    lo, _ = check_finite(arr, "sample_weight")
+    if lo < 0:
+        bad = arr < 0
+        raise InvalidInputError(
+            f"sample_weight must be non-negative. Got {arr[bad][0]} at index "
+            f"{_first_index(bad)} instead."
+        )
+    return arr
+
+
+def check_choice(value: Any, name: str, choices: Iterable[Any]) -> None:
+    choices = tuple(choices)
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise InvalidInputError(f"{name} must be one of {listed}. Got {value!r} instead.")
+
+
+def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise InvalidTypeError(f"{name} must be an integer >= {minimum}. Got {describe(value)}.")
+    if value < minimum:
+        raise InvalidInputError(f"{name} must be an integer >= {minimum}. Got {value} instead.")
+    return int(value)
+
+
+def check_real(value: Any, name: str, *, low: float, high: float, strict: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InvalidTypeError(f"{name} must be a number. Got {describe(value)} instead.")
+    v = float(value)
+    ok = (low < v < high) if strict else (low <= v <= high)
+    if not ok or not np.isfinite(v) and high != np.inf:
+        brackets = ("(", ")") if strict else ("[", "]")
+        raise InvalidInputError(
+            f"{name} must be in {brackets[0]}{low}, {high}{brackets[1]}. Got {value!r} instead."
+        )
+    return v
+
+
+def unknown_name_error(kind: str, name: str, known: Iterable[str]) -> UnknownMetricError:
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    hint = f" Did you mean {close[0]!r}?" if close else f" Known names: {', '.join(known)}."
+    return UnknownMetricError(f"{kind} must be a known metric name. Got {name!r} instead.{hint}")

@@ -1,0 +1,38 @@
+"""The exceptions fitscope raises.
+
+Every error is a :class:`FitscopeError` and also the builtin a caller would catch anyway, so
+``except ValueError`` keeps working for code that does not know fitscope.
+
+Messages follow one pattern: ``"<argument> must be <constraint>. Got <actual> instead."``,
+followed, where a likely fix exists, by one sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FitscopeError",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "MissingDependencyError",
+    "UnknownMetricError",
+]
+
+
+class FitscopeError(Exception):
+    """Base class of every error fitscope raises on purpose."""
+
+
+class InvalidInputError(FitscopeError, ValueError):
+    """An argument has the right type but a value fitscope cannot use."""
+
+
+class InvalidTypeError(FitscopeError, TypeError):
+    """An argument has a type fitscope cannot use."""
+
+
+class UnknownMetricError(InvalidInputError, LookupError):
+    """A metric name that is not registered (the message suggests the closest one)."""
+
+
+class MissingDependencyError(FitscopeError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""

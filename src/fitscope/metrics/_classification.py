@@ -1,0 +1,396 @@
+"""Mergeable sufficient statistics for classification metrics.
+
+One state serves every classification metric an evaluation asks for, so the work is shared:
+one set of confusion counts for accuracy/precision/recall/f1/balanced accuracy, one partition of
+the scores into positives and negatives for log loss, Brier score and the ranking metrics.
+
+Inputs (see docs/metrics.md, "How y_pred is read"):
+- 2-D ``y_pred`` (n, K): class probabilities (logits with ``from_logits``);
+- 1-D floating ``y_pred``: the probability (logit) of class 1;
+- 1-D integer or bool ``y_pred``: predicted class labels. Metrics that need scores accept labels
+  only when they are 0/1, read as probabilities 0 and 1 (as scikit-learn does).
+
+Merge law: every field is a sum (counts, weighted sums, bin totals) or a multiset of scores, so
+``a.merge(b)`` equals the state of the concatenated data, whatever the batching and order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope.errors import InvalidInputError
+from fitscope.metrics import _kernels as k
+from fitscope.metrics._ranking import SortedScores
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ClassificationConfig:
+    """What the requested metrics need; two states merge only under the same config."""
+
+    threshold: float = 0.5
+    from_logits: bool = False
+    confusion: bool = False
+    log_loss: bool = False
+    brier: bool = False
+    ranking: str | None = None  # None | "exact" | "binned"
+    ranking_bins: int = 4096
+    ece_bins: tuple[int, ...] = ()
+    top_k: tuple[int, ...] = ()
+
+    @property
+    def needs_scores(self) -> bool:
+        return bool(self.log_loss or self.brier or self.ranking or self.ece_bins or self.top_k)
+
+
+def _grow(a: NDArray[Any], size: int) -> NDArray[Any]:
+    """Zero-pad a per-class vector (or square matrix) to ``size`` classes."""
+    if a.shape[0] >= size:
+        return a
+    pad = [(0, size - a.shape[0])] * a.ndim
+    return np.pad(a, pad)
+
+
+@dataclass
+class _RankStore:
+    """Scores of the positives and negatives of one class: exact (chunks, sorted on demand) or
+    binned (weight per bin)."""
+
+    pos: list[tuple[FloatArray, FloatArray | None]] = field(default_factory=list)
+    neg: list[tuple[FloatArray, FloatArray | None]] = field(default_factory=list)
+    hpos: FloatArray | None = None
+    hneg: FloatArray | None = None
+
+    def add(self, pos: FloatArray, wpos: FloatArray | None, neg: FloatArray, wneg: FloatArray | None,
+            binned: int | None) -> None:
+        if binned is None:
+            self.pos.append((pos, wpos))
+            self.neg.append((neg, wneg))
+            return
+        self.hpos = _histogram(pos, wpos, binned, self.hpos)
+        self.hneg = _histogram(neg, wneg, binned, self.hneg)
+
+    def merge(self, other: _RankStore) -> _RankStore:
+        hpos = other.hpos if self.hpos is None else (self.hpos if other.hpos is None else self.hpos + other.hpos)
+        hneg = other.hneg if self.hneg is None else (self.hneg if other.hneg is None else self.hneg + other.hneg)
+        return _RankStore(self.pos + other.pos, self.neg + other.neg, hpos, hneg)
+
+    @staticmethod
+    def _sorted(parts: list[tuple[FloatArray, FloatArray | None]]) -> SortedScores:
+        if not parts:
+            return SortedScores(np.empty(0), None)
+        scores = parts[0][0] if len(parts) == 1 else np.concatenate([p for p, _ in parts])
+        if all(w is None for _, w in parts):
+            return SortedScores.build(scores, None)
+        weights = np.concatenate(
+            [np.ones(p.size) if w is None else w for p, w in parts]
+        )
+        return SortedScores.build(scores, weights)
+
+    def sorted_pair(self) -> tuple[SortedScores, SortedScores]:
+        pos, neg = self._sorted(self.pos), self._sorted(self.neg)
+        # Keep the sorted form: a second compute() (or a later merge) does not sort again.
+        self.pos = [(pos.scores, pos.weights)]
+        self.neg = [(neg.scores, neg.weights)]
+        return pos, neg
+
+
+def _histogram(scores: FloatArray, w: FloatArray | None, bins: int, into: FloatArray | None) -> FloatArray:
+    idx = np.minimum((scores * bins).astype(np.int64), bins - 1)
+    h = np.bincount(idx, weights=w, minlength=bins).astype(np.float64)
+    return h if into is None else into + h
+
+
+@dataclass
+class ClassificationState:
+    config: ClassificationConfig
+    n: int = 0
+    n_classes: int = 0
+    class_weight: FloatArray = field(default_factory=lambda: np.zeros(0))  # weighted totals by true class
+    confusion: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # rows true, cols predicted
+    seen_true: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    seen_pred: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    weighted: bool = False  # any sample_weight seen (confusion counts are then floats)
+    mode: str | None = None  # score layout: "binary" (1-D) | "multiclass" (2-D)
+    log_loss_sum: float = 0.0
+    brier_sum: float = 0.0
+    top_k_hits: dict[int, float] = field(default_factory=dict)
+    ece: dict[int, FloatArray] = field(default_factory=dict)  # n_bins -> (3, n_bins): w, conf, correct
+    rank: list[_RankStore] = field(default_factory=list)  # binary: [class 1]; multiclass: per class
+
+    # ---------------------------------------------------------------- update
+    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        cfg = self.config
+        y_arr = v.as_array(y_true, "y_true")
+        p_arr = v.as_array(y_pred, "y_pred")
+        v.check_ndim(y_arr, "y_true", (1,))
+        v.check_ndim(p_arr, "y_pred", (1, 2))
+        n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
+        v.check_nonempty(y_arr, "y_true")
+        w = v.as_sample_weight(sample_weight, n)
+        y = v.as_labels(y_arr, "y_true")
+        self.weighted = self.weighted or w is not None
+
+        if p_arr.ndim == 1 and p_arr.dtype.kind in "biu" and not cfg.from_logits:
+            if not cfg.needs_scores:
+                labels = v.as_labels(p_arr, "y_pred")
+                self._add_labels(y, labels, w)
+                self.n += n
+                return
+            if p_arr.size and (p_arr.min() < 0 or p_arr.max() > 1):
+                raise InvalidInputError(
+                    "y_pred must hold probabilities (or 0/1 labels) for the metrics asked for "
+                    "(log loss, Brier score, ranking and calibration metrics need scores). Got "
+                    f"class labels up to {p_arr.max()} instead. Pass class probabilities as a "
+                    "2-D array."
+                )
+            p_arr = p_arr.astype(np.float64)
+
+        if p_arr.ndim == 1:
+            self._set_mode("binary", 2)
+            self._update_binary(y, p_arr, w)
+        else:
+            if p_arr.shape[1] < 2:
+                raise InvalidInputError(
+                    "y_pred must have at least 2 columns when 2-D (one per class). Got shape "
+                    f"{p_arr.shape} instead. Pass the probability of class 1 as a 1-D array."
+                )
+            self._set_mode("multiclass", p_arr.shape[1])
+            self._update_multiclass(y, p_arr, w)
+        self.n += n
+
+    def _set_mode(self, mode: str, n_cols: int) -> None:
+        if not self.config.needs_scores:
+            return
+        if self.mode is None:
+            self.mode = mode
+            self.rank = [_RankStore() for _ in range(1 if mode == "binary" else n_cols)]
+            return
+        n_store = 1 if mode == "binary" else n_cols
+        if self.mode != mode or len(self.rank) != n_store:
+            raise InvalidInputError(
+                f"y_pred must keep one layout across batches. Got a {mode} batch with {n_cols} "
+                f"classes after {self.mode} batches with {max(len(self.rank), 2)} classes."
+            )
+
+    def _add_counts(self, n_classes: int, conf: FloatArray | None, cls_w: FloatArray,
+                    seen_true: IntArray, seen_pred: IntArray | None) -> None:
+        size = max(self.n_classes, n_classes)
+        self.n_classes = size
+        self.class_weight = _grow(self.class_weight, size) + _grow(cls_w, size)
+        self.seen_true = _grow(self.seen_true, size) + _grow(seen_true, size)
+        if conf is not None and seen_pred is not None:
+            self.confusion = _grow(self.confusion, size) + _grow(conf, size)
+            self.seen_pred = _grow(self.seen_pred, size) + _grow(seen_pred, size)
+
+    def _add_labels(self, y: IntArray, labels: IntArray, w: FloatArray | None) -> None:
+        kk = int(max(y.max(), labels.max())) + 1
+        conf = np.bincount(y * kk + labels, weights=w, minlength=kk * kk).reshape(kk, kk)
+        self._add_counts(
+            kk, conf.astype(np.float64), conf.sum(axis=1).astype(np.float64),
+            np.bincount(y, minlength=kk), np.bincount(labels, minlength=kk),
+        )
+
+    def _update_binary(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
+        cfg = self.config
+        v.check_binary_labels(y, "y_true")
+        eps = k.clip_eps(p.dtype)
+        if cfg.from_logits:
+            lo, hi = v.check_finite(p, "y_pred")
+        else:
+            v.check_probabilities(p, "y_pred")
+            lo, hi = float(p.min()), float(p.max())
+        p = p.astype(np.float64, copy=False)
+        yb = y.astype(bool)
+        n = y.size
+        n_pos = int(np.count_nonzero(yb))
+        w_pos = float(n_pos) if w is None else float(w[yb].sum())
+        w_all = float(n) if w is None else float(w.sum())
+        cut = cfg.threshold
+        if cfg.from_logits:
+            cut = math.log(cut / (1.0 - cut)) if 0.0 < cut < 1.0 else (-math.inf if cut <= 0 else math.inf)
+
+        pos = neg = None
+        wpos = wneg = None
+        if cfg.needs_scores:
+            pos, neg = p[yb], p[~yb]
+            if w is not None:
+                wpos, wneg = w[yb], w[~yb]
+
+        conf = None
+        seen_pred = None
+        if cfg.confusion:
+            if pos is not None and neg is not None:
+                hit_p, hit_n = pos >= cut, neg >= cut
+                tp_c, fp_c = int(np.count_nonzero(hit_p)), int(np.count_nonzero(hit_n))
+                if w is None or wpos is None or wneg is None:
+                    tp, fp = float(tp_c), float(fp_c)
+                else:
+                    tp, fp = float(wpos[hit_p].sum()), float(wneg[hit_n].sum())
+            else:
+                pb = p >= cut
+                tp_c = int(np.count_nonzero(yb & pb))
+                fp_c = int(np.count_nonzero(pb)) - tp_c
+                if w is None:
+                    tp, fp = float(tp_c), float(fp_c)
+                else:
+                    tp, fp = float(w[yb & pb].sum()), float(w[pb & ~yb].sum())
+            w_neg = w_all - w_pos
+            conf = np.array([[w_neg - fp, fp], [w_pos - tp, tp]])
+            n_pos_pred = tp_c + fp_c
+            seen_pred = np.array([n - n_pos_pred, n_pos_pred], dtype=np.int64)
+        self._add_counts(
+            2, conf, np.array([w_all - w_pos, w_pos]),
+            np.array([n - n_pos, n_pos], dtype=np.int64), seen_pred,
+        )
+        if pos is None or neg is None:
+            return
+
+        if cfg.log_loss:
+            clip_needed = lo < eps or hi > 1.0 - eps
+            self.log_loss_sum += k.sum_nll_binary(
+                pos, wpos, True, from_logits=cfg.from_logits, eps=eps, clip_needed=clip_needed
+            ) + k.sum_nll_binary(
+                neg, wneg, False, from_logits=cfg.from_logits, eps=eps, clip_needed=clip_needed
+            )
+        prob_pos = k.sigmoid(pos) if cfg.from_logits else pos
+        prob_neg = k.sigmoid(neg) if cfg.from_logits else neg
+        if cfg.brier:
+            self.brier_sum += 2.0 * (
+                k.sum_sq_binary(prob_pos, wpos, True) + k.sum_sq_binary(prob_neg, wneg, False)
+            )
+        if cfg.ece_bins:
+            # Top-label calibration: the predicted class is the likelier one (p >= 0.5).
+            for probs, weights, label in ((prob_pos, wpos, 1), (prob_neg, wneg, 0)):
+                top = np.maximum(probs, 1.0 - probs)
+                correct = (probs >= 0.5) == bool(label)
+                self._add_ece(top, correct, weights)
+        if cfg.top_k:
+            # Two classes: the true class is in the top 1 when it is predicted, always in the top 2.
+            for kk in cfg.top_k:
+                if kk >= 2:
+                    hits = w_all
+                else:
+                    # As scikit-learn reads a 1-D score: class 1 is predicted when p > 0.5.
+                    hit_p, hit_n = prob_pos > 0.5, prob_neg <= 0.5
+                    hits = float(np.count_nonzero(hit_p) if wpos is None else wpos[hit_p].sum())
+                    hits += float(np.count_nonzero(hit_n) if wneg is None else wneg[hit_n].sum())
+                self.top_k_hits[kk] = self.top_k_hits.get(kk, 0.0) + hits
+        if cfg.ranking:
+            bins = cfg.ranking_bins if cfg.ranking == "binned" else None
+            rp = prob_pos if bins is not None else pos
+            rn = prob_neg if bins is not None else neg
+            self.rank[0].add(rp, wpos, rn, wneg, bins)
+
+    def _add_ece(self, conf: FloatArray, correct: NDArray[np.bool_], w: FloatArray | None) -> None:
+        for bins in self.config.ece_bins:
+            idx = np.minimum((conf * bins).astype(np.int64), bins - 1)
+            ww = np.ones(conf.size) if w is None else w
+            acc = np.stack([
+                np.bincount(idx, weights=ww, minlength=bins),
+                np.bincount(idx, weights=ww * conf, minlength=bins),
+                np.bincount(idx, weights=ww * correct, minlength=bins),
+            ])
+            self.ece[bins] = acc if bins not in self.ece else self.ece[bins] + acc
+
+    def _update_multiclass(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
+        cfg = self.config
+        n, kk = p.shape
+        if y.size and y.max() >= kk:
+            bad = int(np.flatnonzero(y >= kk)[0])
+            raise InvalidInputError(
+                f"y_true must hold class labels 0..{kk - 1} (y_pred has {kk} columns). Got "
+                f"{y[bad]} at index {bad} instead."
+            )
+        eps = k.clip_eps(p.dtype)
+        if cfg.from_logits:
+            v.check_finite(p, "y_pred")
+            logits = p.astype(np.float64, copy=False)
+            probs = np.exp(k.log_softmax(logits)) if (cfg.brier or cfg.ranking or cfg.ece_bins) else logits
+        else:
+            v.check_probabilities(p, "y_pred")
+            v.check_rows_sum_to_one(p, "y_pred")
+            probs = p
+        pred = p.argmax(axis=1)
+        cls_w = np.bincount(y, weights=w, minlength=kk).astype(np.float64)
+        conf = None
+        seen_pred = None
+        if cfg.confusion:
+            conf = np.bincount(y * kk + pred, weights=w, minlength=kk * kk).reshape(kk, kk).astype(np.float64)
+            seen_pred = np.bincount(pred, minlength=kk)
+        self._add_counts(kk, conf, cls_w, np.bincount(y, minlength=kk), seen_pred)
+        if cfg.log_loss:
+            nll = k.nll_multiclass(p, y, from_logits=cfg.from_logits, eps=eps)
+            self.log_loss_sum += float(nll.sum()) if w is None else float(np.dot(nll, w))
+        if cfg.brier:
+            self.brier_sum += k.sum_sq_multiclass(probs, y, w)
+        if cfg.ece_bins:
+            top = probs[np.arange(n), pred].astype(np.float64)
+            self._add_ece(top, pred == y, w)
+        if cfg.top_k:
+            rank = k.true_class_rank(p, y)
+            for kk_ in cfg.top_k:
+                hit = rank < kk_
+                h = float(np.count_nonzero(hit)) if w is None else float(w[hit].sum())
+                self.top_k_hits[kk_] = self.top_k_hits.get(kk_, 0.0) + h
+        if cfg.ranking:
+            bins = cfg.ranking_bins if cfg.ranking == "binned" else None
+            for c in range(kk):
+                is_c = y == c
+                col = np.ascontiguousarray(probs[:, c], dtype=np.float64)
+                self.rank[c].add(
+                    col[is_c], None if w is None else w[is_c],
+                    col[~is_c], None if w is None else w[~is_c], bins,
+                )
+
+    # ---------------------------------------------------------------- merge
+    def merge(self, other: ClassificationState) -> ClassificationState:
+        """A new state for the union of both inputs; neither input changes."""
+        if other.config != self.config:
+            raise InvalidInputError(
+                "other must be a state built for the same metrics and options. Got a different "
+                "configuration instead."
+            )
+        if self.mode and other.mode and (self.mode != other.mode or len(self.rank) != len(other.rank)):
+            raise InvalidInputError(
+                f"other must hold the same kind of predictions. Got {other.mode} predictions "
+                f"with {len(other.rank)} score columns, while this holds {self.mode} with "
+                f"{len(self.rank)}."
+            )
+        size = max(self.n_classes, other.n_classes)
+        out = ClassificationState(self.config)
+        out.n = self.n + other.n
+        out.weighted = self.weighted or other.weighted
+        out.n_classes = size
+        out.class_weight = _grow(self.class_weight, size) + _grow(other.class_weight, size)
+        out.seen_true = _grow(self.seen_true, size) + _grow(other.seen_true, size)
+        if self.config.confusion:
+            out.confusion = _grow(self.confusion, size) + _grow(other.confusion, size)
+            out.seen_pred = _grow(self.seen_pred, size) + _grow(other.seen_pred, size)
+        out.mode = self.mode or other.mode
+        out.log_loss_sum = self.log_loss_sum + other.log_loss_sum
+        out.brier_sum = self.brier_sum + other.brier_sum
+        for key in set(self.top_k_hits) | set(other.top_k_hits):
+            out.top_k_hits[key] = self.top_k_hits.get(key, 0.0) + other.top_k_hits.get(key, 0.0)
+        for key in set(self.ece) | set(other.ece):
+            parts = [s.ece[key] for s in (self, other) if key in s.ece]
+            out.ece[key] = parts[0] + parts[1] if len(parts) == 2 else parts[0].copy()
+        if not self.rank:
+            out.rank = [r.merge(_RankStore()) for r in other.rank]
+        elif not other.rank:
+            out.rank = [r.merge(_RankStore()) for r in self.rank]
+        else:
+            out.rank = [a.merge(b) for a, b in zip(self.rank, other.rank, strict=True)]
+        return out
+
+    @property
+    def total_weight(self) -> float:
+        return float(self.class_weight.sum())

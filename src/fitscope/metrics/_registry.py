@@ -1,0 +1,345 @@
+"""The registry of built-in metrics: what each needs, how it is computed from the shared states,
+whether higher is better, and its no-skill baseline.
+
+A new metric is one ``_register`` call; the contract and reference test suites iterate over
+this registry, so they cover it without further work.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope.errors import InvalidInputError
+from fitscope.metrics._classification import ClassificationState
+from fitscope.metrics._ranking import (
+    SortedScores,
+    average_precision_binned,
+    average_precision_sorted,
+    roc_auc_binned,
+    roc_auc_sorted,
+)
+from fitscope.metrics._regression import RegressionState
+
+NAN = float("nan")
+Value = float | NDArray[Any]
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """Static facts about one built-in metric."""
+
+    name: str
+    family: str  # "classification" | "regression" | "hinge"
+    higher_is_better: bool
+    description: str
+    needs: frozenset[str] = frozenset()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    baseline_description: str | None = None
+    compute: Callable[[Any, Mapping[str, Any]], Value] = field(repr=False, default=lambda s, o: NAN)
+    baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = field(repr=False, default=None)
+    check_options: Callable[[str, Mapping[str, Any]], None] = field(repr=False, default=lambda n, o: None)
+
+
+REGISTRY: dict[str, MetricInfo] = {}
+ALIASES: dict[str, str] = {"cross_entropy": "log_loss"}
+
+
+def _register(info: MetricInfo) -> None:
+    REGISTRY[info.name] = info
+
+
+def lookup(name: str) -> MetricInfo:
+    real = ALIASES.get(name, name)
+    if real not in REGISTRY:
+        raise v.unknown_name_error("metrics", name, list(REGISTRY) + list(ALIASES))
+    return REGISTRY[real]
+
+
+# ------------------------------------------------------------------ helpers on the states
+def _prior(s: ClassificationState) -> NDArray[np.float64]:
+    w = s.class_weight
+    total = w.sum()
+    return w / total if total > 0 else w
+
+
+def _present(s: ClassificationState) -> NDArray[np.bool_]:
+    # scikit-learn averages over the labels present in y_true or y_pred.
+    return (s.seen_true + s.seen_pred) > 0
+
+
+def _div(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
+    # zero_division=0, as scikit-learn's zero_division=0.
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
+    if s.n == 0:
+        return NAN
+    c = s.confusion
+    average = o["average"]
+    if average == "binary":
+        if s.n_classes > 2:
+            raise InvalidInputError(
+                f"average must be 'micro', 'macro' or 'weighted' for multiclass data "
+                f"({s.n_classes} classes seen). Got 'binary' instead."
+            )
+        c = np.pad(c, [(0, 2 - c.shape[0])] * 2)
+        tp, fp, fn = c[1, 1], c[0, 1], c[1, 0]
+        tp_a, fp_a, fn_a = np.array([tp]), np.array([fp]), np.array([fn])
+    else:
+        keep = _present(s)
+        c = c[np.ix_(keep, keep)]
+        tp_a = np.diag(c).copy()
+        fp_a = c.sum(axis=0) - tp_a
+        fn_a = c.sum(axis=1) - tp_a
+        if average == "micro":
+            tp_a, fp_a, fn_a = np.array([tp_a.sum()]), np.array([fp_a.sum()]), np.array([fn_a.sum()])
+    if which == "precision":
+        per = _div(tp_a, tp_a + fp_a)
+    elif which == "recall":
+        per = _div(tp_a, tp_a + fn_a)
+    else:
+        per = _div(2 * tp_a, 2 * tp_a + fp_a + fn_a)
+    if average == "weighted":
+        support = tp_a + fn_a
+        return float(np.dot(per, support) / support.sum()) if support.sum() > 0 else 0.0
+    return float(per.mean())
+
+
+def _check_average(allowed: tuple[str, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+    def check(name: str, o: Mapping[str, Any]) -> None:
+        v.check_choice(o["average"], f"{name}(average=...)", allowed)
+
+    return check
+
+
+def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float:
+    if s.n == 0:
+        return NAN
+    binned = s.config.ranking == "binned"
+
+    def score(pos: SortedScores | NDArray[np.float64], neg: SortedScores | NDArray[np.float64]) -> float:
+        if isinstance(pos, SortedScores) and isinstance(neg, SortedScores):
+            return roc_auc_sorted(pos, neg) if metric == "roc_auc" else average_precision_sorted(pos, neg)
+        assert not isinstance(pos, SortedScores) and not isinstance(neg, SortedScores)
+        if metric == "roc_auc":
+            return roc_auc_binned(pos, neg)[0]
+        return average_precision_binned(pos, neg)
+
+    def pair(i: int) -> tuple[Any, Any]:
+        r = s.rank[i]
+        if binned:
+            return r.hpos, r.hneg
+        return r.sorted_pair()
+
+    if s.mode == "binary":
+        if metric == "roc_auc" and (s.seen_true.size < 2 or s.seen_true.min() == 0):
+            raise InvalidInputError(
+                f"y_true must contain both classes for roc_auc. Got only class "
+                f"{int(np.argmax(s.seen_true))} ({s.n} samples) instead; ROC-AUC is undefined."
+            )
+        return score(*pair(0))
+    n_cols = len(s.rank)
+    seen = np.pad(s.seen_true, (0, max(0, n_cols - s.seen_true.size)))[:n_cols]
+    if (seen == 0).any():
+        missing = [int(i) for i in np.flatnonzero(seen == 0)]
+        raise InvalidInputError(
+            f"y_true must contain every class 0..{n_cols - 1} for one-vs-rest {metric}. Got no "
+            f"sample of class {missing[0]} instead ({len(missing)} class(es) missing)."
+        )
+    if o["average"] == "micro":
+        if binned:
+            hp = np.sum([r.hpos for r in s.rank], axis=0)
+            hn = np.sum([r.hneg for r in s.rank], axis=0)
+            return score(hp, hn)
+        pairs = [pair(i) for i in range(n_cols)]
+        pos = SortedScores.build(
+            np.concatenate([p.scores for p, _ in pairs]),
+            None if pairs[0][0].weights is None else np.concatenate([p.weights for p, _ in pairs]),
+        )
+        neg = SortedScores.build(
+            np.concatenate([q.scores for _, q in pairs]),
+            None if pairs[0][1].weights is None else np.concatenate([q.weights for _, q in pairs]),
+        )
+        return score(pos, neg)
+    per = np.array([score(*pair(i)) for i in range(n_cols)])
+    if o["average"] == "weighted":
+        w = s.class_weight[:n_cols]
+        return float(np.dot(per, w) / w.sum())
+    return float(per.mean())
+
+
+def _cls(name: str, hib: bool, desc: str, needs: set[str], compute: Callable[[Any, Mapping[str, Any]], Value],
+         baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = None,
+         baseline_description: str | None = None, defaults: Mapping[str, Any] | None = None,
+         check: Callable[[str, Mapping[str, Any]], None] | None = None, family: str = "classification") -> None:
+    _register(MetricInfo(
+        name=name, family=family, higher_is_better=hib, description=desc, needs=frozenset(needs),
+        defaults=dict(defaults or {}), baseline_description=baseline_description, compute=compute,
+        baseline=baseline, check_options=check or (lambda n, o: None),
+    ))
+
+
+def _mean_of(total: Callable[[ClassificationState], float]) -> Callable[[Any, Mapping[str, Any]], float]:
+    return lambda s, o: total(s) / s.total_weight if s.n and s.total_weight > 0 else NAN
+
+
+def _accuracy(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    return float(np.trace(s.confusion) / s.total_weight) if s.n and s.total_weight > 0 else NAN
+
+
+def _balanced(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if s.n == 0:
+        return NAN
+    rows = s.confusion.sum(axis=1)
+    keep = rows > 0
+    return float(np.mean(np.diag(s.confusion)[keep] / rows[keep])) if keep.any() else NAN
+
+
+def _confusion(s: ClassificationState, o: Mapping[str, Any]) -> NDArray[Any]:
+    keep = _present(s)
+    c = s.confusion[np.ix_(keep, keep)]
+    return c if s.weighted else c.astype(np.int64)
+
+
+def _log_loss(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if s.n == 0:
+        return NAN
+    if o["reduction"] == "sum":
+        return s.log_loss_sum
+    return s.log_loss_sum / s.total_weight if s.total_weight > 0 else NAN
+
+
+def _check_reduction(name: str, o: Mapping[str, Any]) -> None:
+    v.check_choice(o["reduction"], f"{name}(reduction=...)", ("mean", "sum"))
+
+
+def _brier(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if s.n == 0 or s.total_weight <= 0:
+        return NAN
+    half = 0.5 if s.mode == "binary" or len(s.rank) <= 2 else 1.0
+    return half * s.brier_sum / s.total_weight
+
+
+def _brier_base(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    pi = _prior(s)
+    half = 0.5 if s.mode == "binary" or len(s.rank) <= 2 else 1.0
+    # E[sum_k (y_k - pi_k)^2] when y ~ pi is sum_k pi_k (1 - pi_k).
+    return float(half * np.sum(pi * (1 - pi)))
+
+
+def _entropy(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    pi = _prior(s)
+    pi = pi[pi > 0]
+    h = float(-np.sum(pi * np.log(pi)))
+    return h * s.total_weight if o.get("reduction") == "sum" else h
+
+
+def _top_k(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    return s.top_k_hits.get(o["k"], 0.0) / s.total_weight if s.n and s.total_weight > 0 else NAN
+
+
+def _top_k_base(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    return float(np.sort(_prior(s))[::-1][: o["k"]].sum())
+
+
+def _ece(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    bins = s.ece.get(o["n_bins"])
+    if s.n == 0 or bins is None or bins[0].sum() <= 0:
+        return NAN
+    return float(np.abs(bins[2] - bins[1]).sum() / bins[0].sum())
+
+
+def _check_k(name: str, o: Mapping[str, Any]) -> None:
+    v.check_positive_int(o["k"], f"{name}(k=...)")
+
+
+def _check_bins(name: str, o: Mapping[str, Any]) -> None:
+    v.check_positive_int(o["n_bins"], f"{name}(n_bins=...)")
+
+
+_PRF_AVERAGES = ("binary", "micro", "macro", "weighted")
+_RANK_AVERAGES = ("macro", "weighted", "micro")
+
+_cls("accuracy", True, "share of correct predictions (1-D probabilities thresholded at >= threshold)",
+     {"confusion"}, _accuracy, lambda s, o: float(_prior(s).max()),
+     "always predicting the majority class")
+_cls("zero_one_loss", False, "share of wrong predictions (1 - accuracy)", {"confusion"},
+     lambda s, o: 1.0 - _accuracy(s, o), lambda s, o: 1.0 - float(_prior(s).max()),
+     "always predicting the majority class")
+_cls("balanced_accuracy", True, "mean recall over the classes in y_true", {"confusion"}, _balanced,
+     lambda s, o: 1.0 / max(int((s.class_weight > 0).sum()), 1), "always predicting one class")
+for _which, _desc in (("precision", "share of predicted positives that are positive"),
+                      ("recall", "share of positives that are found"),
+                      ("f1", "harmonic mean of precision and recall")):
+    _cls(_which, True, _desc, {"confusion"},
+         (lambda w: lambda s, o: _prf(s, o, w))(_which),
+         defaults={"average": "binary"}, check=_check_average(_PRF_AVERAGES))
+_cls("confusion_matrix", True, "counts by true class (rows) and predicted class (columns)",
+     {"confusion"}, _confusion)
+_cls("log_loss", False, "mean negative log-likelihood of the true class (cross-entropy)",
+     {"log_loss"}, _log_loss, _entropy, "predicting the class frequencies of y_true",
+     defaults={"reduction": "mean"}, check=_check_reduction)
+_cls("brier_score", False, "mean squared error of the predicted probabilities", {"brier"}, _brier,
+     _brier_base, "predicting the class frequencies of y_true")
+_cls("roc_auc", True, "probability that a positive is ranked above a negative (one-vs-rest)",
+     {"ranking"}, lambda s, o: _ranking(s, o, "roc_auc"), lambda s, o: 0.5, "random scores",
+     defaults={"average": "macro"}, check=_check_average(_RANK_AVERAGES))
+_cls("average_precision", True, "area under the precision-recall curve (step-wise)", {"ranking"},
+     lambda s, o: _ranking(s, o, "average_precision"),
+     lambda s, o: float(_prior(s)[1]) if s.mode == "binary" and _prior(s).size > 1 else float(np.mean(_prior(s))),
+     "random scores (the positive rate)", defaults={"average": "macro"},
+     check=_check_average(_RANK_AVERAGES))
+_cls("top_k_accuracy", True, "share of samples whose true class is among the k highest scores",
+     {"top_k"}, _top_k, _top_k_base, "always predicting the k most frequent classes",
+     defaults={"k": 2}, check=_check_k)
+_cls("expected_calibration_error", False,
+     "weighted mean |accuracy - confidence| over equal-width confidence bins (top label)",
+     {"ece"}, _ece, defaults={"n_bins": 15}, check=_check_bins)
+
+
+# ------------------------------------------------------------------ regression
+def _reg_mean(value: Callable[[RegressionState], float]) -> Callable[[Any, Mapping[str, Any]], float]:
+    return lambda s, o: value(s) / s.weight if s.n and s.weight > 0 else NAN
+
+
+def _r2(s: RegressionState, o: Mapping[str, Any]) -> float:
+    if s.n < 2:
+        return NAN
+    if s.y_m2 == 0:
+        return 1.0 if s.sse == 0 else 0.0
+    return 1.0 - s.sse / s.y_m2
+
+
+def _var(s: RegressionState, o: Mapping[str, Any]) -> float:
+    return s.y_m2 / s.weight if s.weight > 0 else NAN
+
+
+def _check_delta(name: str, o: Mapping[str, Any]) -> None:
+    v.check_real(o["delta"], f"{name}(delta=...)", low=0.0, high=math.inf, strict=True)
+
+
+_cls("mse", False, "mean squared error", set(), _reg_mean(lambda s: s.sse), _var,
+     "predicting the mean of y_true", family="regression")
+_cls("rmse", False, "root mean squared error", set(),
+     lambda s, o: math.sqrt(s.sse / s.weight) if s.n and s.weight > 0 else NAN,
+     lambda s, o: math.sqrt(_var(s, o)), "predicting the mean of y_true", family="regression")
+_cls("mae", False, "mean absolute error", set(), _reg_mean(lambda s: s.sae), family="regression")
+_cls("rss", False, "residual sum of squares (weighted sum of squared errors)", set(),
+     lambda s, o: s.sse if s.n else NAN, lambda s, o: s.y_m2, "predicting the mean of y_true",
+     family="regression")
+_cls("huber", False, "mean Huber loss: 0.5 e^2 for |e| <= delta, delta (|e| - delta/2) beyond",
+     {"huber"}, lambda s, o: s.huber.get(float(o["delta"]), NAN) / s.weight if s.n and s.weight > 0 else NAN,
+     defaults={"delta": 1.0}, check=_check_delta, family="regression")
+_cls("r2", True, "coefficient of determination: 1 - RSS / total sum of squares", set(), _r2,
+     lambda s, o: 0.0, "predicting the mean of y_true", family="regression")
+_cls("hinge", False, "mean hinge loss max(0, 1 - margin) of decision values", set(),
+     lambda s, o: s.loss / s.weight if s.n and s.weight > 0 else NAN, lambda s, o: 1.0,
+     "a decision value of 0 for every sample", family="hinge")

@@ -1,0 +1,143 @@
+"""Mergeable sufficient statistics for regression metrics and the hinge loss.
+
+Regression keeps weighted sums of squared, absolute and Huber errors, and the weighted
+(count, mean, M2) of y_true merged with Chan et al.'s pairwise formula, so R^2's denominator never
+comes from E[y^2] - E[y]^2 (which cancels catastrophically when the mean is large).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope.errors import InvalidInputError
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RegressionConfig:
+    huber_deltas: tuple[float, ...] = ()
+
+
+@dataclass
+class RegressionState:
+    config: RegressionConfig
+    n: int = 0
+    weight: float = 0.0
+    sse: float = 0.0
+    sae: float = 0.0
+    huber: dict[float, float] = field(default_factory=dict)
+    y_mean: float = 0.0
+    y_m2: float = 0.0  # weighted sum of squared deviations of y_true from its weighted mean
+
+    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        y = v.as_array(y_true, "y_true")
+        p = v.as_array(y_pred, "y_pred")
+        v.check_ndim(y, "y_true", (1,))
+        v.check_ndim(p, "y_pred", (1,))
+        n = v.check_consistent_length(y_true=y, y_pred=p)
+        v.check_nonempty(y, "y_true")
+        w = v.as_sample_weight(sample_weight, n)
+        v.check_finite(y, "y_true")
+        v.check_finite(p, "y_pred")
+        y = y.astype(np.float64, copy=False)
+        err = p.astype(np.float64) - y
+        abs_err = np.abs(err)
+        if w is None:
+            wsum = float(n)
+            sse, sae = float(np.dot(err, err)), float(abs_err.sum())
+            mean = float(y.mean())
+            m2 = float(np.dot(y - mean, y - mean))
+        else:
+            wsum = float(w.sum())
+            sse, sae = float(np.dot(err * err, w)), float(np.dot(abs_err, w))
+            mean = float(np.dot(w, y) / wsum) if wsum > 0 else 0.0
+            m2 = float(np.dot(w, (y - mean) ** 2))
+        for delta in self.config.huber_deltas:
+            quad = np.minimum(abs_err, delta)
+            # 0.5 e^2 inside [-delta, delta], delta * (|e| - delta / 2) outside: one expression.
+            per = quad * (abs_err - 0.5 * quad)
+            h = float(per.sum()) if w is None else float(np.dot(per, w))
+            self.huber[delta] = self.huber.get(delta, 0.0) + h
+        self._combine(n, wsum, sse, sae, mean, m2)
+
+    def _combine(self, n: int, wsum: float, sse: float, sae: float, mean: float, m2: float) -> None:
+        total = self.weight + wsum
+        if total > 0:
+            delta = mean - self.y_mean
+            self.y_m2 += m2 + delta * delta * self.weight * wsum / total
+            self.y_mean += delta * wsum / total
+        self.n += n
+        self.weight = total
+        self.sse += sse
+        self.sae += sae
+
+    def merge(self, other: RegressionState) -> RegressionState:
+        if other.config != self.config:
+            raise InvalidInputError(
+                "other must be a state built for the same metrics and options. Got a different "
+                "configuration instead."
+            )
+        out = RegressionState(self.config, self.n, self.weight, self.sse, self.sae,
+                              dict(self.huber), self.y_mean, self.y_m2)
+        out._combine(other.n, other.weight, other.sse, other.sae, other.y_mean, other.y_m2)
+        for d, h in other.huber.items():
+            out.huber[d] = out.huber.get(d, 0.0) + h
+        return out
+
+
+@dataclass
+class HingeState:
+    """Average hinge loss over decision values, as scikit-learn's ``hinge_loss``: binary labels
+    0/1 (or -1/+1) with 1-D decision values, or class labels with a 2-D decision matrix
+    (Crammer-Singer margin: true-class score minus the best other score)."""
+
+    n: int = 0
+    weight: float = 0.0
+    loss: float = 0.0
+
+    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        y = v.as_array(y_true, "y_true")
+        d = v.as_array(y_pred, "y_pred")
+        v.check_ndim(y, "y_true", (1,))
+        v.check_ndim(d, "y_pred", (1, 2))
+        n = v.check_consistent_length(y_true=y, y_pred=d)
+        v.check_nonempty(y, "y_true")
+        w = v.as_sample_weight(sample_weight, n)
+        v.check_finite(d, "y_pred")
+        d = d.astype(np.float64, copy=False)
+        if d.ndim == 1:
+            lo, hi = v.check_finite(y, "y_true")
+            ok = np.isin(y, (-1, 1)) if lo < 0 else np.isin(y, (0, 1))
+            if not ok.all():
+                bad = int(np.flatnonzero(~ok)[0])
+                raise InvalidInputError(
+                    "y_true must hold binary labels 0/1 or -1/+1 for a 1-D decision function. "
+                    f"Got {y[bad]} at index {bad} instead."
+                )
+            sign = np.where(y > 0, 1.0, -1.0)
+            margin = sign * d
+        else:
+            labels = v.as_labels(y, "y_true")
+            if labels.max() >= d.shape[1]:
+                raise InvalidInputError(
+                    f"y_true must hold class labels 0..{d.shape[1] - 1} (y_pred has "
+                    f"{d.shape[1]} columns). Got {labels.max()} instead."
+                )
+            rows = np.arange(n)
+            true_score = d[rows, labels]
+            other = d.copy()
+            other[rows, labels] = -np.inf
+            margin = true_score - other.max(axis=1)
+        per = np.maximum(0.0, 1.0 - margin)
+        self.n += n
+        self.weight += float(n) if w is None else float(w.sum())
+        self.loss += float(per.sum()) if w is None else float(np.dot(per, w))
+
+    def merge(self, other: HingeState) -> HingeState:
+        return HingeState(self.n + other.n, self.weight + other.weight, self.loss + other.loss)

@@ -1,0 +1,373 @@
+"""``evaluate`` (many metrics, one pass) and ``Evaluator`` (the same, streaming and mergeable).
+
+``evaluate(y, p, metrics=m)`` is literally ``Evaluator(m).update(y, p).compute()``: the one-shot
+and the streaming forms share every line of metric code.
+
+Law (tested for every registered metric): for any split of the data into batches,
+``merge`` of the per-batch evaluators, in any order and grouping, computes what one evaluator
+fed everything computes, and ``merge`` leaves both inputs unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope.errors import InvalidInputError, InvalidTypeError
+from fitscope.metrics._classification import ClassificationConfig, ClassificationState
+from fitscope.metrics._ranking import roc_auc_binned
+from fitscope.metrics._registry import MetricInfo, lookup
+from fitscope.metrics._regression import HingeState, RegressionConfig, RegressionState
+
+__all__ = ["Evaluator", "MetricSpec", "StatefulMetric", "evaluate", "metric"]
+
+
+@runtime_checkable
+class StatefulMetric(Protocol):
+    """A custom metric with its own mergeable state (see docs/metrics.md)."""
+
+    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any: ...
+
+    def merge(self, other: Any) -> Any: ...
+
+    def compute(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One requested metric: a built-in with options, a plain function, or a stateful object."""
+
+    key: str
+    info: MetricInfo | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    function: Callable[..., Any] | None = None
+    stateful: StatefulMetric | None = None
+    higher_is_better: bool | None = None
+    takes_weight: bool = False
+
+
+def _takes_weight(fn: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return "sample_weight" in params or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+    )
+
+
+def metric(
+    what: str | Callable[..., Any] | StatefulMetric,
+    /,
+    *,
+    name: str | None = None,
+    higher_is_better: bool | None = None,
+    **options: Any,
+) -> MetricSpec:
+    """A metric with options or a name of its own, for ``metrics=[...]``.
+
+    >>> from fitscope import metric
+    >>> metric("f1", average="macro").key
+    'f1(average=macro)'
+    >>> metric("f1", average="macro", name="f1_macro").key
+    'f1_macro'
+    """
+    if isinstance(what, MetricSpec):
+        return what
+    if isinstance(what, str):
+        info = lookup(what)
+        unknown = sorted(set(options) - set(info.defaults))
+        if unknown:
+            allowed = ", ".join(info.defaults) or "none"
+            raise InvalidInputError(
+                f"{what} options must be among: {allowed}. Got {unknown[0]!r} instead."
+            )
+        opts = {**info.defaults, **options}
+        info.check_options(info.name, opts)
+        changed = {k: opts[k] for k in opts if opts[k] != info.defaults[k]}
+        key = name or (
+            info.name if not changed else
+            f"{info.name}({', '.join(f'{k}={val}' for k, val in changed.items())})"
+        )
+        if higher_is_better is not None:
+            raise InvalidInputError(
+                f"higher_is_better must be left unset for the built-in metric {info.name!r} "
+                f"(it is {info.higher_is_better}). Got {higher_is_better} instead."
+            )
+        return MetricSpec(key, info=info, options=opts, higher_is_better=info.higher_is_better)
+    if options:
+        raise InvalidInputError(
+            f"options must be empty for a custom metric. Got {sorted(options)} instead; bind "
+            "them with functools.partial."
+        )
+    if isinstance(what, StatefulMetric) and not inspect.isroutine(what):
+        key = name or getattr(what, "name", None) or type(what).__name__
+        hib = higher_is_better if higher_is_better is not None else getattr(what, "higher_is_better", None)
+        return MetricSpec(str(key), stateful=what, higher_is_better=hib)
+    if callable(what):
+        key = name or getattr(what, "__name__", None) or type(what).__name__
+        return MetricSpec(str(key), function=what, higher_is_better=higher_is_better,
+                          takes_weight=_takes_weight(what))
+    raise InvalidTypeError(
+        "metrics entries must be metric names, functions f(y_true, y_pred) or objects with "
+        f"update/merge/compute. Got {v.describe(what)} instead."
+    )
+
+
+def _resolve(metrics: Iterable[Any]) -> tuple[MetricSpec, ...]:
+    if isinstance(metrics, str | MetricSpec) or callable(metrics):
+        metrics = [metrics]
+    specs = tuple(metric(m) for m in metrics)
+    if not specs:
+        raise InvalidInputError("metrics must name at least one metric. Got an empty list instead.")
+    keys = [s.key for s in specs]
+    dup = next((k for k in keys if keys.count(k) > 1), None)
+    if dup is not None:
+        raise InvalidInputError(
+            f"metrics must have distinct names. Got {dup!r} twice; give one a name with "
+            "fitscope.metric(..., name=...)."
+        )
+    return specs
+
+
+@dataclass
+class _Buffer:
+    """Every sample seen, for plain-function metrics: they are computed over all the data,
+    never averaged per batch."""
+
+    y_true: list[NDArray[Any]] = field(default_factory=list)
+    y_pred: list[NDArray[Any]] = field(default_factory=list)
+    weight: list[NDArray[np.float64] | None] = field(default_factory=list)
+
+    def concat(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float64] | None]:
+        y, p = np.concatenate(self.y_true), np.concatenate(self.y_pred)
+        if all(w is None for w in self.weight):
+            return y, p, None
+        w = np.concatenate([np.ones(len(a)) if b is None else b
+                            for a, b in zip(self.y_true, self.weight, strict=True)])
+        return y, p, w
+
+
+class Evaluator:
+    """Streaming, mergeable evaluation of many metrics at once.
+
+    >>> import fitscope
+    >>> ev = fitscope.Evaluator(["accuracy", "log_loss"])
+    >>> ev.update([0, 1], [0.2, 0.9]).update([1, 0], [0.4, 0.1])  # doctest: +ELLIPSIS
+    <fitscope.Evaluator ...>
+    >>> {k: round(val, 4) for k, val in ev.compute().items()}
+    {'accuracy': 0.75, 'log_loss': 0.3375}
+
+    Parameters: ``threshold`` turns a 1-D probability into a label (``p >= threshold``);
+    ``from_logits`` says ``y_pred`` holds raw scores (never guessed from the values);
+    ``ranking`` is ``"exact"`` (keeps every score; memory grows with the data) or ``"binned"``
+    (``ranking_bins`` equal-width bins over the probability; fixed memory, and
+    :meth:`error_bounds` states the largest possible ROC-AUC error for the data seen).
+    """
+
+    def __init__(
+        self,
+        metrics: Iterable[Any] = ("accuracy", "log_loss"),
+        *,
+        threshold: float = 0.5,
+        from_logits: bool = False,
+        ranking: str = "exact",
+        ranking_bins: int = 4096,
+    ) -> None:
+        self.specs = _resolve(metrics)
+        self.threshold = v.check_real(threshold, "threshold", low=0.0, high=1.0)
+        if not isinstance(from_logits, bool):
+            raise InvalidTypeError(f"from_logits must be True or False. Got {v.describe(from_logits)}.")
+        self.from_logits = from_logits
+        v.check_choice(ranking, "ranking", ("exact", "binned"))
+        bins = v.check_positive_int(ranking_bins, "ranking_bins", minimum=2)
+        builtin = [s for s in self.specs if s.info is not None]
+        cls_specs = [s for s in builtin if s.info and s.info.family == "classification"]
+        needs = set().union(*(s.info.needs for s in cls_specs if s.info)) if cls_specs else set()
+        self._cls_config = ClassificationConfig(
+            threshold=self.threshold,
+            from_logits=from_logits,
+            confusion="confusion" in needs,
+            log_loss="log_loss" in needs,
+            brier="brier" in needs,
+            ranking=ranking if "ranking" in needs else None,
+            ranking_bins=bins,
+            ece_bins=tuple(sorted({int(s.options["n_bins"]) for s in cls_specs if "n_bins" in s.options})),
+            top_k=tuple(sorted({int(s.options["k"]) for s in cls_specs if "k" in s.options})),
+        ) if cls_specs else None
+        reg = [s for s in builtin if s.info and s.info.family == "regression"]
+        self._reg_config = RegressionConfig(
+            huber_deltas=tuple(sorted({float(s.options["delta"]) for s in reg if "delta" in s.options}))
+        ) if reg else None
+        self._has_hinge = any(s.info and s.info.family == "hinge" for s in builtin)
+        self._has_functions = any(s.function is not None for s in self.specs)
+        self._pristine = {s.key: copy.deepcopy(s.stateful) for s in self.specs if s.stateful is not None}
+        self.reset()
+
+    # ------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Forget every sample seen."""
+        self.n_samples = 0
+        self._cls: ClassificationState | None = None
+        self._reg: RegressionState | None = None
+        self._hinge: HingeState | None = None
+        self._buffer = _Buffer()
+        self._custom = {key: copy.deepcopy(obj) for key, obj in self._pristine.items()}
+
+    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Evaluator:
+        """Add one batch. Validates the whole batch before anything is added, so a rejected
+        batch leaves the evaluator as it was. Returns self, so calls chain."""
+        if sample_weight is not None:
+            for s in self.specs:
+                if s.function is not None and not s.takes_weight:
+                    raise InvalidInputError(
+                        f"sample_weight must be None for the metric {s.key!r}: its function takes "
+                        "no sample_weight argument. Add one, or drop the weights."
+                    )
+        cls = reg = hinge = None
+        if self._cls_config is not None:
+            cls = ClassificationState(self._cls_config)
+            cls.update(y_true, y_pred, sample_weight)
+        if self._reg_config is not None:
+            reg = RegressionState(self._reg_config)
+            reg.update(y_true, y_pred, sample_weight)
+        if self._has_hinge:
+            hinge = HingeState()
+            hinge.update(y_true, y_pred, sample_weight)
+        y_arr, p_arr = v.as_array(y_true, "y_true"), v.as_array(y_pred, "y_pred")
+        n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
+        v.check_nonempty(y_arr, "y_true")
+        w = v.as_sample_weight(sample_weight, n)
+        # Custom stateful metrics validate as they update; they go before the built-in states
+        # are committed, so an exception there leaves the built-in metrics as they were.
+        for obj in self._custom.values():
+            obj.update(y_arr, p_arr, sample_weight=w)
+        # Everything is valid: commit.
+        self._cls = cls if self._cls is None or cls is None else self._cls.merge(cls)
+        self._reg = reg if self._reg is None or reg is None else self._reg.merge(reg)
+        self._hinge = hinge if self._hinge is None or hinge is None else self._hinge.merge(hinge)
+        if self._has_functions:
+            # Copies: a training loop may reuse its arrays for the next batch.
+            self._buffer.y_true.append(np.array(y_arr, copy=True))
+            self._buffer.y_pred.append(np.array(p_arr, copy=True))
+            self._buffer.weight.append(None if w is None else w.copy())
+        self.n_samples += n
+        return self
+
+    def merge(self, other: Evaluator) -> Evaluator:
+        """A new evaluator holding both inputs' data; neither input changes."""
+        if not isinstance(other, Evaluator):
+            raise InvalidTypeError(f"other must be an Evaluator. Got {v.describe(other)} instead.")
+        if [s.key for s in other.specs] != [s.key for s in self.specs] or other._cls_config != self._cls_config:
+            raise InvalidInputError(
+                "other must be an Evaluator of the same metrics and options. Got metrics "
+                f"{[s.key for s in other.specs]} instead of {[s.key for s in self.specs]}."
+            )
+        out = copy.copy(self)
+        out._cls = _merge_opt(self._cls, other._cls)
+        out._reg = _merge_opt(self._reg, other._reg)
+        out._hinge = _merge_opt(self._hinge, other._hinge)
+        out._buffer = _Buffer(
+            self._buffer.y_true + other._buffer.y_true,
+            self._buffer.y_pred + other._buffer.y_pred,
+            self._buffer.weight + other._buffer.weight,
+        )
+        out._custom = {k: self._custom[k].merge(other._custom[k]) for k in self._custom}
+        out.n_samples = self.n_samples + other.n_samples
+        return out
+
+    # ------------------------------------------------------------ results
+    def compute(self) -> dict[str, Any]:
+        """Every metric over all the data seen; nan for each metric when nothing was seen."""
+        out: dict[str, Any] = {}
+        data = self._buffer.concat() if self._has_functions and self.n_samples else None
+        for s in self.specs:
+            if s.info is not None:
+                state = self._state_for(s.info)
+                out[s.key] = float("nan") if state is None else s.info.compute(state, s.options)
+            elif s.function is not None:
+                if data is None:
+                    out[s.key] = float("nan")
+                    continue
+                y, p, w = data
+                res = s.function(y, p, sample_weight=w) if w is not None else s.function(y, p)
+                out[s.key] = _as_result(res)
+            else:
+                out[s.key] = _as_result(self._custom[s.key].compute()) if self.n_samples else float("nan")
+        return out
+
+    def baselines(self) -> dict[str, float | None]:
+        """Each metric's no-skill value for the data seen (None where none is defined)."""
+        out: dict[str, float | None] = {}
+        for s in self.specs:
+            state = self._state_for(s.info) if s.info is not None else None
+            if s.info is None or s.info.baseline is None or state is None:
+                out[s.key] = None
+            else:
+                out[s.key] = s.info.baseline(state, s.options)
+        return out
+
+    @property
+    def higher_is_better(self) -> dict[str, bool | None]:
+        return {s.key: s.higher_is_better for s in self.specs}
+
+    def error_bounds(self) -> dict[str, float]:
+        """With ``ranking="binned"``: the largest possible |binned - exact| ROC-AUC for the data
+        seen (0.5 * sum over bins of positives x negatives in the bin / (P N)); binary only."""
+        out: dict[str, float] = {}
+        cls = self._cls
+        for s in self.specs:
+            if s.info is not None and s.info.name == "roc_auc" and cls is not None and cls.config.ranking == "binned" and cls.mode == "binary":
+                r = cls.rank[0]
+                assert r.hpos is not None and r.hneg is not None
+                out[s.key] = roc_auc_binned(r.hpos, r.hneg)[1]
+        return out
+
+    def _state_for(self, info: MetricInfo) -> Any:
+        return {"classification": self._cls, "regression": self._reg, "hinge": self._hinge}[info.family]
+
+    def __repr__(self) -> str:
+        return f"<fitscope.Evaluator metrics={[s.key for s in self.specs]} n_samples={self.n_samples}>"
+
+
+def _merge_opt(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a.merge(b)
+
+
+def _as_result(res: Any) -> Any:
+    if isinstance(res, np.ndarray) and res.ndim > 0:
+        return res
+    try:
+        return float(res)
+    except (TypeError, ValueError):
+        return res
+
+
+def evaluate(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    metrics: Sequence[Any] | str = ("accuracy", "log_loss"),
+    sample_weight: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> dict[str, Any]:
+    """Many metrics in one pass over the data, sharing the work between them.
+
+    >>> import fitscope
+    >>> fitscope.evaluate([0, 0, 1], [0.3, 0.6, 0.8], metrics=["accuracy", "roc_auc"])
+    {'accuracy': 0.6666666666666666, 'roc_auc': 1.0}
+    """
+    ev = Evaluator(metrics, threshold=threshold, from_logits=from_logits)
+    return ev.update(y_true, y_pred, sample_weight).compute()

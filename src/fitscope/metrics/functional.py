@@ -1,0 +1,290 @@
+"""Functional metrics: ``f(y_true, y_pred, *, sample_weight=None, ...) -> float``.
+
+Each is a thin call into :func:`fitscope.evaluate`, so a function and the streaming
+:class:`fitscope.Evaluator` can never disagree. Argument order is (y_true, y_pred); every option
+is keyword-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope.metrics import _kernels as k
+from fitscope.metrics._registry import lookup
+from fitscope.metrics.evaluator import Evaluator, metric
+
+FloatArray = NDArray[np.float64]
+
+
+def _one(name: str, y_true: Any, y_pred: Any, sample_weight: Any, *, threshold: float = 0.5,
+         from_logits: bool = False, **options: Any) -> Any:
+    spec = metric(name, **options)
+    ev = Evaluator([spec], threshold=threshold, from_logits=from_logits)
+    return ev.update(y_true, y_pred, sample_weight).compute()[spec.key]
+
+
+# ---------------------------------------------------------------- losses
+def log_loss(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    from_logits: bool = False,
+    reduction: str = "mean",
+) -> Any:
+    """Log loss (cross-entropy): the negative log-likelihood of the true class.
+
+    ``y_pred`` is the probability of class 1 (1-D) or a matrix of class probabilities (2-D);
+    with ``from_logits=True`` raw scores, through a numerically stable log-sigmoid/log-softmax.
+    ``reduction``: ``"mean"`` (weighted by sample_weight, as scikit-learn), ``"sum"`` (the
+    summed per-sample errors) or ``"none"`` (the per-sample losses times their weights).
+
+    >>> from fitscope.metrics import log_loss
+    >>> round(log_loss([0, 1], [0.1, 0.8]), 6)
+    0.164252
+    >>> log_loss([0, 1], [0.1, 0.8], reduction="none").round(6)
+    array([0.105361, 0.223144])
+    """
+    v.check_choice(reduction, "reduction", ("mean", "sum", "none"))
+    if reduction != "none":
+        return float(_one("log_loss", y_true, y_pred, sample_weight, from_logits=from_logits,
+                          reduction=reduction))
+    return _per_sample_log_loss(y_true, y_pred, sample_weight, from_logits)
+
+
+def _per_sample_log_loss(y_true: Any, y_pred: Any, sample_weight: Any, from_logits: bool) -> FloatArray:
+    # Validate exactly as the aggregate path does (same states, same messages)...
+    Evaluator(["log_loss"], from_logits=from_logits).update(y_true, y_pred, sample_weight)
+    # ...then apply the same kernels per sample.
+    y = v.as_labels(v.as_array(y_true, "y_true"), "y_true")
+    p = v.as_array(y_pred, "y_pred")
+    eps = k.clip_eps(p.dtype)
+    if p.ndim == 2:
+        out = k.nll_multiclass(p, y, from_logits=from_logits, eps=eps)
+    else:
+        p = p.astype(np.float64, copy=False)
+        yb = y.astype(bool)
+        out = np.empty(y.size)
+        out[yb] = k.nll_binary(p[yb], True, from_logits=from_logits, eps=eps)
+        out[~yb] = k.nll_binary(p[~yb], False, from_logits=from_logits, eps=eps)
+    w = v.as_sample_weight(sample_weight, y.size)
+    return out if w is None else out * w
+
+
+cross_entropy = log_loss
+
+
+def mse(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
+    """Mean squared error."""
+    return float(_one("mse", y_true, y_pred, sample_weight))
+
+
+def rmse(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
+    """Root mean squared error."""
+    return float(_one("rmse", y_true, y_pred, sample_weight))
+
+
+def mae(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
+    """Mean absolute error."""
+    return float(_one("mae", y_true, y_pred, sample_weight))
+
+
+def rss(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
+    """Residual sum of squares: the (weighted) sum of squared errors.
+
+    >>> from fitscope.metrics import rss
+    >>> rss([1.0, 2.0, 3.0], [1.5, 2.0, 2.0])
+    1.25
+    """
+    return float(_one("rss", y_true, y_pred, sample_weight))
+
+
+def huber(y_true: Any, y_pred: Any, *, sample_weight: Any = None, delta: float = 1.0) -> float:
+    """Mean Huber loss: 0.5 e^2 where |e| <= delta, delta * (|e| - delta / 2) beyond."""
+    return float(_one("huber", y_true, y_pred, sample_weight, delta=delta))
+
+
+def hinge(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
+    """Mean hinge loss of decision values (binary: labels 0/1 or -1/+1 and 1-D scores;
+    multiclass: labels and a 2-D score matrix, Crammer-Singer margin), as scikit-learn."""
+    return float(_one("hinge", y_true, y_pred, sample_weight))
+
+
+def brier_score(y_true: Any, y_pred: Any, *, sample_weight: Any = None, from_logits: bool = False) -> float:
+    """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2;
+    three or more classes: the sum over classes, as scikit-learn)."""
+    return float(_one("brier_score", y_true, y_pred, sample_weight, from_logits=from_logits))
+
+
+def r2(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
+    """Coefficient of determination R^2 (1.0 for a perfect fit, 0.0 for predicting the mean)."""
+    return float(_one("r2", y_true, y_pred, sample_weight))
+
+
+# ---------------------------------------------------------------- classification
+def accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
+             from_logits: bool = False) -> float:
+    """Share of correct predictions.
+
+    ``y_pred`` may be labels, 1-D probabilities of class 1 (thresholded with
+    ``>= threshold``) or 2-D class probabilities (argmax).
+
+    >>> from fitscope.metrics import accuracy
+    >>> accuracy([0, 1, 1], [0.2, 0.7, 0.4])
+    0.6666666666666666
+    """
+    return float(_one("accuracy", y_true, y_pred, sample_weight, threshold=threshold,
+                      from_logits=from_logits))
+
+
+def zero_one_loss(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
+                  from_logits: bool = False) -> float:
+    """Share of wrong predictions: 1 - accuracy."""
+    return float(_one("zero_one_loss", y_true, y_pred, sample_weight, threshold=threshold,
+                      from_logits=from_logits))
+
+
+def balanced_accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
+                      from_logits: bool = False) -> float:
+    """Mean of the per-class recalls over the classes present in y_true."""
+    return float(_one("balanced_accuracy", y_true, y_pred, sample_weight, threshold=threshold,
+                      from_logits=from_logits))
+
+
+def precision(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "binary",
+              threshold: float = 0.5, from_logits: bool = False) -> float:
+    """Precision tp / (tp + fp); ``average`` is "binary" (class 1), "micro", "macro" or
+    "weighted"; 0 where a denominator is 0 (scikit-learn's zero_division=0)."""
+    return float(_one("precision", y_true, y_pred, sample_weight, threshold=threshold,
+                      from_logits=from_logits, average=average))
+
+
+def recall(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "binary",
+           threshold: float = 0.5, from_logits: bool = False) -> float:
+    """Recall tp / (tp + fn); averaging as :func:`precision`."""
+    return float(_one("recall", y_true, y_pred, sample_weight, threshold=threshold,
+                      from_logits=from_logits, average=average))
+
+
+def f1(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "binary",
+       threshold: float = 0.5, from_logits: bool = False) -> float:
+    """F1 = 2 tp / (2 tp + fp + fn); averaging as :func:`precision`.
+
+    >>> from fitscope.metrics import f1
+    >>> f1([0, 1, 1, 0], [0, 1, 0, 0])
+    0.6666666666666666
+    """
+    return float(_one("f1", y_true, y_pred, sample_weight, threshold=threshold,
+                      from_logits=from_logits, average=average))
+
+
+def confusion_matrix(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
+                     from_logits: bool = False) -> NDArray[Any]:
+    """Counts with true classes in rows and predicted classes in columns, over the classes
+    present in y_true or y_pred (as scikit-learn); float when weighted, else int64.
+
+    >>> from fitscope.metrics import confusion_matrix
+    >>> confusion_matrix([0, 1, 1], [0, 1, 0])
+    array([[1, 0],
+           [1, 1]])
+    """
+    out: NDArray[Any] = _one("confusion_matrix", y_true, y_pred, sample_weight, threshold=threshold,
+                             from_logits=from_logits)
+    return out
+
+
+def roc_auc(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "macro",
+            from_logits: bool = False) -> float:
+    """Exact ROC-AUC (ties count half). Binary: 1-D scores of class 1; multiclass: one-vs-rest
+    over 2-D probabilities, ``average`` "macro", "weighted" (by class weight) or "micro"."""
+    return float(_one("roc_auc", y_true, y_pred, sample_weight, from_logits=from_logits,
+                      average=average))
+
+
+def average_precision(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "macro",
+                      from_logits: bool = False) -> float:
+    """Average precision: sum over thresholds of (recall step) x precision, as scikit-learn."""
+    return float(_one("average_precision", y_true, y_pred, sample_weight, from_logits=from_logits,
+                      average=average))
+
+
+def top_k_accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, k: int = 2,
+                   from_logits: bool = False) -> float:
+    """Share of samples whose true class is among the ``k`` highest scores (ties broken as
+    scikit-learn: the higher class index first)."""
+    return float(_one("top_k_accuracy", y_true, y_pred, sample_weight, from_logits=from_logits, k=k))
+
+
+def expected_calibration_error(y_true: Any, y_pred: Any, *, sample_weight: Any = None,
+                               n_bins: int = 15, from_logits: bool = False) -> float:
+    """Expected calibration error: sum over ``n_bins`` equal-width bins of the top-label
+    confidence of (bin weight share) x |accuracy - mean confidence|. The data behind it is
+    :func:`reliability_curve`."""
+    return float(_one("expected_calibration_error", y_true, y_pred, sample_weight,
+                      from_logits=from_logits, n_bins=n_bins))
+
+
+@dataclass(frozen=True)
+class ReliabilityCurve:
+    """Per bin of top-label confidence: edges (n_bins + 1), weight, mean confidence, accuracy
+    (nan for empty bins). ``ece`` is what :func:`expected_calibration_error` returns."""
+
+    edges: FloatArray
+    weight: FloatArray
+    confidence: FloatArray
+    accuracy: FloatArray
+    ece: float
+
+
+def reliability_curve(y_true: Any, y_pred: Any, *, sample_weight: Any = None, n_bins: int = 15,
+                      from_logits: bool = False) -> ReliabilityCurve:
+    """The reliability diagram's data: what the ECE is computed from.
+
+    >>> from fitscope.metrics import reliability_curve
+    >>> c = reliability_curve([0, 1, 1, 1], [0.1, 0.9, 0.8, 0.3], n_bins=2)
+    >>> c.accuracy.tolist(), c.ece
+    ([0.0, 0.75], 0.3)
+    """
+    ev = Evaluator([metric("expected_calibration_error", n_bins=n_bins)], from_logits=from_logits)
+    ev.update(y_true, y_pred, sample_weight)
+    state = ev._cls
+    assert state is not None
+    bins = state.ece[n_bins]
+    w = bins[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        conf = np.where(w > 0, bins[1] / w, np.nan)
+        acc = np.where(w > 0, bins[2] / w, np.nan)
+    return ReliabilityCurve(
+        edges=np.linspace(0.0, 1.0, n_bins + 1), weight=w, confidence=conf, accuracy=acc,
+        ece=float(ev.compute()["expected_calibration_error"]),
+    )
+
+
+def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: Any) -> float | None:
+    """The no-skill value of metric ``name`` on ``y_true`` (None where none is defined), e.g.
+    the majority-class accuracy or the log loss of predicting the class frequencies.
+
+    >>> from fitscope.metrics import baseline
+    >>> baseline("accuracy", [0, 0, 1])
+    0.6666666666666666
+    """
+    info = lookup(name)
+    y = v.as_array(y_true, "y_true")
+    if info.family == "classification":
+        labels = v.as_labels(y, "y_true")
+        n_classes = int(labels.max()) + 1 if labels.size else 2
+        probs = np.zeros((labels.size, max(n_classes, 2)))
+        probs[np.arange(labels.size), labels] = 1.0
+        pred: Any = probs if n_classes > 2 else probs[:, 1]
+    elif info.family == "hinge":
+        pred = np.zeros(y.shape[0])
+    else:
+        pred = y
+    ev = Evaluator([metric(name, **options)])
+    ev.update(y, pred, sample_weight)
+    return next(iter(ev.baselines().values()))
