@@ -61,7 +61,9 @@ def check_ndim(arr: NDArray[Any], name: str, allowed: Iterable[int]) -> None:
 
 def check_nonempty(arr: NDArray[Any], name: str) -> None:
     if arr.shape[0] == 0:
-        raise InvalidInputError(f"{name} must hold at least one sample. Got an empty array instead.")
+        raise InvalidInputError(
+            f"{name} must hold at least one sample. Got an empty array instead."
+        )
 
 
 def check_consistent_length(**arrays: NDArray[Any] | None) -> int:
@@ -76,7 +78,7 @@ def check_consistent_length(**arrays: NDArray[Any] | None) -> int:
             f"{other} must have the same length as {first} ({lengths[first]}). "
             f"Got length {lengths[other]} instead."
         )
-    return next(iter(lengths.values()))
+    return int(next(iter(lengths.values())))
 
 
 def _first_index(mask: NDArray[np.bool_]) -> str:
@@ -201,7 +203,7 @@ def check_real(value: Any, name: str, *, low: float, high: float, strict: bool =
         raise InvalidTypeError(f"{name} must be a number. Got {describe(value)} instead.")
     v = float(value)
     ok = (low < v < high) if strict else (low <= v <= high)
-    if not ok or not np.isfinite(v) and high != np.inf:
+    if not ok or not np.isfinite(v):
         brackets = ("(", ")") if strict else ("[", "]")
         raise InvalidInputError(
             f"{name} must be in {brackets[0]}{low}, {high}{brackets[1]}. Got {value!r} instead."

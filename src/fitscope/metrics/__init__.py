@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fitscope.metrics._registry import ALIASES, REGISTRY, lookup
+from fitscope.metrics._registry import REGISTRY, lookup
 from fitscope.metrics.evaluator import Evaluator, MetricSpec, StatefulMetric, evaluate, metric
 from fitscope.metrics.functional import (
     ReliabilityCurve,
@@ -94,13 +94,16 @@ def describe(name: str) -> MetricDescription:
     False
     """
     info = lookup(name)
-    return MetricDescription(info.name, info.family, info.higher_is_better, info.description,
-                             dict(info.defaults), info.baseline_description)
+    return MetricDescription(
+        info.name,
+        info.family,
+        info.higher_is_better,
+        info.description,
+        dict(info.defaults),
+        info.baseline_description,
+    )
 
 
 def available() -> list[MetricDescription]:
     """Every built-in metric, in registration order (aliases not repeated)."""
     return [describe(n) for n in REGISTRY]
-
-
-

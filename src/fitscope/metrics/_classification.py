@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _kernels as k
-from fitscope.metrics._ranking import SortedScores
+from fitscope.metrics._ranking import RankSummary, SortedScores
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -69,8 +69,15 @@ class _RankStore:
     hpos: FloatArray | None = None
     hneg: FloatArray | None = None
 
-    def add(self, pos: FloatArray, wpos: FloatArray | None, neg: FloatArray, wneg: FloatArray | None,
-            binned: int | None) -> None:
+    def add(
+        self,
+        pos: FloatArray,
+        wpos: FloatArray | None,
+        neg: FloatArray,
+        wneg: FloatArray | None,
+        binned: int | None,
+    ) -> None:
+        self._sorted = self._summary = None
         if binned is None:
             self.pos.append((pos, wpos))
             self.neg.append((neg, wneg))
@@ -79,31 +86,58 @@ class _RankStore:
         self.hneg = _histogram(neg, wneg, binned, self.hneg)
 
     def merge(self, other: _RankStore) -> _RankStore:
-        hpos = other.hpos if self.hpos is None else (self.hpos if other.hpos is None else self.hpos + other.hpos)
-        hneg = other.hneg if self.hneg is None else (self.hneg if other.hneg is None else self.hneg + other.hneg)
+        hpos = (
+            other.hpos
+            if self.hpos is None
+            else (self.hpos if other.hpos is None else self.hpos + other.hpos)
+        )
+        hneg = (
+            other.hneg
+            if self.hneg is None
+            else (self.hneg if other.hneg is None else self.hneg + other.hneg)
+        )
         return _RankStore(self.pos + other.pos, self.neg + other.neg, hpos, hneg)
 
+    _sorted: tuple[SortedScores, SortedScores] | None = field(default=None, repr=False)
+    _summary: RankSummary | None = field(default=None, repr=False)
+
     @staticmethod
-    def _sorted(parts: list[tuple[FloatArray, FloatArray | None]]) -> SortedScores:
+    def _sort(parts: list[tuple[FloatArray, FloatArray | None]]) -> SortedScores:
         if not parts:
             return SortedScores(np.empty(0), None)
-        scores = parts[0][0] if len(parts) == 1 else np.concatenate([p for p, _ in parts])
         if all(w is None for _, w in parts):
-            return SortedScores.build(scores, None)
-        weights = np.concatenate(
-            [np.ones(p.size) if w is None else w for p, w in parts]
-        )
+            # Chunks are the state's own copies (boolean-indexed), and unweighted scores are a
+            # multiset, so sorting in place is safe even when a merged state shares the chunk.
+            scores = parts[0][0] if len(parts) == 1 else np.concatenate([p for p, _ in parts])
+            return SortedScores.build(scores, None, owned=True)
+        scores = np.concatenate([p for p, _ in parts])
+        weights = np.concatenate([np.ones(p.size) if w is None else w for p, w in parts])
         return SortedScores.build(scores, weights)
 
     def sorted_pair(self) -> tuple[SortedScores, SortedScores]:
-        pos, neg = self._sorted(self.pos), self._sorted(self.neg)
-        # Keep the sorted form: a second compute() (or a later merge) does not sort again.
-        self.pos = [(pos.scores, pos.weights)]
-        self.neg = [(neg.scores, neg.weights)]
-        return pos, neg
+        if self._sorted is None:
+            pos, neg = self._sort(self.pos), self._sort(self.neg)
+            # Keep the sorted form: a later compute() (or merge) does not sort again.
+            self.pos = [(pos.scores, pos.weights)]
+            self.neg = [(neg.scores, neg.weights)]
+            self._sorted = (pos, neg)
+        return self._sorted
+
+    def summary(self) -> RankSummary:
+        if self._summary is None:
+            self._summary = RankSummary.build(*self.sorted_pair())
+        return self._summary
 
 
-def _histogram(scores: FloatArray, w: FloatArray | None, bins: int, into: FloatArray | None) -> FloatArray:
+def _layout(s: ClassificationState) -> str:
+    if s.mode == "binary":
+        return "1-D scores of class 1"
+    return f"2-D scores of {len(s.rank)} classes"
+
+
+def _histogram(
+    scores: FloatArray, w: FloatArray | None, bins: int, into: FloatArray | None
+) -> FloatArray:
     idx = np.minimum((scores * bins).astype(np.int64), bins - 1)
     h = np.bincount(idx, weights=w, minlength=bins).astype(np.float64)
     return h if into is None else into + h
@@ -114,8 +148,12 @@ class ClassificationState:
     config: ClassificationConfig
     n: int = 0
     n_classes: int = 0
-    class_weight: FloatArray = field(default_factory=lambda: np.zeros(0))  # weighted totals by true class
-    confusion: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # rows true, cols predicted
+    class_weight: FloatArray = field(
+        default_factory=lambda: np.zeros(0)
+    )  # weighted totals by true class
+    confusion: FloatArray = field(
+        default_factory=lambda: np.zeros((0, 0))
+    )  # rows true, cols predicted
     seen_true: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     seen_pred: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weighted: bool = False  # any sample_weight seen (confusion counts are then floats)
@@ -123,7 +161,9 @@ class ClassificationState:
     log_loss_sum: float = 0.0
     brier_sum: float = 0.0
     top_k_hits: dict[int, float] = field(default_factory=dict)
-    ece: dict[int, FloatArray] = field(default_factory=dict)  # n_bins -> (3, n_bins): w, conf, correct
+    ece: dict[int, FloatArray] = field(
+        default_factory=dict
+    )  # n_bins -> (3, n_bins): w, conf, correct
     rank: list[_RankStore] = field(default_factory=list)  # binary: [class 1]; multiclass: per class
 
     # ---------------------------------------------------------------- update
@@ -181,8 +221,14 @@ class ClassificationState:
                 f"classes after {self.mode} batches with {max(len(self.rank), 2)} classes."
             )
 
-    def _add_counts(self, n_classes: int, conf: FloatArray | None, cls_w: FloatArray,
-                    seen_true: IntArray, seen_pred: IntArray | None) -> None:
+    def _add_counts(
+        self,
+        n_classes: int,
+        conf: FloatArray | None,
+        cls_w: FloatArray,
+        seen_true: IntArray,
+        seen_pred: IntArray | None,
+    ) -> None:
         size = max(self.n_classes, n_classes)
         self.n_classes = size
         self.class_weight = _grow(self.class_weight, size) + _grow(cls_w, size)
@@ -195,8 +241,11 @@ class ClassificationState:
         kk = int(max(y.max(), labels.max())) + 1
         conf = np.bincount(y * kk + labels, weights=w, minlength=kk * kk).reshape(kk, kk)
         self._add_counts(
-            kk, conf.astype(np.float64), conf.sum(axis=1).astype(np.float64),
-            np.bincount(y, minlength=kk), np.bincount(labels, minlength=kk),
+            kk,
+            conf.astype(np.float64),
+            conf.sum(axis=1).astype(np.float64),
+            np.bincount(y, minlength=kk),
+            np.bincount(labels, minlength=kk),
         )
 
     def _update_binary(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
@@ -216,7 +265,11 @@ class ClassificationState:
         w_all = float(n) if w is None else float(w.sum())
         cut = cfg.threshold
         if cfg.from_logits:
-            cut = math.log(cut / (1.0 - cut)) if 0.0 < cut < 1.0 else (-math.inf if cut <= 0 else math.inf)
+            cut = (
+                math.log(cut / (1.0 - cut))
+                if 0.0 < cut < 1.0
+                else (-math.inf if cut <= 0 else math.inf)
+            )
 
         pos = neg = None
         wpos = wneg = None
@@ -248,8 +301,11 @@ class ClassificationState:
             n_pos_pred = tp_c + fp_c
             seen_pred = np.array([n - n_pos_pred, n_pos_pred], dtype=np.int64)
         self._add_counts(
-            2, conf, np.array([w_all - w_pos, w_pos]),
-            np.array([n - n_pos, n_pos], dtype=np.int64), seen_pred,
+            2,
+            conf,
+            np.array([w_all - w_pos, w_pos]),
+            np.array([n - n_pos, n_pos], dtype=np.int64),
+            seen_pred,
         )
         if pos is None or neg is None:
             return
@@ -294,11 +350,13 @@ class ClassificationState:
         for bins in self.config.ece_bins:
             idx = np.minimum((conf * bins).astype(np.int64), bins - 1)
             ww = np.ones(conf.size) if w is None else w
-            acc = np.stack([
-                np.bincount(idx, weights=ww, minlength=bins),
-                np.bincount(idx, weights=ww * conf, minlength=bins),
-                np.bincount(idx, weights=ww * correct, minlength=bins),
-            ])
+            acc = np.stack(
+                [
+                    np.bincount(idx, weights=ww, minlength=bins),
+                    np.bincount(idx, weights=ww * conf, minlength=bins),
+                    np.bincount(idx, weights=ww * correct, minlength=bins),
+                ]
+            ).astype(np.float64)
             self.ece[bins] = acc if bins not in self.ece else self.ece[bins] + acc
 
     def _update_multiclass(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
@@ -314,7 +372,11 @@ class ClassificationState:
         if cfg.from_logits:
             v.check_finite(p, "y_pred")
             logits = p.astype(np.float64, copy=False)
-            probs = np.exp(k.log_softmax(logits)) if (cfg.brier or cfg.ranking or cfg.ece_bins) else logits
+            probs = (
+                np.exp(k.log_softmax(logits))
+                if (cfg.brier or cfg.ranking or cfg.ece_bins)
+                else logits
+            )
         else:
             v.check_probabilities(p, "y_pred")
             v.check_rows_sum_to_one(p, "y_pred")
@@ -324,7 +386,11 @@ class ClassificationState:
         conf = None
         seen_pred = None
         if cfg.confusion:
-            conf = np.bincount(y * kk + pred, weights=w, minlength=kk * kk).reshape(kk, kk).astype(np.float64)
+            conf = (
+                np.bincount(y * kk + pred, weights=w, minlength=kk * kk)
+                .reshape(kk, kk)
+                .astype(np.float64)
+            )
             seen_pred = np.bincount(pred, minlength=kk)
         self._add_counts(kk, conf, cls_w, np.bincount(y, minlength=kk), seen_pred)
         if cfg.log_loss:
@@ -347,8 +413,11 @@ class ClassificationState:
                 is_c = y == c
                 col = np.ascontiguousarray(probs[:, c], dtype=np.float64)
                 self.rank[c].add(
-                    col[is_c], None if w is None else w[is_c],
-                    col[~is_c], None if w is None else w[~is_c], bins,
+                    col[is_c],
+                    None if w is None else w[is_c],
+                    col[~is_c],
+                    None if w is None else w[~is_c],
+                    bins,
                 )
 
     # ---------------------------------------------------------------- merge
@@ -359,11 +428,14 @@ class ClassificationState:
                 "other must be a state built for the same metrics and options. Got a different "
                 "configuration instead."
             )
-        if self.mode and other.mode and (self.mode != other.mode or len(self.rank) != len(other.rank)):
+        if (
+            self.mode
+            and other.mode
+            and (self.mode != other.mode or len(self.rank) != len(other.rank))
+        ):
             raise InvalidInputError(
-                f"other must hold the same kind of predictions. Got {other.mode} predictions "
-                f"with {len(other.rank)} score columns, while this holds {self.mode} with "
-                f"{len(self.rank)}."
+                f"y_pred must keep one layout across batches and merged evaluators. Got "
+                f"{_layout(other)} after {_layout(self)}."
             )
         size = max(self.n_classes, other.n_classes)
         out = ClassificationState(self.config)

@@ -29,8 +29,14 @@ class SortedScores:
     weights: FloatArray | None
 
     @staticmethod
-    def build(scores: FloatArray, weights: FloatArray | None) -> SortedScores:
+    def build(
+        scores: FloatArray, weights: FloatArray | None, *, owned: bool = False
+    ) -> SortedScores:
+        """Sort; ``owned=True`` allows sorting ``scores`` in place (no copy) when unweighted."""
         if weights is None:
+            if owned:
+                scores.sort()
+                return SortedScores(scores, None)
             return SortedScores(np.sort(scores), None)
         order = np.argsort(scores, kind="stable")
         return SortedScores(scores[order], weights[order])
@@ -39,52 +45,61 @@ class SortedScores:
     def total(self) -> float:
         return float(self.scores.size) if self.weights is None else float(self.weights.sum())
 
-    def weight_below(self, values: FloatArray, *, inclusive: bool) -> FloatArray:
-        """Total weight of scores < values (<= values when inclusive), for sorted values."""
-        idx = np.searchsorted(self.scores, values, side="right" if inclusive else "left")
-        if self.weights is None:
-            return idx.astype(np.float64)
-        cum = np.concatenate(([0.0], np.cumsum(self.weights)))
-        return cum[idx]
+
+@dataclass(frozen=True)
+class RankSummary:
+    """Everything ROC-AUC and average precision need, from one pass over the sorted scores.
+
+    Per distinct positive score u (ascending): the positives' weight at u (``count``), at or
+    above u (``tp``), and the negatives' weight below u (``below``) and at u (``tied``).
+    """
+
+    count: FloatArray
+    tp: FloatArray
+    below: FloatArray
+    tied: FloatArray
+    p_total: float
+    n_total: float
+
+    @staticmethod
+    def build(pos: SortedScores, neg: SortedScores) -> RankSummary:
+        s = pos.scores
+        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        values = s[starts]
+        if pos.weights is None:
+            count = np.diff(np.append(starts, s.size)).astype(np.float64)
+            tp = (s.size - starts).astype(np.float64)
+        else:
+            count = np.add.reduceat(pos.weights, starts) if s.size else np.zeros(0)
+            tp = np.cumsum(count[::-1])[::-1]
+        lo = np.searchsorted(neg.scores, values, side="left")
+        hi = np.searchsorted(neg.scores, values, side="right")
+        if neg.weights is None:
+            below = lo.astype(np.float64)
+            tied = (hi - lo).astype(np.float64)
+        else:
+            cum = np.concatenate(([0.0], np.cumsum(neg.weights)))
+            below = cum[lo]
+            tied = cum[hi] - below
+        return RankSummary(count, tp, below, tied, pos.total, neg.total)
 
 
-def _distinct_groups(pos: SortedScores) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Distinct positive scores u (ascending), the weight at each, and the weight >= each."""
-    s = pos.scores
-    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
-    values = s[starts]
-    if pos.weights is None:
-        ends = np.append(starts[1:], s.size)
-        counts = (ends - starts).astype(np.float64)
-        at_or_above = (s.size - starts).astype(np.float64)
-    else:
-        counts = np.add.reduceat(pos.weights, starts)
-        at_or_above = np.cumsum(counts[::-1])[::-1]
-    return values, counts, at_or_above
-
-
-def roc_auc_sorted(pos: SortedScores, neg: SortedScores) -> float:
+def roc_auc_sorted(r: RankSummary) -> float:
     """Exact (tie-corrected) ROC-AUC; nan if a class has no weight."""
-    p_total, n_total = pos.total, neg.total
-    if p_total <= 0 or n_total <= 0:
+    if r.p_total <= 0 or r.n_total <= 0:
         return float("nan")
-    values, counts, _ = _distinct_groups(pos)
-    below = neg.weight_below(values, inclusive=False)
-    at_or_below = neg.weight_below(values, inclusive=True)
     # Each positive beats the negatives below it and ties half of those level with it.
-    return float(np.dot(counts, below + at_or_below) / (2.0 * p_total * n_total))
+    return float(np.dot(r.count, r.below + 0.5 * r.tied) / (r.p_total * r.n_total))
 
 
-def average_precision_sorted(pos: SortedScores, neg: SortedScores) -> float:
-    """Average precision (step-wise, as scikit-learn): sum over thresholds of dRecall * precision."""
-    p_total = pos.total
-    if p_total <= 0:
+def average_precision_sorted(r: RankSummary) -> float:
+    """Average precision, step-wise as scikit-learn: sum over thresholds of dRecall x precision."""
+    if r.p_total <= 0:
         return float("nan")
-    values, counts, tp = _distinct_groups(pos)
-    fp = neg.total - neg.weight_below(values, inclusive=False)
-    denom = tp + fp
-    precision = np.divide(tp, denom, out=np.zeros_like(tp), where=denom > 0)
-    return float(np.dot(counts, precision) / p_total)
+    fp = r.n_total - r.below
+    denom = r.tp + fp
+    precision = np.divide(r.tp, denom, out=np.zeros_like(r.tp), where=denom > 0)
+    return float(np.dot(r.count, precision) / r.p_total)
 
 
 def roc_auc_binned(hpos: FloatArray, hneg: FloatArray) -> tuple[float, float]:

@@ -17,9 +17,8 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
-from fitscope.metrics._classification import ClassificationState
+from fitscope.metrics._classification import ClassificationState, _RankStore
 from fitscope.metrics._ranking import (
-    SortedScores,
     average_precision_binned,
     average_precision_sorted,
     roc_auc_binned,
@@ -43,8 +42,16 @@ class MetricInfo:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     baseline_description: str | None = None
     compute: Callable[[Any, Mapping[str, Any]], Value] = field(repr=False, default=lambda s, o: NAN)
-    baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = field(repr=False, default=None)
-    check_options: Callable[[str, Mapping[str, Any]], None] = field(repr=False, default=lambda n, o: None)
+    baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = field(
+        repr=False, default=None
+    )
+    check_options: Callable[[str, Mapping[str, Any]], None] = field(
+        repr=False, default=lambda n, o: None
+    )
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Pickle by name: the entry holds functions, and the receiving side has the registry.
+        return (lookup, (self.name,))
 
 
 REGISTRY: dict[str, MetricInfo] = {}
@@ -100,7 +107,11 @@ def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
         fp_a = c.sum(axis=0) - tp_a
         fn_a = c.sum(axis=1) - tp_a
         if average == "micro":
-            tp_a, fp_a, fn_a = np.array([tp_a.sum()]), np.array([fp_a.sum()]), np.array([fn_a.sum()])
+            tp_a, fp_a, fn_a = (
+                np.array([tp_a.sum()]),
+                np.array([fp_a.sum()]),
+                np.array([fn_a.sum()]),
+            )
     if which == "precision":
         per = _div(tp_a, tp_a + fp_a)
     elif which == "recall":
@@ -124,20 +135,16 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
     if s.n == 0:
         return NAN
     binned = s.config.ranking == "binned"
+    auc = metric == "roc_auc"
 
-    def score(pos: SortedScores | NDArray[np.float64], neg: SortedScores | NDArray[np.float64]) -> float:
-        if isinstance(pos, SortedScores) and isinstance(neg, SortedScores):
-            return roc_auc_sorted(pos, neg) if metric == "roc_auc" else average_precision_sorted(pos, neg)
-        assert not isinstance(pos, SortedScores) and not isinstance(neg, SortedScores)
-        if metric == "roc_auc":
-            return roc_auc_binned(pos, neg)[0]
-        return average_precision_binned(pos, neg)
-
-    def pair(i: int) -> tuple[Any, Any]:
-        r = s.rank[i]
+    def score(r: _RankStore) -> float:
         if binned:
-            return r.hpos, r.hneg
-        return r.sorted_pair()
+            assert r.hpos is not None and r.hneg is not None
+            if auc:
+                return roc_auc_binned(r.hpos, r.hneg)[0]
+            return average_precision_binned(r.hpos, r.hneg)
+        summary = r.summary()
+        return roc_auc_sorted(summary) if auc else average_precision_sorted(summary)
 
     if s.mode == "binary":
         if metric == "roc_auc" and (s.seen_true.size < 2 or s.seen_true.min() == 0):
@@ -145,7 +152,7 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
                 f"y_true must contain both classes for roc_auc. Got only class "
                 f"{int(np.argmax(s.seen_true))} ({s.n} samples) instead; ROC-AUC is undefined."
             )
-        return score(*pair(0))
+        return score(s.rank[0])
     n_cols = len(s.rank)
     seen = np.pad(s.seen_true, (0, max(0, n_cols - s.seen_true.size)))[:n_cols]
     if (seen == 0).any():
@@ -155,39 +162,49 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
             f"sample of class {missing[0]} instead ({len(missing)} class(es) missing)."
         )
     if o["average"] == "micro":
-        if binned:
-            hp = np.sum([r.hpos for r in s.rank], axis=0)
-            hn = np.sum([r.hneg for r in s.rank], axis=0)
-            return score(hp, hn)
-        pairs = [pair(i) for i in range(n_cols)]
-        pos = SortedScores.build(
-            np.concatenate([p.scores for p, _ in pairs]),
-            None if pairs[0][0].weights is None else np.concatenate([p.weights for p, _ in pairs]),
-        )
-        neg = SortedScores.build(
-            np.concatenate([q.scores for _, q in pairs]),
-            None if pairs[0][1].weights is None else np.concatenate([q.weights for _, q in pairs]),
-        )
-        return score(pos, neg)
-    per = np.array([score(*pair(i)) for i in range(n_cols)])
+        # Micro: every (sample, class) cell is one binary decision; pool the partitions.
+        pooled = _RankStore()
+        for r in s.rank:
+            pooled = pooled.merge(r)
+        return score(pooled)
+    per = np.array([score(r) for r in s.rank])
     if o["average"] == "weighted":
         w = s.class_weight[:n_cols]
         return float(np.dot(per, w) / w.sum())
     return float(per.mean())
 
 
-def _cls(name: str, hib: bool, desc: str, needs: set[str], compute: Callable[[Any, Mapping[str, Any]], Value],
-         baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = None,
-         baseline_description: str | None = None, defaults: Mapping[str, Any] | None = None,
-         check: Callable[[str, Mapping[str, Any]], None] | None = None, family: str = "classification") -> None:
-    _register(MetricInfo(
-        name=name, family=family, higher_is_better=hib, description=desc, needs=frozenset(needs),
-        defaults=dict(defaults or {}), baseline_description=baseline_description, compute=compute,
-        baseline=baseline, check_options=check or (lambda n, o: None),
-    ))
+def _cls(
+    name: str,
+    hib: bool,
+    desc: str,
+    needs: set[str],
+    compute: Callable[[Any, Mapping[str, Any]], Value],
+    baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = None,
+    baseline_description: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    check: Callable[[str, Mapping[str, Any]], None] | None = None,
+    family: str = "classification",
+) -> None:
+    _register(
+        MetricInfo(
+            name=name,
+            family=family,
+            higher_is_better=hib,
+            description=desc,
+            needs=frozenset(needs),
+            defaults=dict(defaults or {}),
+            baseline_description=baseline_description,
+            compute=compute,
+            baseline=baseline,
+            check_options=check or (lambda n, o: None),
+        )
+    )
 
 
-def _mean_of(total: Callable[[ClassificationState], float]) -> Callable[[Any, Mapping[str, Any]], float]:
+def _mean_of(
+    total: Callable[[ClassificationState], float],
+) -> Callable[[Any, Mapping[str, Any]], float]:
     return lambda s, o: total(s) / s.total_weight if s.n and s.total_weight > 0 else NAN
 
 
@@ -268,45 +285,126 @@ def _check_bins(name: str, o: Mapping[str, Any]) -> None:
 _PRF_AVERAGES = ("binary", "micro", "macro", "weighted")
 _RANK_AVERAGES = ("macro", "weighted", "micro")
 
-_cls("accuracy", True, "share of correct predictions (1-D probabilities thresholded at >= threshold)",
-     {"confusion"}, _accuracy, lambda s, o: float(_prior(s).max()),
-     "always predicting the majority class")
-_cls("zero_one_loss", False, "share of wrong predictions (1 - accuracy)", {"confusion"},
-     lambda s, o: 1.0 - _accuracy(s, o), lambda s, o: 1.0 - float(_prior(s).max()),
-     "always predicting the majority class")
-_cls("balanced_accuracy", True, "mean recall over the classes in y_true", {"confusion"}, _balanced,
-     lambda s, o: 1.0 / max(int((s.class_weight > 0).sum()), 1), "always predicting one class")
-for _which, _desc in (("precision", "share of predicted positives that are positive"),
-                      ("recall", "share of positives that are found"),
-                      ("f1", "harmonic mean of precision and recall")):
-    _cls(_which, True, _desc, {"confusion"},
-         (lambda w: lambda s, o: _prf(s, o, w))(_which),
-         defaults={"average": "binary"}, check=_check_average(_PRF_AVERAGES))
-_cls("confusion_matrix", True, "counts by true class (rows) and predicted class (columns)",
-     {"confusion"}, _confusion)
-_cls("log_loss", False, "mean negative log-likelihood of the true class (cross-entropy)",
-     {"log_loss"}, _log_loss, _entropy, "predicting the class frequencies of y_true",
-     defaults={"reduction": "mean"}, check=_check_reduction)
-_cls("brier_score", False, "mean squared error of the predicted probabilities", {"brier"}, _brier,
-     _brier_base, "predicting the class frequencies of y_true")
-_cls("roc_auc", True, "probability that a positive is ranked above a negative (one-vs-rest)",
-     {"ranking"}, lambda s, o: _ranking(s, o, "roc_auc"), lambda s, o: 0.5, "random scores",
-     defaults={"average": "macro"}, check=_check_average(_RANK_AVERAGES))
-_cls("average_precision", True, "area under the precision-recall curve (step-wise)", {"ranking"},
-     lambda s, o: _ranking(s, o, "average_precision"),
-     lambda s, o: float(_prior(s)[1]) if s.mode == "binary" and _prior(s).size > 1 else float(np.mean(_prior(s))),
-     "random scores (the positive rate)", defaults={"average": "macro"},
-     check=_check_average(_RANK_AVERAGES))
-_cls("top_k_accuracy", True, "share of samples whose true class is among the k highest scores",
-     {"top_k"}, _top_k, _top_k_base, "always predicting the k most frequent classes",
-     defaults={"k": 2}, check=_check_k)
-_cls("expected_calibration_error", False,
-     "weighted mean |accuracy - confidence| over equal-width confidence bins (top label)",
-     {"ece"}, _ece, defaults={"n_bins": 15}, check=_check_bins)
+_cls(
+    "accuracy",
+    True,
+    "share of correct predictions (1-D probabilities thresholded at >= threshold)",
+    {"confusion"},
+    _accuracy,
+    lambda s, o: float(_prior(s).max()),
+    "always predicting the majority class",
+)
+_cls(
+    "zero_one_loss",
+    False,
+    "share of wrong predictions (1 - accuracy)",
+    {"confusion"},
+    lambda s, o: 1.0 - _accuracy(s, o),
+    lambda s, o: 1.0 - float(_prior(s).max()),
+    "always predicting the majority class",
+)
+_cls(
+    "balanced_accuracy",
+    True,
+    "mean recall over the classes in y_true",
+    {"confusion"},
+    _balanced,
+    lambda s, o: 1.0 / max(int((s.class_weight > 0).sum()), 1),
+    "always predicting one class",
+)
+for _which, _desc in (
+    ("precision", "share of predicted positives that are positive"),
+    ("recall", "share of positives that are found"),
+    ("f1", "harmonic mean of precision and recall"),
+):
+    _cls(
+        _which,
+        True,
+        _desc,
+        {"confusion"},
+        (lambda w: lambda s, o: _prf(s, o, w))(_which),
+        defaults={"average": "binary"},
+        check=_check_average(_PRF_AVERAGES),
+    )
+_cls(
+    "confusion_matrix",
+    True,
+    "counts by true class (rows) and predicted class (columns)",
+    {"confusion"},
+    _confusion,
+)
+_cls(
+    "log_loss",
+    False,
+    "mean negative log-likelihood of the true class (cross-entropy)",
+    {"log_loss"},
+    _log_loss,
+    _entropy,
+    "predicting the class frequencies of y_true",
+    defaults={"reduction": "mean"},
+    check=_check_reduction,
+)
+_cls(
+    "brier_score",
+    False,
+    "mean squared error of the predicted probabilities",
+    {"brier"},
+    _brier,
+    _brier_base,
+    "predicting the class frequencies of y_true",
+)
+_cls(
+    "roc_auc",
+    True,
+    "probability that a positive is ranked above a negative (one-vs-rest)",
+    {"ranking"},
+    lambda s, o: _ranking(s, o, "roc_auc"),
+    lambda s, o: 0.5,
+    "random scores",
+    defaults={"average": "macro"},
+    check=_check_average(_RANK_AVERAGES),
+)
+_cls(
+    "average_precision",
+    True,
+    "area under the precision-recall curve (step-wise)",
+    {"ranking"},
+    lambda s, o: _ranking(s, o, "average_precision"),
+    lambda s, o: (
+        float(_prior(s)[1])
+        if s.mode == "binary" and _prior(s).size > 1
+        else float(np.mean(_prior(s)))
+    ),
+    "random scores (the positive rate)",
+    defaults={"average": "macro"},
+    check=_check_average(_RANK_AVERAGES),
+)
+_cls(
+    "top_k_accuracy",
+    True,
+    "share of samples whose true class is among the k highest scores",
+    {"top_k"},
+    _top_k,
+    _top_k_base,
+    "always predicting the k most frequent classes",
+    defaults={"k": 2},
+    check=_check_k,
+)
+_cls(
+    "expected_calibration_error",
+    False,
+    "weighted mean |accuracy - confidence| over equal-width confidence bins (top label)",
+    {"ece"},
+    _ece,
+    defaults={"n_bins": 15},
+    check=_check_bins,
+)
 
 
 # ------------------------------------------------------------------ regression
-def _reg_mean(value: Callable[[RegressionState], float]) -> Callable[[Any, Mapping[str, Any]], float]:
+def _reg_mean(
+    value: Callable[[RegressionState], float],
+) -> Callable[[Any, Mapping[str, Any]], float]:
     return lambda s, o: value(s) / s.weight if s.n and s.weight > 0 else NAN
 
 
@@ -326,20 +424,64 @@ def _check_delta(name: str, o: Mapping[str, Any]) -> None:
     v.check_real(o["delta"], f"{name}(delta=...)", low=0.0, high=math.inf, strict=True)
 
 
-_cls("mse", False, "mean squared error", set(), _reg_mean(lambda s: s.sse), _var,
-     "predicting the mean of y_true", family="regression")
-_cls("rmse", False, "root mean squared error", set(),
-     lambda s, o: math.sqrt(s.sse / s.weight) if s.n and s.weight > 0 else NAN,
-     lambda s, o: math.sqrt(_var(s, o)), "predicting the mean of y_true", family="regression")
+_cls(
+    "mse",
+    False,
+    "mean squared error",
+    set(),
+    _reg_mean(lambda s: s.sse),
+    _var,
+    "predicting the mean of y_true",
+    family="regression",
+)
+_cls(
+    "rmse",
+    False,
+    "root mean squared error",
+    set(),
+    lambda s, o: math.sqrt(s.sse / s.weight) if s.n and s.weight > 0 else NAN,
+    lambda s, o: math.sqrt(_var(s, o)),
+    "predicting the mean of y_true",
+    family="regression",
+)
 _cls("mae", False, "mean absolute error", set(), _reg_mean(lambda s: s.sae), family="regression")
-_cls("rss", False, "residual sum of squares (weighted sum of squared errors)", set(),
-     lambda s, o: s.sse if s.n else NAN, lambda s, o: s.y_m2, "predicting the mean of y_true",
-     family="regression")
-_cls("huber", False, "mean Huber loss: 0.5 e^2 for |e| <= delta, delta (|e| - delta/2) beyond",
-     {"huber"}, lambda s, o: s.huber.get(float(o["delta"]), NAN) / s.weight if s.n and s.weight > 0 else NAN,
-     defaults={"delta": 1.0}, check=_check_delta, family="regression")
-_cls("r2", True, "coefficient of determination: 1 - RSS / total sum of squares", set(), _r2,
-     lambda s, o: 0.0, "predicting the mean of y_true", family="regression")
-_cls("hinge", False, "mean hinge loss max(0, 1 - margin) of decision values", set(),
-     lambda s, o: s.loss / s.weight if s.n and s.weight > 0 else NAN, lambda s, o: 1.0,
-     "a decision value of 0 for every sample", family="hinge")
+_cls(
+    "rss",
+    False,
+    "residual sum of squares (weighted sum of squared errors)",
+    set(),
+    lambda s, o: s.sse if s.n else NAN,
+    lambda s, o: s.y_m2,
+    "predicting the mean of y_true",
+    family="regression",
+)
+_cls(
+    "huber",
+    False,
+    "mean Huber loss: 0.5 e^2 for |e| <= delta, delta (|e| - delta/2) beyond",
+    {"huber"},
+    lambda s, o: s.huber.get(float(o["delta"]), NAN) / s.weight if s.n and s.weight > 0 else NAN,
+    defaults={"delta": 1.0},
+    check=_check_delta,
+    family="regression",
+)
+_cls(
+    "r2",
+    True,
+    "coefficient of determination: 1 - RSS / total sum of squares",
+    set(),
+    _r2,
+    lambda s, o: 0.0,
+    "predicting the mean of y_true",
+    family="regression",
+)
+_cls(
+    "hinge",
+    False,
+    "mean hinge loss max(0, 1 - margin) of decision values",
+    set(),
+    lambda s, o: s.loss / s.weight if s.n and s.weight > 0 else NAN,
+    lambda s, o: 1.0,
+    "a decision value of 0 for every sample",
+    family="hinge",
+)

@@ -83,8 +83,16 @@ class RegressionState:
                 "other must be a state built for the same metrics and options. Got a different "
                 "configuration instead."
             )
-        out = RegressionState(self.config, self.n, self.weight, self.sse, self.sae,
-                              dict(self.huber), self.y_mean, self.y_m2)
+        out = RegressionState(
+            self.config,
+            self.n,
+            self.weight,
+            self.sse,
+            self.sae,
+            dict(self.huber),
+            self.y_mean,
+            self.y_m2,
+        )
         out._combine(other.n, other.weight, other.sse, other.sae, other.y_mean, other.y_m2)
         for d, h in other.huber.items():
             out.huber[d] = out.huber.get(d, 0.0) + h
@@ -112,7 +120,7 @@ class HingeState:
         v.check_finite(d, "y_pred")
         d = d.astype(np.float64, copy=False)
         if d.ndim == 1:
-            lo, hi = v.check_finite(y, "y_true")
+            lo, _ = v.check_finite(y, "y_true")
             ok = np.isin(y, (-1, 1)) if lo < 0 else np.isin(y, (0, 1))
             if not ok.all():
                 bad = int(np.flatnonzero(~ok)[0])

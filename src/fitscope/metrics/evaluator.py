@@ -64,7 +64,7 @@ def _takes_weight(fn: Callable[..., Any]) -> bool:
 
 
 def metric(
-    what: str | Callable[..., Any] | StatefulMetric,
+    what: str | MetricSpec | Callable[..., Any] | StatefulMetric,
     /,
     *,
     name: str | None = None,
@@ -93,8 +93,9 @@ def metric(
         info.check_options(info.name, opts)
         changed = {k: opts[k] for k in opts if opts[k] != info.defaults[k]}
         key = name or (
-            info.name if not changed else
-            f"{info.name}({', '.join(f'{k}={val}' for k, val in changed.items())})"
+            info.name
+            if not changed
+            else f"{info.name}({', '.join(f'{k}={val}' for k, val in changed.items())})"
         )
         if higher_is_better is not None:
             raise InvalidInputError(
@@ -109,12 +110,20 @@ def metric(
         )
     if isinstance(what, StatefulMetric) and not inspect.isroutine(what):
         key = name or getattr(what, "name", None) or type(what).__name__
-        hib = higher_is_better if higher_is_better is not None else getattr(what, "higher_is_better", None)
+        hib = (
+            higher_is_better
+            if higher_is_better is not None
+            else getattr(what, "higher_is_better", None)
+        )
         return MetricSpec(str(key), stateful=what, higher_is_better=hib)
     if callable(what):
         key = name or getattr(what, "__name__", None) or type(what).__name__
-        return MetricSpec(str(key), function=what, higher_is_better=higher_is_better,
-                          takes_weight=_takes_weight(what))
+        return MetricSpec(
+            str(key),
+            function=what,
+            higher_is_better=higher_is_better,
+            takes_weight=_takes_weight(what),
+        )
     raise InvalidTypeError(
         "metrics entries must be metric names, functions f(y_true, y_pred) or objects with "
         f"update/merge/compute. Got {v.describe(what)} instead."
@@ -150,8 +159,12 @@ class _Buffer:
         y, p = np.concatenate(self.y_true), np.concatenate(self.y_pred)
         if all(w is None for w in self.weight):
             return y, p, None
-        w = np.concatenate([np.ones(len(a)) if b is None else b
-                            for a, b in zip(self.y_true, self.weight, strict=True)])
+        w = np.concatenate(
+            [
+                np.ones(len(a)) if b is None else b
+                for a, b in zip(self.y_true, self.weight, strict=True)
+            ]
+        )
         return y, p, w
 
 
@@ -184,31 +197,47 @@ class Evaluator:
         self.specs = _resolve(metrics)
         self.threshold = v.check_real(threshold, "threshold", low=0.0, high=1.0)
         if not isinstance(from_logits, bool):
-            raise InvalidTypeError(f"from_logits must be True or False. Got {v.describe(from_logits)}.")
+            raise InvalidTypeError(
+                f"from_logits must be True or False. Got {v.describe(from_logits)}."
+            )
         self.from_logits = from_logits
         v.check_choice(ranking, "ranking", ("exact", "binned"))
         bins = v.check_positive_int(ranking_bins, "ranking_bins", minimum=2)
         builtin = [s for s in self.specs if s.info is not None]
         cls_specs = [s for s in builtin if s.info and s.info.family == "classification"]
         needs = set().union(*(s.info.needs for s in cls_specs if s.info)) if cls_specs else set()
-        self._cls_config = ClassificationConfig(
-            threshold=self.threshold,
-            from_logits=from_logits,
-            confusion="confusion" in needs,
-            log_loss="log_loss" in needs,
-            brier="brier" in needs,
-            ranking=ranking if "ranking" in needs else None,
-            ranking_bins=bins,
-            ece_bins=tuple(sorted({int(s.options["n_bins"]) for s in cls_specs if "n_bins" in s.options})),
-            top_k=tuple(sorted({int(s.options["k"]) for s in cls_specs if "k" in s.options})),
-        ) if cls_specs else None
+        self._cls_config = (
+            ClassificationConfig(
+                threshold=self.threshold,
+                from_logits=from_logits,
+                confusion="confusion" in needs,
+                log_loss="log_loss" in needs,
+                brier="brier" in needs,
+                ranking=ranking if "ranking" in needs else None,
+                ranking_bins=bins,
+                ece_bins=tuple(
+                    sorted({int(s.options["n_bins"]) for s in cls_specs if "n_bins" in s.options})
+                ),
+                top_k=tuple(sorted({int(s.options["k"]) for s in cls_specs if "k" in s.options})),
+            )
+            if cls_specs
+            else None
+        )
         reg = [s for s in builtin if s.info and s.info.family == "regression"]
-        self._reg_config = RegressionConfig(
-            huber_deltas=tuple(sorted({float(s.options["delta"]) for s in reg if "delta" in s.options}))
-        ) if reg else None
+        self._reg_config = (
+            RegressionConfig(
+                huber_deltas=tuple(
+                    sorted({float(s.options["delta"]) for s in reg if "delta" in s.options})
+                )
+            )
+            if reg
+            else None
+        )
         self._has_hinge = any(s.info and s.info.family == "hinge" for s in builtin)
         self._has_functions = any(s.function is not None for s in self.specs)
-        self._pristine = {s.key: copy.deepcopy(s.stateful) for s in self.specs if s.stateful is not None}
+        self._pristine = {
+            s.key: copy.deepcopy(s.stateful) for s in self.specs if s.stateful is not None
+        }
         self.reset()
 
     # ------------------------------------------------------------ state
@@ -265,7 +294,9 @@ class Evaluator:
         """A new evaluator holding both inputs' data; neither input changes."""
         if not isinstance(other, Evaluator):
             raise InvalidTypeError(f"other must be an Evaluator. Got {v.describe(other)} instead.")
-        if [s.key for s in other.specs] != [s.key for s in self.specs] or other._cls_config != self._cls_config:
+        if [s.key for s in other.specs] != [
+            s.key for s in self.specs
+        ] or other._cls_config != self._cls_config:
             raise InvalidInputError(
                 "other must be an Evaluator of the same metrics and options. Got metrics "
                 f"{[s.key for s in other.specs]} instead of {[s.key for s in self.specs]}."
@@ -300,7 +331,9 @@ class Evaluator:
                 res = s.function(y, p, sample_weight=w) if w is not None else s.function(y, p)
                 out[s.key] = _as_result(res)
             else:
-                out[s.key] = _as_result(self._custom[s.key].compute()) if self.n_samples else float("nan")
+                out[s.key] = (
+                    _as_result(self._custom[s.key].compute()) if self.n_samples else float("nan")
+                )
         return out
 
     def baselines(self) -> dict[str, float | None]:
@@ -324,17 +357,27 @@ class Evaluator:
         out: dict[str, float] = {}
         cls = self._cls
         for s in self.specs:
-            if s.info is not None and s.info.name == "roc_auc" and cls is not None and cls.config.ranking == "binned" and cls.mode == "binary":
+            if (
+                s.info is not None
+                and s.info.name == "roc_auc"
+                and cls is not None
+                and cls.config.ranking == "binned"
+                and cls.mode == "binary"
+            ):
                 r = cls.rank[0]
                 assert r.hpos is not None and r.hneg is not None
                 out[s.key] = roc_auc_binned(r.hpos, r.hneg)[1]
         return out
 
     def _state_for(self, info: MetricInfo) -> Any:
-        return {"classification": self._cls, "regression": self._reg, "hinge": self._hinge}[info.family]
+        return {"classification": self._cls, "regression": self._reg, "hinge": self._hinge}[
+            info.family
+        ]
 
     def __repr__(self) -> str:
-        return f"<fitscope.Evaluator metrics={[s.key for s in self.specs]} n_samples={self.n_samples}>"
+        return (
+            f"<fitscope.Evaluator metrics={[s.key for s in self.specs]} n_samples={self.n_samples}>"
+        )
 
 
 def _merge_opt(a: Any, b: Any) -> Any:

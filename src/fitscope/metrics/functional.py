@@ -21,8 +21,16 @@ from fitscope.metrics.evaluator import Evaluator, metric
 FloatArray = NDArray[np.float64]
 
 
-def _one(name: str, y_true: Any, y_pred: Any, sample_weight: Any, *, threshold: float = 0.5,
-         from_logits: bool = False, **options: Any) -> Any:
+def _one(
+    name: str,
+    y_true: Any,
+    y_pred: Any,
+    sample_weight: Any,
+    *,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+    **options: Any,
+) -> Any:
     spec = metric(name, **options)
     ev = Evaluator([spec], threshold=threshold, from_logits=from_logits)
     return ev.update(y_true, y_pred, sample_weight).compute()[spec.key]
@@ -52,12 +60,22 @@ def log_loss(
     """
     v.check_choice(reduction, "reduction", ("mean", "sum", "none"))
     if reduction != "none":
-        return float(_one("log_loss", y_true, y_pred, sample_weight, from_logits=from_logits,
-                          reduction=reduction))
+        return float(
+            _one(
+                "log_loss",
+                y_true,
+                y_pred,
+                sample_weight,
+                from_logits=from_logits,
+                reduction=reduction,
+            )
+        )
     return _per_sample_log_loss(y_true, y_pred, sample_weight, from_logits)
 
 
-def _per_sample_log_loss(y_true: Any, y_pred: Any, sample_weight: Any, from_logits: bool) -> FloatArray:
+def _per_sample_log_loss(
+    y_true: Any, y_pred: Any, sample_weight: Any, from_logits: bool
+) -> FloatArray:
     # Validate exactly as the aggregate path does (same states, same messages)...
     Evaluator(["log_loss"], from_logits=from_logits).update(y_true, y_pred, sample_weight)
     # ...then apply the same kernels per sample.
@@ -115,7 +133,9 @@ def hinge(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
     return float(_one("hinge", y_true, y_pred, sample_weight))
 
 
-def brier_score(y_true: Any, y_pred: Any, *, sample_weight: Any = None, from_logits: bool = False) -> float:
+def brier_score(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, from_logits: bool = False
+) -> float:
     """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2;
     three or more classes: the sum over classes, as scikit-learn)."""
     return float(_one("brier_score", y_true, y_pred, sample_weight, from_logits=from_logits))
@@ -127,8 +147,14 @@ def r2(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
 
 
 # ---------------------------------------------------------------- classification
-def accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
-             from_logits: bool = False) -> float:
+def accuracy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
     """Share of correct predictions.
 
     ``y_pred`` may be labels, 1-D probabilities of class 1 (thresholded with
@@ -138,53 +164,138 @@ def accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: 
     >>> accuracy([0, 1, 1], [0.2, 0.7, 0.4])
     0.6666666666666666
     """
-    return float(_one("accuracy", y_true, y_pred, sample_weight, threshold=threshold,
-                      from_logits=from_logits))
+    return float(
+        _one(
+            "accuracy", y_true, y_pred, sample_weight, threshold=threshold, from_logits=from_logits
+        )
+    )
 
 
-def zero_one_loss(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
-                  from_logits: bool = False) -> float:
+def zero_one_loss(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
     """Share of wrong predictions: 1 - accuracy."""
-    return float(_one("zero_one_loss", y_true, y_pred, sample_weight, threshold=threshold,
-                      from_logits=from_logits))
+    return float(
+        _one(
+            "zero_one_loss",
+            y_true,
+            y_pred,
+            sample_weight,
+            threshold=threshold,
+            from_logits=from_logits,
+        )
+    )
 
 
-def balanced_accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
-                      from_logits: bool = False) -> float:
+def balanced_accuracy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
     """Mean of the per-class recalls over the classes present in y_true."""
-    return float(_one("balanced_accuracy", y_true, y_pred, sample_weight, threshold=threshold,
-                      from_logits=from_logits))
+    return float(
+        _one(
+            "balanced_accuracy",
+            y_true,
+            y_pred,
+            sample_weight,
+            threshold=threshold,
+            from_logits=from_logits,
+        )
+    )
 
 
-def precision(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "binary",
-              threshold: float = 0.5, from_logits: bool = False) -> float:
+def precision(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    average: str = "binary",
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
     """Precision tp / (tp + fp); ``average`` is "binary" (class 1), "micro", "macro" or
     "weighted"; 0 where a denominator is 0 (scikit-learn's zero_division=0)."""
-    return float(_one("precision", y_true, y_pred, sample_weight, threshold=threshold,
-                      from_logits=from_logits, average=average))
+    return float(
+        _one(
+            "precision",
+            y_true,
+            y_pred,
+            sample_weight,
+            threshold=threshold,
+            from_logits=from_logits,
+            average=average,
+        )
+    )
 
 
-def recall(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "binary",
-           threshold: float = 0.5, from_logits: bool = False) -> float:
+def recall(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    average: str = "binary",
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
     """Recall tp / (tp + fn); averaging as :func:`precision`."""
-    return float(_one("recall", y_true, y_pred, sample_weight, threshold=threshold,
-                      from_logits=from_logits, average=average))
+    return float(
+        _one(
+            "recall",
+            y_true,
+            y_pred,
+            sample_weight,
+            threshold=threshold,
+            from_logits=from_logits,
+            average=average,
+        )
+    )
 
 
-def f1(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "binary",
-       threshold: float = 0.5, from_logits: bool = False) -> float:
+def f1(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    average: str = "binary",
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
     """F1 = 2 tp / (2 tp + fp + fn); averaging as :func:`precision`.
 
     >>> from fitscope.metrics import f1
     >>> f1([0, 1, 1, 0], [0, 1, 0, 0])
     0.6666666666666666
     """
-    return float(_one("f1", y_true, y_pred, sample_weight, threshold=threshold,
-                      from_logits=from_logits, average=average))
+    return float(
+        _one(
+            "f1",
+            y_true,
+            y_pred,
+            sample_weight,
+            threshold=threshold,
+            from_logits=from_logits,
+            average=average,
+        )
+    )
 
 
-def confusion_matrix(y_true: Any, y_pred: Any, *, sample_weight: Any = None, threshold: float = 0.5,
-                     from_logits: bool = False) -> NDArray[Any]:
+def confusion_matrix(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> NDArray[Any]:
     """Counts with true classes in rows and predicted classes in columns, over the classes
     present in y_true or y_pred (as scikit-learn); float when weighted, else int64.
 
@@ -193,40 +304,84 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, sample_weight: Any = None, thr
     array([[1, 0],
            [1, 1]])
     """
-    out: NDArray[Any] = _one("confusion_matrix", y_true, y_pred, sample_weight, threshold=threshold,
-                             from_logits=from_logits)
+    out: NDArray[Any] = _one(
+        "confusion_matrix",
+        y_true,
+        y_pred,
+        sample_weight,
+        threshold=threshold,
+        from_logits=from_logits,
+    )
     return out
 
 
-def roc_auc(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "macro",
-            from_logits: bool = False) -> float:
+def roc_auc(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    average: str = "macro",
+    from_logits: bool = False,
+) -> float:
     """Exact ROC-AUC (ties count half). Binary: 1-D scores of class 1; multiclass: one-vs-rest
     over 2-D probabilities, ``average`` "macro", "weighted" (by class weight) or "micro"."""
-    return float(_one("roc_auc", y_true, y_pred, sample_weight, from_logits=from_logits,
-                      average=average))
+    return float(
+        _one("roc_auc", y_true, y_pred, sample_weight, from_logits=from_logits, average=average)
+    )
 
 
-def average_precision(y_true: Any, y_pred: Any, *, sample_weight: Any = None, average: str = "macro",
-                      from_logits: bool = False) -> float:
+def average_precision(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    average: str = "macro",
+    from_logits: bool = False,
+) -> float:
     """Average precision: sum over thresholds of (recall step) x precision, as scikit-learn."""
-    return float(_one("average_precision", y_true, y_pred, sample_weight, from_logits=from_logits,
-                      average=average))
+    return float(
+        _one(
+            "average_precision",
+            y_true,
+            y_pred,
+            sample_weight,
+            from_logits=from_logits,
+            average=average,
+        )
+    )
 
 
-def top_k_accuracy(y_true: Any, y_pred: Any, *, sample_weight: Any = None, k: int = 2,
-                   from_logits: bool = False) -> float:
+def top_k_accuracy(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, k: int = 2, from_logits: bool = False
+) -> float:
     """Share of samples whose true class is among the ``k`` highest scores (ties broken as
     scikit-learn: the higher class index first)."""
-    return float(_one("top_k_accuracy", y_true, y_pred, sample_weight, from_logits=from_logits, k=k))
+    return float(
+        _one("top_k_accuracy", y_true, y_pred, sample_weight, from_logits=from_logits, k=k)
+    )
 
 
-def expected_calibration_error(y_true: Any, y_pred: Any, *, sample_weight: Any = None,
-                               n_bins: int = 15, from_logits: bool = False) -> float:
+def expected_calibration_error(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    n_bins: int = 15,
+    from_logits: bool = False,
+) -> float:
     """Expected calibration error: sum over ``n_bins`` equal-width bins of the top-label
     confidence of (bin weight share) x |accuracy - mean confidence|. The data behind it is
     :func:`reliability_curve`."""
-    return float(_one("expected_calibration_error", y_true, y_pred, sample_weight,
-                      from_logits=from_logits, n_bins=n_bins))
+    return float(
+        _one(
+            "expected_calibration_error",
+            y_true,
+            y_pred,
+            sample_weight,
+            from_logits=from_logits,
+            n_bins=n_bins,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -241,8 +396,14 @@ class ReliabilityCurve:
     ece: float
 
 
-def reliability_curve(y_true: Any, y_pred: Any, *, sample_weight: Any = None, n_bins: int = 15,
-                      from_logits: bool = False) -> ReliabilityCurve:
+def reliability_curve(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    n_bins: int = 15,
+    from_logits: bool = False,
+) -> ReliabilityCurve:
     """The reliability diagram's data: what the ECE is computed from.
 
     >>> from fitscope.metrics import reliability_curve
@@ -260,7 +421,10 @@ def reliability_curve(y_true: Any, y_pred: Any, *, sample_weight: Any = None, n_
         conf = np.where(w > 0, bins[1] / w, np.nan)
         acc = np.where(w > 0, bins[2] / w, np.nan)
     return ReliabilityCurve(
-        edges=np.linspace(0.0, 1.0, n_bins + 1), weight=w, confidence=conf, accuracy=acc,
+        edges=np.linspace(0.0, 1.0, n_bins + 1),
+        weight=w,
+        confidence=conf,
+        accuracy=acc,
         ece=float(ev.compute()["expected_calibration_error"]),
     )
 

@@ -1,0 +1,227 @@
+"""The metric contract, checked for every registered metric (a new metric is a registry entry;
+this suite then covers it): batch-split invariance of merge in any order and grouping, inputs
+unchanged, pickling, empty -> nan, weight scaling, unit weights, metadata."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import fitscope
+from fitscope import metric
+from fitscope.metrics import available
+from fitscope.metrics._registry import REGISTRY
+
+Data = tuple[np.ndarray, np.ndarray]
+
+
+def _binary(rng: np.random.Generator, n: int) -> Data:
+    y = (rng.random(n) < 0.35).astype(np.int64)
+    y[:2] = [0, 1]
+    p = np.clip(np.round(rng.random(n) * 0.6 + 0.3 * y, 2), 0, 1)  # rounded: many ties
+    return y, p
+
+
+def _multiclass(rng: np.random.Generator, n: int, k: int = 4) -> Data:
+    y = rng.integers(0, k, n)
+    y[:k] = np.arange(k)
+    logits = rng.normal(size=(n, k))
+    logits[np.arange(n), y] += 1.0
+    p = np.exp(logits)
+    return y, p / p.sum(axis=1, keepdims=True)
+
+
+def _regression(rng: np.random.Generator, n: int) -> Data:
+    y = rng.normal(size=n) * 3 + 50
+    return y, y + rng.normal(size=n)
+
+
+def _hinge(rng: np.random.Generator, n: int) -> Data:
+    y = rng.integers(0, 2, n)
+    return y, rng.normal(size=n) + (2 * y - 1) * 0.5
+
+
+# Every registered metric, with the data (and options) it is checked on.
+CASES: dict[str, tuple[Callable[[np.random.Generator, int], Data], dict[str, Any]]] = {
+    "accuracy": (_binary, {}),
+    "zero_one_loss": (_multiclass, {}),
+    "balanced_accuracy": (_multiclass, {}),
+    "precision": (_binary, {}),
+    "recall": (_multiclass, {"average": "macro"}),
+    "f1": (_multiclass, {"average": "weighted"}),
+    "confusion_matrix": (_multiclass, {}),
+    "log_loss": (_multiclass, {}),
+    "brier_score": (_binary, {}),
+    "roc_auc": (_binary, {}),
+    "average_precision": (_multiclass, {"average": "micro"}),
+    "top_k_accuracy": (_multiclass, {"k": 2}),
+    "expected_calibration_error": (_multiclass, {"n_bins": 10}),
+    "mse": (_regression, {}),
+    "rmse": (_regression, {}),
+    "mae": (_regression, {}),
+    "rss": (_regression, {}),
+    "huber": (_regression, {"delta": 0.5}),
+    "r2": (_regression, {}),
+    "hinge": (_hinge, {}),
+}
+# Extra variants that exercise other code paths of the same metrics.
+VARIANTS = [
+    ("roc_auc", _multiclass, {"average": "weighted"}),
+    ("log_loss", _binary, {"reduction": "sum"}),
+    ("f1", _binary, {"average": "binary"}),
+    ("expected_calibration_error", _binary, {}),
+    ("brier_score", _multiclass, {}),
+    ("top_k_accuracy", _binary, {"k": 1}),
+    ("average_precision", _binary, {}),
+]
+ALL = [(name, gen, opts) for name, (gen, opts) in CASES.items()] + VARIANTS
+IDS = [f"{n}-{g.__name__.strip('_')}-{'-'.join(map(str, o.values()))}" for n, g, o in ALL]
+
+
+def test_every_registered_metric_has_a_case() -> None:
+    assert set(REGISTRY) == set(CASES)
+
+
+def _assert_same(a: dict[str, Any], b: dict[str, Any], rtol: float = 1e-10) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], rtol=rtol, atol=1e-12, err_msg=key)
+
+
+def _split(rng: np.random.Generator, n: int, parts: int) -> list[slice]:
+    cuts = np.sort(rng.choice(np.arange(1, n), size=parts - 1, replace=False))
+    bounds = [0, *cuts.tolist(), n]
+    return [slice(a, b) for a, b in itertools.pairwise(bounds)]
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_any_split_merged_in_any_order_equals_one_pass(name, gen, opts, weighted, seed=0) -> None:
+    rng = np.random.default_rng(abs(hash((name, weighted))) % 2**32)
+    y, p = gen(rng, 400)
+    w = rng.random(400) * 2 if weighted else None
+    spec = metric(name, **opts)
+    whole = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w)
+    for trial in range(3):
+        slices = _split(rng, 400, parts=2 + trial * 3)
+        evs = []
+        for sl in slices:
+            ev = fitscope.Evaluator([spec])
+            ev.update(y[sl], p[sl], None if w is None else w[sl])
+            evs.append(ev)
+        order = rng.permutation(len(evs))
+        # Left fold in a random order...
+        acc = evs[order[0]]
+        for i in order[1:]:
+            acc = acc.merge(evs[i])
+        _assert_same(acc.compute(), whole)
+        # ...and a balanced tree, the grouping a distributed reduce uses.
+        level = [evs[i] for i in order]
+        while len(level) > 1:
+            level = [
+                level[i].merge(level[i + 1]) if i + 1 < len(level) else level[i]
+                for i in range(0, len(level), 2)
+            ]
+        _assert_same(level[0].compute(), whole)
+        # Feeding the batches to one evaluator gives the same again.
+        one = fitscope.Evaluator([spec])
+        for sl in slices:
+            one.update(y[sl], p[sl], None if w is None else w[sl])
+        _assert_same(one.compute(), whole)
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_merge_and_update_leave_inputs_unchanged(name, gen, opts) -> None:
+    rng = np.random.default_rng(1)
+    y, p = gen(rng, 200)
+    w = rng.random(200)
+    y0, p0, w0 = y.copy(), p.copy(), w.copy()
+    spec = metric(name, **opts)
+    a = fitscope.Evaluator([spec]).update(y[:120], p[:120], w[:120])
+    b = fitscope.Evaluator([spec]).update(y[120:], p[120:], w[120:])
+    ra, rb = a.compute(), b.compute()
+    merged = a.merge(b)
+    merged.compute()
+    _assert_same(a.compute(), ra)
+    _assert_same(b.compute(), rb)
+    np.testing.assert_array_equal(y, y0)
+    np.testing.assert_array_equal(p, p0)
+    np.testing.assert_array_equal(w, w0)
+    assert merged.n_samples == 200 and a.n_samples == 120 and b.n_samples == 80
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_pickles_mid_stream(name, gen, opts) -> None:
+    rng = np.random.default_rng(2)
+    y, p = gen(rng, 300)
+    spec = metric(name, **opts)
+    ev = fitscope.Evaluator([spec]).update(y[:150], p[:150])
+    clone = pickle.loads(pickle.dumps(ev))
+    _assert_same(clone.compute(), ev.compute())
+    clone.update(y[150:], p[150:])
+    _assert_same(clone.compute(), fitscope.evaluate(y, p, metrics=[spec]))
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_empty_computes_to_nan_and_reset_empties(name, gen, opts) -> None:
+    spec = metric(name, **opts)
+    ev = fitscope.Evaluator([spec])
+    assert np.isnan(ev.compute()[spec.key])
+    y, p = gen(np.random.default_rng(3), 50)
+    ev.update(y, p)
+    ev.reset()
+    assert ev.n_samples == 0
+    assert np.isnan(ev.compute()[spec.key])
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_unit_weights_equal_no_weights_and_scaling_weights(name, gen, opts) -> None:
+    rng = np.random.default_rng(4)
+    y, p = gen(rng, 300)
+    spec = metric(name, **opts)
+    plain = fitscope.evaluate(y, p, metrics=[spec])
+    _assert_same(fitscope.evaluate(y, p, metrics=[spec], sample_weight=np.ones(300)), plain)
+    w = rng.random(300) + 0.1
+    base = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w)[spec.key]
+    scaled = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w * 7.0)[spec.key]
+    # Sums (rss, summed log loss, confusion counts) scale with the weights; means do not.
+    extensive = name in ("rss", "confusion_matrix") or opts.get("reduction") == "sum"
+    np.testing.assert_allclose(scaled, base * 7.0 if extensive else base, rtol=1e-10)
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_integer_weights_equal_repeating_samples(name, gen, opts) -> None:
+    rng = np.random.default_rng(5)
+    y, p = gen(rng, 120)
+    reps = rng.integers(1, 4, 120)
+    spec = metric(name, **opts)
+    weighted = fitscope.evaluate(y, p, metrics=[spec], sample_weight=reps.astype(float))
+    repeated = fitscope.evaluate(np.repeat(y, reps), np.repeat(p, reps, axis=0), metrics=[spec])
+    _assert_same(weighted, repeated, rtol=1e-9)
+
+
+def test_metadata_is_declared_for_every_metric() -> None:
+    for d in available():
+        assert isinstance(d.higher_is_better, bool), d.name
+        assert d.description, d.name
+        assert d.task in {"classification", "regression", "hinge"}
+    losses = {"log_loss", "mse", "rmse", "mae", "rss", "huber", "hinge", "brier_score"}
+    assert all(not fitscope.metrics.describe(n).higher_is_better for n in losses)
+    assert fitscope.metrics.describe("cross_entropy").name == "log_loss"
+
+
+def test_low_precision_and_narrow_label_dtypes_count_correctly() -> None:
+    # int8 labels must not overflow counts (torcheval's confusion matrix does); bool works too.
+    y = np.tile(np.array([0, 1, 1], dtype=np.int8), 200)
+    p = np.tile(np.array([0, 1, 0], dtype=np.int8), 200)
+    cm = fitscope.metrics.confusion_matrix(y, p)
+    np.testing.assert_array_equal(cm, [[200, 0], [200, 200]])
+    assert cm.dtype == np.int64
+    assert fitscope.metrics.accuracy(y.astype(bool), p.astype(bool)) == pytest.approx(2 / 3)
+    probs = np.tile(np.array([0.2, 0.9, 0.4], dtype=np.float32), 200)
+    assert fitscope.metrics.accuracy(y, probs) == pytest.approx(2 / 3)
