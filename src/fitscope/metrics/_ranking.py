@@ -54,29 +54,42 @@ class RankSummary:
     above u (``tp``), and the negatives' weight below u (``below``) and at u (``tied``).
     """
 
-    count: FloatArray
-    tp: FloatArray
-    below: FloatArray
-    tied: FloatArray
+    count: NDArray[np.float64 | np.int64]
+    tp: NDArray[np.float64 | np.int64]
+    below: NDArray[np.float64 | np.int64]
+    tied: NDArray[np.float64 | np.int64]
     p_total: float
     n_total: float
 
     @staticmethod
     def build(pos: SortedScores, neg: SortedScores) -> RankSummary:
+        # Memory matters here (one entry per distinct positive score): integer counts stay
+        # int64 when unweighted, and buffers are reused in place, so the peak stays under
+        # 2x the input arrays at 1e7 samples (bench/metrics.py measures it).
         s = pos.scores
-        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        new_value = np.empty(s.size, dtype=bool)
+        new_value[:1] = True
+        np.not_equal(s[1:], s[:-1], out=new_value[1:])
+        starts = np.flatnonzero(new_value)
+        del new_value
         values = s[starts]
+        lo = np.searchsorted(neg.scores, values, side="left")
+        hi = np.searchsorted(neg.scores, values, side="right")
+        del values
+        tp: NDArray[np.float64 | np.int64]
+        count: NDArray[np.float64 | np.int64]
         if pos.weights is None:
-            count = np.diff(np.append(starts, s.size)).astype(np.float64)
-            tp = (s.size - starts).astype(np.float64)
+            count = np.empty_like(starts)
+            np.subtract(starts[1:], starts[:-1], out=count[:-1])
+            count[-1:] = s.size - starts[-1:]
+            tp = np.subtract(s.size, starts, out=starts)
         else:
             count = np.add.reduceat(pos.weights, starts) if s.size else np.zeros(0)
             tp = np.cumsum(count[::-1])[::-1]
-        lo = np.searchsorted(neg.scores, values, side="left")
-        hi = np.searchsorted(neg.scores, values, side="right")
+        below: NDArray[np.float64 | np.int64]
         if neg.weights is None:
-            below = lo.astype(np.float64)
-            tied = (hi - lo).astype(np.float64)
+            below = lo
+            tied = np.subtract(hi, lo, out=hi)
         else:
             cum = np.concatenate(([0.0], np.cumsum(neg.weights)))
             below = cum[lo]
@@ -89,16 +102,17 @@ def roc_auc_sorted(r: RankSummary) -> float:
     if r.p_total <= 0 or r.n_total <= 0:
         return float("nan")
     # Each positive beats the negatives below it and ties half of those level with it.
-    return float(np.dot(r.count, r.below + 0.5 * r.tied) / (r.p_total * r.n_total))
+    wins = float(np.dot(r.count, r.below)) + 0.5 * float(np.dot(r.count, r.tied))
+    return wins / (r.p_total * r.n_total)
 
 
 def average_precision_sorted(r: RankSummary) -> float:
     """Average precision, step-wise as scikit-learn: sum over thresholds of dRecall x precision."""
     if r.p_total <= 0:
         return float("nan")
-    fp = r.n_total - r.below
-    denom = r.tp + fp
-    precision = np.divide(r.tp, denom, out=np.zeros_like(r.tp), where=denom > 0)
+    # precision at each distinct positive score u: tp / (tp + negatives at or above u)
+    denom = r.tp + (r.n_total - r.below)
+    precision = np.divide(r.tp, denom, out=np.zeros(r.tp.shape), where=denom > 0)
     return float(np.dot(r.count, precision) / r.p_total)
 
 
