@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -13,12 +14,13 @@ __all__ = ["metrics_command", "metrics_table"]
 
 def metrics_table() -> Table:
     """Return a table of every metric in :func:`fitscope.metrics.available`."""
-    table = Table(title="Metrics")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("name", no_wrap=True)
-    table.add_column("higher is better")
+    table.add_column("better", no_wrap=True)
     table.add_column("description")
     for info in metrics.available():
-        table.add_row(info.name, "yes" if info.higher_is_better else "no", info.description)
+        better = {True: "higher", False: "lower", None: "n/a"}[info.higher_is_better]
+        table.add_row(info.name, better, info.description)
     return table
 
 

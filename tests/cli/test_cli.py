@@ -1,0 +1,183 @@
+"""The ``fitscope`` command: help on every command, the demo's numbers, the error contract."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+import fitscope.metrics
+from fitscope.cli import FitscopeGroup, cli, main
+from fitscope.cli.demo import LANGUAGES
+from fitscope.errors import FitscopeError, InvalidInputError
+
+MESSAGE = "y_pred must be probabilities in [0, 1]. Got 1.5 at index 3 instead."
+
+
+def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path under ``group``, nested groups included."""
+    paths: list[tuple[str, ...]] = []
+    for name, command in group.commands.items():
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_all_commands(command, (*prefix, name)))
+    return paths
+
+
+def test_group_help() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    for name in cli.commands:
+        assert name in result.output
+
+
+def test_expected_commands_are_registered() -> None:
+    assert {"demo", "metrics"} <= set(cli.commands)
+
+
+@pytest.mark.parametrize("path", _all_commands(cli), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    # A command without a docstring gets an empty help text.
+    command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    assert command.get_short_help_str()
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert version("fitscope") in result.output
+
+
+def test_demo_quick_prints_the_worked_example() -> None:
+    result = CliRunner().invoke(cli, ["demo", "--quick"])
+    assert result.exit_code == 0, result.output
+    for expected in ("2.6152", "0.8717", "33.3%", "66.7%", "p(y=1)", "log loss"):
+        assert expected in result.output
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_demo_accepts_every_language(lang: str) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--quick", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert "2.6152" in result.output
+
+
+def test_demo_rejects_an_unknown_language() -> None:
+    result = CliRunner().invoke(cli, ["demo", "--lang", "xx"])
+    assert result.exit_code == 2
+    assert "xx" in result.stderr
+
+
+def test_metrics_lists_every_registered_metric() -> None:
+    result = CliRunner().invoke(cli, ["metrics"])
+    assert result.exit_code == 0, result.output
+    for name in ("accuracy", "log_loss", "f1", "roc_auc"):
+        assert name in result.output
+
+
+# The error contract: a FitscopeError becomes "Error: <message>" on stderr and exit code 1.
+
+
+def _assert_clean_error(result: Result, message: str) -> None:
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+
+
+def test_fitscope_error_in_a_command_is_reported_cleanly() -> None:
+    @click.group(cls=FitscopeGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def broken() -> None:
+        raise InvalidInputError(MESSAGE)
+
+    _assert_clean_error(CliRunner().invoke(group, ["broken"]), MESSAGE)
+
+
+def test_fitscope_error_in_a_nested_group_and_option_callback() -> None:
+    def reject(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        raise FitscopeError(f"--level must be low or high. Got {value!r} instead.")
+
+    @click.group(cls=FitscopeGroup)
+    def group() -> None:
+        pass
+
+    @group.group(cls=FitscopeGroup)
+    def sub() -> None:
+        pass
+
+    @sub.command()
+    @click.option("--level", callback=reject)
+    def run(level: str) -> None:
+        pass
+
+    result = CliRunner().invoke(group, ["sub", "run", "--level", "mid"])
+    _assert_clean_error(result, "--level must be low or high. Got 'mid' instead.")
+
+
+def test_other_exceptions_are_not_swallowed() -> None:
+    @click.group(cls=FitscopeGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def buggy() -> None:
+        raise RuntimeError("a bug")
+
+    result = CliRunner().invoke(group, ["buggy"])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_real_command_reports_library_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> object:
+        raise InvalidInputError(MESSAGE)
+
+    monkeypatch.setattr(fitscope.metrics, "available", fail)
+    _assert_clean_error(CliRunner().invoke(cli, ["metrics"]), MESSAGE)
+
+
+def test_main_runs_the_group(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--quick"])
+    assert exit_info.value.code == 0
+    assert "0.8717" in capsys.readouterr().out
+
+
+def _console_script() -> str:
+    beside_python = Path(sys.executable).parent / "fitscope"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("fitscope")
+    if found is None:
+        pytest.fail("the fitscope console script is not installed: pip install -e .")
+    return found
+
+
+def test_installed_console_script_runs_the_demo() -> None:
+    completed = subprocess.run(
+        [_console_script(), "demo", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "2.6152" in completed.stdout
+    assert "33.3%" in completed.stdout
+    assert "Traceback" not in completed.stderr

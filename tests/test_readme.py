@@ -1,0 +1,33 @@
+"""The README's code runs and says what it shows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import fitscope
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_has_a_python_example() -> None:
+    assert _python_blocks()
+
+
+def test_readme_metrics_example_runs_and_merges_like_one_pass() -> None:
+    namespace: dict[str, object] = {}
+    for block in _python_blocks():
+        exec(compile(block, str(README), "exec"), namespace)
+    a, b = namespace["a"], namespace["b"]
+    assert isinstance(a, fitscope.Evaluator) and isinstance(b, fitscope.Evaluator)
+    y_true, y_pred = namespace["y_true"], namespace["y_pred"]
+    one_pass = fitscope.Evaluator(["accuracy", "f1"]).update(y_true, y_pred).compute()
+    assert a.merge(b).compute() == pytest.approx(one_pass)
+    assert one_pass == pytest.approx({"accuracy": 0.5, "f1": 0.5})
+    assert fitscope.metrics.log_loss(y_true, y_pred) == pytest.approx(0.5108256, rel=1e-6)
