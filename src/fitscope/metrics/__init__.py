@@ -80,7 +80,7 @@ class MetricDescription:
 
     name: str
     task: str  # "classification" | "regression" | "hinge"
-    higher_is_better: bool
+    higher_is_better: bool | None  # None: not a score (the confusion matrix)
     description: str
     options: dict[str, object]
     baseline: str | None  # what the no-skill baseline predicts, if one is defined

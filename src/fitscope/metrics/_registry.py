@@ -36,7 +36,7 @@ class MetricInfo:
 
     name: str
     family: str  # "classification" | "regression" | "hinge"
-    higher_is_better: bool
+    higher_is_better: bool | None  # None only for non-scalar results (confusion matrix)
     description: str
     needs: frozenset[str] = frozenset()
     defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -176,7 +176,7 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
 
 def _cls(
     name: str,
-    hib: bool,
+    hib: bool | None,
     desc: str,
     needs: set[str],
     compute: Callable[[Any, Mapping[str, Any]], Value],
@@ -328,7 +328,7 @@ for _which, _desc in (
     )
 _cls(
     "confusion_matrix",
-    True,
+    None,
     "counts by true class (rows) and predicted class (columns)",
     {"confusion"},
     _confusion,

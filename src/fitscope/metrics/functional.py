@@ -408,10 +408,11 @@ def reliability_curve(
 
     >>> from fitscope.metrics import reliability_curve
     >>> c = reliability_curve([0, 1, 1, 1], [0.1, 0.9, 0.8, 0.3], n_bins=2)
-    >>> c.accuracy.tolist(), c.ece
-    ([0.0, 0.75], 0.3)
+    >>> c.confidence.round(6).tolist(), c.accuracy.tolist(), round(c.ece, 6)  # bin 0 is empty
+    ([nan, 0.825], [nan, 0.75], 0.075)
     """
-    ev = Evaluator([metric("expected_calibration_error", n_bins=n_bins)], from_logits=from_logits)
+    spec = metric("expected_calibration_error", n_bins=n_bins)
+    ev = Evaluator([spec], from_logits=from_logits)
     ev.update(y_true, y_pred, sample_weight)
     state = ev._cls
     assert state is not None
@@ -425,7 +426,7 @@ def reliability_curve(
         weight=w,
         confidence=conf,
         accuracy=acc,
-        ece=float(ev.compute()["expected_calibration_error"]),
+        ece=float(ev.compute()[spec.key]),
     )
 
 
