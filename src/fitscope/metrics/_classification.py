@@ -259,10 +259,8 @@ class ClassificationState:
             lo, hi = float(p.min()), float(p.max())
         p = p.astype(np.float64, copy=False)
         yb = y.astype(bool)
+        nb = np.logical_not(yb)
         n = y.size
-        n_pos = int(np.count_nonzero(yb))
-        w_pos = float(n_pos) if w is None else float(w[yb].sum())
-        w_all = float(n) if w is None else float(w.sum())
         cut = cfg.threshold
         if cfg.from_logits:
             cut = (
@@ -270,44 +268,42 @@ class ClassificationState:
                 if 0.0 < cut < 1.0
                 else (-math.inf if cut <= 0 else math.inf)
             )
-
-        pos = neg = None
+        # Split by label once; every metric below reads the two parts. np.compress is ~5x
+        # faster than boolean-mask indexing for the same result (bench/metrics.py).
+        pos, neg = np.compress(yb, p), np.compress(nb, p)
         wpos = wneg = None
-        if cfg.needs_scores:
-            pos, neg = p[yb], p[~yb]
-            if w is not None:
-                wpos, wneg = w[yb], w[~yb]
+        if w is not None:
+            wpos, wneg = np.compress(yb, w), np.compress(nb, w)
+        n_pos = pos.size
+        # Weighted totals are summed directly, never as differences: a difference leaves a
+        # ~1e-17 residue where a count must be exactly 0 (precision of an unpredicted class).
+        w_pos = float(n_pos) if wpos is None else float(wpos.sum())
+        w_neg = float(n - n_pos) if wneg is None else float(wneg.sum())
 
         conf = None
         seen_pred = None
         if cfg.confusion:
-            if pos is not None and neg is not None:
-                hit_p, hit_n = pos >= cut, neg >= cut
-                tp_c, fp_c = int(np.count_nonzero(hit_p)), int(np.count_nonzero(hit_n))
-                if w is None or wpos is None or wneg is None:
-                    tp, fp = float(tp_c), float(fp_c)
-                else:
-                    tp, fp = float(wpos[hit_p].sum()), float(wneg[hit_n].sum())
+            hit_p, hit_n = pos >= cut, neg >= cut
+            tp_c, fp_c = int(np.count_nonzero(hit_p)), int(np.count_nonzero(hit_n))
+            if wpos is None or wneg is None:
+                conf = np.array([[n - n_pos - fp_c, fp_c], [n_pos - tp_c, tp_c]], dtype=np.float64)
             else:
-                pb = p >= cut
-                tp_c = int(np.count_nonzero(yb & pb))
-                fp_c = int(np.count_nonzero(pb)) - tp_c
-                if w is None:
-                    tp, fp = float(tp_c), float(fp_c)
-                else:
-                    tp, fp = float(w[yb & pb].sum()), float(w[pb & ~yb].sum())
-            w_neg = w_all - w_pos
-            conf = np.array([[w_neg - fp, fp], [w_pos - tp, tp]])
+                conf = np.array(
+                    [
+                        [wneg[~hit_n].sum(), wneg[hit_n].sum()],
+                        [wpos[~hit_p].sum(), wpos[hit_p].sum()],
+                    ]
+                )
             n_pos_pred = tp_c + fp_c
             seen_pred = np.array([n - n_pos_pred, n_pos_pred], dtype=np.int64)
         self._add_counts(
             2,
             conf,
-            np.array([w_all - w_pos, w_pos]),
+            np.array([w_neg, w_pos]),
             np.array([n - n_pos, n_pos], dtype=np.int64),
             seen_pred,
         )
-        if pos is None or neg is None:
+        if not cfg.needs_scores:
             return
 
         if cfg.log_loss:
@@ -333,7 +329,7 @@ class ClassificationState:
             # Two classes: the true class is in the top 1 when it is predicted, always in the top 2.
             for kk in cfg.top_k:
                 if kk >= 2:
-                    hits = w_all
+                    hits = w_pos + w_neg
                 else:
                     # As scikit-learn reads a 1-D score: class 1 is predicted when p > 0.5.
                     hit_p, hit_n = prob_pos > 0.5, prob_neg <= 0.5
@@ -395,7 +391,7 @@ class ClassificationState:
         self._add_counts(kk, conf, cls_w, np.bincount(y, minlength=kk), seen_pred)
         if cfg.log_loss:
             nll = k.nll_multiclass(p, y, from_logits=cfg.from_logits, eps=eps)
-            self.log_loss_sum += float(nll.sum()) if w is None else float(np.dot(nll, w))
+            self.log_loss_sum += float(nll.sum()) if w is None else k.dot(nll, w)
         if cfg.brier:
             self.brier_sum += k.sum_sq_multiclass(probs, y, w)
         if cfg.ece_bins:

@@ -74,7 +74,12 @@ class RankSummary:
         del new_value
         values = s[starts]
         lo = np.searchsorted(neg.scores, values, side="left")
-        hi = np.searchsorted(neg.scores, values, side="right")
+        # The right-side search is only needed where a negative ties a positive value
+        # (continuous scores have none): find those first, search only them.
+        ns = neg.scores
+        tie = np.flatnonzero(ns[np.minimum(lo, ns.size - 1)] == values) if ns.size else lo[:0]
+        hi = lo.copy()
+        hi[tie] = np.searchsorted(ns, values[tie], side="right")
         del values
         tp: NDArray[np.float64 | np.int64]
         count: NDArray[np.float64 | np.int64]

@@ -411,7 +411,7 @@ def _reg_mean(
 def _r2(s: RegressionState, o: Mapping[str, Any]) -> float:
     if s.n < 2:
         return NAN
-    if s.y_m2 == 0:
+    if s.y_m2 == 0 or s.y_min == s.y_max:
         return 1.0 if s.sse == 0 else 0.0
     return 1.0 - s.sse / s.y_m2
 

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
+from fitscope.metrics._kernels import dot
 
 FloatArray = NDArray[np.float64]
 
@@ -34,6 +35,10 @@ class RegressionState:
     huber: dict[float, float] = field(default_factory=dict)
     y_mean: float = 0.0
     y_m2: float = 0.0  # weighted sum of squared deviations of y_true from its weighted mean
+    # Range of y_true: a constant y_true must give R^2's exact special case even when its
+    # mean is inexact in floating point (0.1 * 3 / 3 != 0.1 leaves M2 ~ 1e-34, not 0).
+    y_min: float = float("inf")
+    y_max: float = float("-inf")
 
     def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         y = v.as_array(y_true, "y_true")
@@ -43,26 +48,27 @@ class RegressionState:
         n = v.check_consistent_length(y_true=y, y_pred=p)
         v.check_nonempty(y, "y_true")
         w = v.as_sample_weight(sample_weight, n)
-        v.check_finite(y, "y_true")
+        y_lo, y_hi = v.check_finite(y, "y_true")
         v.check_finite(p, "y_pred")
+        self.y_min, self.y_max = min(self.y_min, y_lo), max(self.y_max, y_hi)
         y = y.astype(np.float64, copy=False)
         err = p.astype(np.float64) - y
         abs_err = np.abs(err)
         if w is None:
             wsum = float(n)
-            sse, sae = float(np.dot(err, err)), float(abs_err.sum())
+            sse, sae = dot(err, err), float(abs_err.sum())
             mean = float(y.mean())
-            m2 = float(np.dot(y - mean, y - mean))
+            m2 = dot(y - mean, y - mean)
         else:
             wsum = float(w.sum())
-            sse, sae = float(np.dot(err * err, w)), float(np.dot(abs_err, w))
-            mean = float(np.dot(w, y) / wsum) if wsum > 0 else 0.0
-            m2 = float(np.dot(w, (y - mean) ** 2))
+            sse, sae = dot(err * err, w), dot(abs_err, w)
+            mean = dot(w, y) / wsum if wsum > 0 else 0.0
+            m2 = dot(w, (y - mean) ** 2)
         for delta in self.config.huber_deltas:
             quad = np.minimum(abs_err, delta)
             # 0.5 e^2 inside [-delta, delta], delta * (|e| - delta / 2) outside: one expression.
             per = quad * (abs_err - 0.5 * quad)
-            h = float(per.sum()) if w is None else float(np.dot(per, w))
+            h = float(per.sum()) if w is None else dot(per, w)
             self.huber[delta] = self.huber.get(delta, 0.0) + h
         self._combine(n, wsum, sse, sae, mean, m2)
 
@@ -92,6 +98,8 @@ class RegressionState:
             dict(self.huber),
             self.y_mean,
             self.y_m2,
+            min(self.y_min, other.y_min),
+            max(self.y_max, other.y_max),
         )
         out._combine(other.n, other.weight, other.sse, other.sae, other.y_mean, other.y_m2)
         for d, h in other.huber.items():
@@ -145,7 +153,7 @@ class HingeState:
         per = np.maximum(0.0, 1.0 - margin)
         self.n += n
         self.weight += float(n) if w is None else float(w.sum())
-        self.loss += float(per.sum()) if w is None else float(np.dot(per, w))
+        self.loss += float(per.sum()) if w is None else dot(per, w)
 
     def merge(self, other: HingeState) -> HingeState:
         return HingeState(self.n + other.n, self.weight + other.weight, self.loss + other.loss)
