@@ -7,15 +7,20 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from fitscope import errors, metrics
+from fitscope import errors, metrics, models, optim, train
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,
     InvalidTypeError,
     MissingDependencyError,
+    NotFittedError,
+    SeparableDataWarning,
+    TrainingDivergedError,
     UnknownMetricError,
 )
 from fitscope.metrics import Evaluator, evaluate, metric
+from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
+from fitscope.train._split import Splits, split
 
 try:
     __version__ = version("fitscope")
@@ -27,11 +32,22 @@ __all__ = [
     "FitscopeError",
     "InvalidInputError",
     "InvalidTypeError",
+    "LinearRegression",
+    "LogisticRegression",
     "MissingDependencyError",
+    "NotFittedError",
+    "SeparableDataWarning",
+    "SoftmaxRegression",
+    "Splits",
+    "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
     "errors",
     "evaluate",
     "metric",
     "metrics",
+    "models",
+    "optim",
+    "split",
+    "train",
 ]

@@ -216,3 +216,50 @@ def unknown_name_error(kind: str, name: str, known: Iterable[str]) -> UnknownMet
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f" Did you mean {close[0]!r}?" if close else f" Known names: {', '.join(known)}."
     return UnknownMetricError(f"{kind} must be a known metric name. Got {name!r} instead.{hint}")
+
+
+def check_name(value: Any, name: str, choices: Iterable[str]) -> str:
+    """``value`` is one of ``choices``; otherwise the error suggests the closest one."""
+    choices = tuple(choices)
+    if isinstance(value, str) and value in choices:
+        return value
+    listed = ", ".join(repr(c) for c in choices)
+    close = (
+        difflib.get_close_matches(value, choices, n=1, cutoff=0.5) if isinstance(value, str) else []
+    )
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise InvalidInputError(f"{name} must be one of {listed}. Got {value!r} instead.{hint}")
+
+
+def as_features(x: Any, name: str = "X") -> FloatArray:
+    """A finite 2-D float64 feature matrix (no copy when ``x`` already is one)."""
+    arr = as_array(x, name)
+    check_ndim(arr, name, (2,))
+    check_nonempty(arr, name)
+    if arr.shape[1] == 0:
+        raise InvalidInputError(
+            f"{name} must have at least one feature (column). Got shape {arr.shape} instead."
+        )
+    out = np.asarray(arr, dtype=np.float64)
+    check_finite(out, name)
+    return out
+
+
+def check_nonnegative(value: Any, name: str, *, hint: str = "") -> float:
+    """A finite real number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InvalidTypeError(f"{name} must be a number >= 0. Got {describe(value)} instead.")
+    v = float(value)
+    if not (np.isfinite(v) and v >= 0.0):
+        raise InvalidInputError(f"{name} must be a number >= 0. Got {value!r} instead.{hint}")
+    return v
+
+
+def check_positive(value: Any, name: str) -> float:
+    """A finite real number > 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InvalidTypeError(f"{name} must be a number > 0. Got {describe(value)} instead.")
+    v = float(value)
+    if not (np.isfinite(v) and v > 0.0):
+        raise InvalidInputError(f"{name} must be a number > 0. Got {value!r} instead.")
+    return v

@@ -14,6 +14,9 @@ __all__ = [
     "InvalidInputError",
     "InvalidTypeError",
     "MissingDependencyError",
+    "NotFittedError",
+    "SeparableDataWarning",
+    "TrainingDivergedError",
     "UnknownMetricError",
 ]
 
@@ -36,3 +39,17 @@ class UnknownMetricError(InvalidInputError, LookupError):
 
 class MissingDependencyError(FitscopeError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class TrainingDivergedError(FitscopeError, ArithmeticError):
+    """Training produced a NaN or infinite loss; the message names the epoch and a fix."""
+
+
+class SeparableDataWarning(UserWarning):
+    """The training data are linearly separable and unregularised, so the loss has no minimum:
+    training stopped at the epoch that proved it (the message says to add ``l2``)."""
+
+
+class NotFittedError(FitscopeError, ValueError, AttributeError):
+    """A model was asked to predict before ``fit`` (scikit-learn's NotFittedError is also a
+    ValueError and an AttributeError)."""

@@ -1,0 +1,290 @@
+"""Objectives of the linear models: value, gradient and Hessian as plain functions of the
+parameters.
+
+Every objective is the (weighted) mean per-sample loss plus ``(l2 / 2) * ||w||²``, intercepts
+not penalised::
+
+    logistic  mean log(1 + exp(-s_i z_i))         z = X w + b, s_i = ±1
+    softmax   mean -log softmax(z_i)[y_i]          z = X Wᵀ + b, one row of W per class
+    linear    mean (y_i - z_i)²                    z = X w + b
+
+The data terms are fitscope.metrics' own kernels (``log_loss`` from logits, ``mse``), so the
+objective's loss equals what :func:`fitscope.metrics.log_loss` reports for the same model.
+
+Parameters are one flat float64 vector ``theta`` laid out as ``(n_outputs, n_features + 1)``
+row by row when there is an intercept (``[w_k..., b_k]`` for each output k), else
+``(n_outputs, n_features)``; n_outputs is 1 for logistic and linear, K for softmax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope.errors import InvalidInputError
+from fitscope.metrics import _kernels as k
+
+__all__ = ["Objective", "gradient", "hessian", "objective"]
+
+FloatArray = NDArray[np.float64]
+Model = Literal["logistic", "softmax", "linear"]
+
+# Rows per chunk of the weighted Gram matrix: keeps the temporaries small (a 1e6 x 50 X needs
+# no copy of itself) while each chunk is still a large BLAS call.
+GRAM_ROWS = 8192
+# The largest K * (n_features + 1) for which a Newton step builds the full Hessian (200 MB).
+MAX_HESSIAN_SIZE = 5000
+
+
+def _gram(X: FloatArray, d: FloatArray, intercept: bool) -> FloatArray:
+    """``Σ_i d_i x̃_i x̃_iᵀ`` with ``x̃ = [x, 1]`` when ``intercept``, in row chunks."""
+    n, p = X.shape
+    q = p + int(intercept)
+    out = np.zeros((q, q))
+    for i in range(0, n, GRAM_ROWS):
+        xc, dc = X[i : i + GRAM_ROWS], d[i : i + GRAM_ROWS]
+        out[:p, :p] += xc.T @ (xc * dc[:, None])
+        if intercept:
+            col = xc.T @ dc
+            out[:p, p] += col
+            out[p, :p] += col
+            out[p, p] += dc.sum()
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Objective:
+    """One model's objective over fixed data: ``value``, ``value_and_grad``, ``hessian``.
+
+    ``y`` holds 0/1 labels (logistic), class indices 0..K-1 (softmax) or real targets (linear).
+
+    >>> import numpy as np
+    >>> obj = Objective("logistic", np.array([[1.0], [-1.0]]), np.array([1, 0]), l2=0.5)
+    >>> round(obj.value(np.zeros(2)), 6)  # log 2: every probability is 0.5
+    0.693147
+    """
+
+    model: Model
+    X: FloatArray
+    y: NDArray[Any]
+    l2: float = 0.0
+    sample_weight: FloatArray | None = None
+    fit_intercept: bool = True
+    n_classes: int = 0  # softmax: the number of classes K (0: y.max() + 1)
+    _w: FloatArray = field(init=False, repr=False)
+    _k: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n = self.X.shape[0]
+        sw = np.ones(n) if self.sample_weight is None else self.sample_weight
+        total = float(sw.sum())
+        if not total > 0.0:
+            raise InvalidInputError(f"sample_weight must have a positive sum. Got {total} instead.")
+        # Normalised once: the data term is a weighted mean, Σ w_i l_i with Σ w_i = 1.
+        object.__setattr__(self, "_w", sw / total)
+        kk = 1
+        if self.model == "softmax":
+            kk = self.n_classes or int(self.y.max()) + 1
+        object.__setattr__(self, "_k", kk)
+
+    # ---------------------------------------------------------------- layout
+    @property
+    def n_outputs(self) -> int:
+        return self._k
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self._k, self.X.shape[1] + int(self.fit_intercept)
+
+    @property
+    def size(self) -> int:
+        a, b = self.shape
+        return a * b
+
+    def zeros(self) -> FloatArray:
+        return np.zeros(self.size)
+
+    def penalty_mask(self) -> FloatArray:
+        """1 for coefficients, 0 for intercepts (which are not penalised)."""
+        mask = np.ones(self.shape)
+        if self.fit_intercept:
+            mask[:, -1] = 0.0
+        return mask.ravel()
+
+    def split(self, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``(coef (K, d), intercept (K,))`` views of ``theta``."""
+        m = theta.reshape(self.shape)
+        d = self.X.shape[1]
+        b = m[:, d] if self.fit_intercept else np.zeros(self._k)
+        return m[:, :d], b
+
+    # ---------------------------------------------------------------- values
+    def raw(self, theta: FloatArray, X: FloatArray | None = None) -> FloatArray:
+        """Decision values: ``(n,)`` for logistic/linear, ``(n, K)`` for softmax."""
+        X = self.X if X is None else X
+        coef, b = self.split(theta)
+        if self.model == "softmax":
+            out: FloatArray = X @ coef.T + b
+            return out
+        z: FloatArray = X @ coef[0] + b[0]
+        return z
+
+    def predict_from_raw(self, z: FloatArray) -> FloatArray:
+        """Probabilities (of class 1 for logistic, of every class for softmax) or predictions."""
+        if self.model == "logistic":
+            return k.sigmoid(z)
+        if self.model == "softmax":
+            out: FloatArray = np.exp(k.log_softmax(z))
+            return out
+        return z
+
+    def loss_from_raw(self, z: FloatArray) -> float:
+        """The data term: weighted mean log loss (from logits) or mean squared error."""
+        if self.model == "logistic":
+            # log(1 + exp(-z)) for y = 1, log(1 + exp(z)) for y = 0: the log-loss kernel.
+            per = np.logaddexp(0.0, np.where(self.y == 1, -z, z))
+        elif self.model == "softmax":
+            per = -k.log_softmax(z)[np.arange(z.shape[0]), self.y]
+        else:
+            r = self.y - z
+            per = r * r
+        return float(np.dot(per, self._w))
+
+    def penalty(self, theta: FloatArray) -> float:
+        coef, _ = self.split(theta)
+        return 0.5 * self.l2 * float(np.vdot(coef, coef))
+
+    def value(self, theta: FloatArray) -> float:
+        return self.loss_from_raw(self.raw(theta)) + self.penalty(theta)
+
+    def value_from_raw(self, theta: FloatArray, z: FloatArray) -> float:
+        return self.loss_from_raw(z) + self.penalty(theta)
+
+    # ---------------------------------------------------------------- derivatives
+    def _dz(self, z: FloatArray) -> FloatArray:
+        """d(data term)/dz, per sample (already weighted)."""
+        if self.model == "logistic":
+            out: FloatArray = (k.sigmoid(z) - self.y) * self._w
+        elif self.model == "softmax":
+            out = np.exp(k.log_softmax(z))
+            out[np.arange(z.shape[0]), self.y] -= 1.0
+            out *= self._w[:, None]
+        else:
+            out = 2.0 * (z - self.y) * self._w
+        return out
+
+    def grad_from_raw(self, theta: FloatArray, z: FloatArray) -> FloatArray:
+        g = self._dz(z)
+        d = self.X.shape[1]
+        grad = np.empty(self.shape)
+        if self.model == "softmax":
+            grad[:, :d] = g.T @ self.X
+            if self.fit_intercept:
+                grad[:, d] = g.sum(axis=0)
+        else:
+            grad[0, :d] = self.X.T @ g
+            if self.fit_intercept:
+                grad[0, d] = g.sum()
+        grad[:, :d] += self.l2 * theta.reshape(self.shape)[:, :d]
+        return grad.ravel()
+
+    def value_and_grad(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        z = self.raw(theta)
+        return self.value_from_raw(theta, z), self.grad_from_raw(theta, z)
+
+    def hessian(self, theta: FloatArray, z: FloatArray | None = None) -> FloatArray:
+        """The full Hessian, ``(size, size)``, in ``theta``'s layout."""
+        if self.size > MAX_HESSIAN_SIZE:
+            raise InvalidInputError(
+                f"n_classes * (n_features + 1) must be at most {MAX_HESSIAN_SIZE} for a full "
+                f"Newton Hessian. Got {self.size} instead; use solver='lbfgs'."
+            )
+        z = self.raw(theta) if z is None else z
+        fi = self.fit_intercept
+        q = self.shape[1]
+        if self.model == "logistic":
+            p = k.sigmoid(z)
+            h = _gram(self.X, self._w * p * (1.0 - p), fi)
+        elif self.model == "linear":
+            h = _gram(self.X, 2.0 * self._w, fi)
+        else:
+            # d²(-log softmax_y)/dz² = diag(p) - p pᵀ, so block (a, b) is
+            # Σ_i w_i p_ia (δ_ab - p_ib) x̃_i x̃_iᵀ.
+            prob = np.exp(k.log_softmax(z))
+            kk = self._k
+            h = np.empty((kk * q, kk * q))
+            for a in range(kk):
+                for b in range(a, kk):
+                    dab = self._w * prob[:, a] * ((a == b) - prob[:, b])
+                    blk = _gram(self.X, dab, fi)
+                    h[a * q : (a + 1) * q, b * q : (b + 1) * q] = blk
+                    h[b * q : (b + 1) * q, a * q : (a + 1) * q] = blk.T
+        h[np.diag_indices_from(h)] += self.l2 * self.penalty_mask()
+        return h
+
+    def batch(self, idx: NDArray[np.int64]) -> Objective:
+        """The same objective over the rows ``idx`` (a mini-batch)."""
+        sw = None if self.sample_weight is None else self.sample_weight[idx]
+        return Objective(
+            self.model, self.X[idx], self.y[idx], self.l2, sw, self.fit_intercept, self._k
+        )
+
+
+def _objective(model: Model, X: Any, y: Any, **kw: Any) -> Objective:
+    Xa = np.asarray(X, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64 if model == "linear" else np.int64)
+    sw = kw.pop("sample_weight", None)
+    swa = None if sw is None else np.asarray(sw, dtype=np.float64)
+    return Objective(model, Xa, ya, sample_weight=swa, **kw)
+
+
+def objective(
+    model: Model,
+    theta: Any,
+    X: Any,
+    y: Any,
+    *,
+    l2: float = 0.0,
+    sample_weight: Any = None,
+    fit_intercept: bool = True,
+) -> float:
+    """Mean loss + ``(l2/2) ||w||²`` of ``model`` at ``theta`` (layout: module docstring).
+
+    >>> objective("linear", [2.0, 0.0], [[1.0], [2.0]], [2.0, 4.0])  # a perfect fit
+    0.0
+    """
+    obj = _objective(model, X, y, l2=l2, sample_weight=sample_weight, fit_intercept=fit_intercept)
+    return obj.value(np.asarray(theta, dtype=np.float64))
+
+
+def gradient(
+    model: Model,
+    theta: Any,
+    X: Any,
+    y: Any,
+    *,
+    l2: float = 0.0,
+    sample_weight: Any = None,
+    fit_intercept: bool = True,
+) -> FloatArray:
+    """The gradient of :func:`objective` with respect to ``theta``."""
+    obj = _objective(model, X, y, l2=l2, sample_weight=sample_weight, fit_intercept=fit_intercept)
+    return obj.value_and_grad(np.asarray(theta, dtype=np.float64))[1]
+
+
+def hessian(
+    model: Model,
+    theta: Any,
+    X: Any,
+    y: Any,
+    *,
+    l2: float = 0.0,
+    sample_weight: Any = None,
+    fit_intercept: bool = True,
+) -> FloatArray:
+    """The Hessian of :func:`objective` with respect to ``theta``."""
+    obj = _objective(model, X, y, l2=l2, sample_weight=sample_weight, fit_intercept=fit_intercept)
+    return obj.hessian(np.asarray(theta, dtype=np.float64))
