@@ -397,22 +397,29 @@ class ClassificationState:
         if cfg.ece_bins:
             top = probs[np.arange(n), pred].astype(np.float64)
             self._add_ece(top, pred == y, w)
+        # Column-major copy, shared by top-k and ranking: per-class work then reads contiguous
+        # memory instead of re-reading the whole matrix with a stride.
+        cols = (
+            np.ascontiguousarray(probs.T, dtype=np.float64) if (cfg.top_k or cfg.ranking) else None
+        )
         if cfg.top_k:
-            rank = k.true_class_rank(p, y)
+            assert cols is not None
+            rank = k.true_class_rank(cols, y)
             for kk_ in cfg.top_k:
                 hit = rank < kk_
                 h = float(np.count_nonzero(hit)) if w is None else float(w[hit].sum())
                 self.top_k_hits[kk_] = self.top_k_hits.get(kk_, 0.0) + h
         if cfg.ranking:
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
+            assert cols is not None
             for c in range(kk):
                 is_c = y == c
-                col = np.ascontiguousarray(probs[:, c], dtype=np.float64)
+                not_c = np.logical_not(is_c)
                 self.rank[c].add(
-                    col[is_c],
-                    None if w is None else w[is_c],
-                    col[~is_c],
-                    None if w is None else w[~is_c],
+                    np.compress(is_c, cols[c]),
+                    None if w is None else np.compress(is_c, w),
+                    np.compress(not_c, cols[c]),
+                    None if w is None else np.compress(not_c, w),
                     bins,
                 )
 

@@ -131,17 +131,17 @@ def sum_sq_multiclass(
     return total
 
 
-def true_class_rank(probs: NDArray[np.floating], y: NDArray[np.int64]) -> NDArray[np.int64]:
-    """How many classes rank above the true one, with scikit-learn's tie order for top-k
-    (a stable ascending sort read backwards: among equal scores the higher index ranks first)."""
-    n, k = probs.shape
-    step = max(1, CHUNK // max(k, 1))
-    out = np.empty(n, dtype=np.int64)
-    cols = np.arange(k)
-    for i in range(0, n, step):
-        p = probs[i : i + step]
-        yy = y[i : i + step]
-        t = p[np.arange(p.shape[0]), yy][:, None]
-        above = (p > t) | ((p == t) & (cols[None, :] > yy[:, None]))
-        out[i : i + step] = above.sum(axis=1)
+def true_class_rank(cols: FloatArray, y: NDArray[np.int64]) -> NDArray[np.int64]:
+    """How many classes rank above the true one, given scores as (K, n) columns, with
+    scikit-learn's tie order for top-k (a stable ascending sort read backwards: among equal
+    scores the higher class index ranks first)."""
+    k, n = cols.shape
+    t = cols[y, np.arange(n)]
+    out: NDArray[np.int64] = np.count_nonzero(cols > t, axis=0).astype(np.int64)
+    # Ties with the true score are rare with real-valued scores: resolve only those rows.
+    level = np.count_nonzero(cols == t, axis=0) > 1
+    if level.any():
+        rows = np.flatnonzero(level)
+        sub = cols[:, rows] == t[rows]
+        out[rows] += np.count_nonzero(sub & (np.arange(k)[:, None] > y[rows]), axis=0)
     return out
