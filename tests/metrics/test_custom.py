@@ -177,3 +177,8 @@ def test_logits_give_the_same_numbers_as_their_probabilities() -> None:
     # Stable where probabilities saturate: a logit of 800 is not log(0).
     assert fitscope.metrics.log_loss([0], [800.0], from_logits=True) == pytest.approx(800.0)
     assert fitscope.metrics.log_loss([1], [800.0], from_logits=True) == 0.0
+
+
+def test_results_are_keyed_by_the_name_as_typed() -> None:
+    out = fitscope.evaluate([0, 1], [0.2, 0.7], metrics=["cross_entropy", "accuracy"])
+    assert out["cross_entropy"] == pytest.approx(fitscope.metrics.log_loss([0, 1], [0.2, 0.7]))

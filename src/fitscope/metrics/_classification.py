@@ -51,12 +51,14 @@ class ClassificationConfig:
         return bool(self.log_loss or self.brier or self.ranking or self.ece_bins or self.top_k)
 
 
-def _grow(a: NDArray[Any], size: int) -> NDArray[Any]:
-    """Zero-pad a per-class vector (or square matrix) to ``size`` classes."""
+def grow(a: NDArray[Any], size: int) -> NDArray[Any]:
+    """Zero-pad a per-class vector (or square matrix) to ``size`` classes. (np.pad costs ~20 us
+    a call, a third of a small evaluate(); this is a plain allocate-and-copy.)"""
     if a.shape[0] >= size:
         return a
-    pad = [(0, size - a.shape[0])] * a.ndim
-    return np.pad(a, pad)
+    out = np.zeros((size,) * a.ndim, dtype=a.dtype)
+    out[tuple(slice(0, m) for m in a.shape)] = a
+    return out
 
 
 @dataclass
@@ -231,11 +233,11 @@ class ClassificationState:
     ) -> None:
         size = max(self.n_classes, n_classes)
         self.n_classes = size
-        self.class_weight = _grow(self.class_weight, size) + _grow(cls_w, size)
-        self.seen_true = _grow(self.seen_true, size) + _grow(seen_true, size)
+        self.class_weight = grow(self.class_weight, size) + grow(cls_w, size)
+        self.seen_true = grow(self.seen_true, size) + grow(seen_true, size)
         if conf is not None and seen_pred is not None:
-            self.confusion = _grow(self.confusion, size) + _grow(conf, size)
-            self.seen_pred = _grow(self.seen_pred, size) + _grow(seen_pred, size)
+            self.confusion = grow(self.confusion, size) + grow(conf, size)
+            self.seen_pred = grow(self.seen_pred, size) + grow(seen_pred, size)
 
     def _add_labels(self, y: IntArray, labels: IntArray, w: FloatArray | None) -> None:
         kk = int(max(y.max(), labels.max())) + 1
@@ -453,11 +455,11 @@ class ClassificationState:
         out.n = self.n + other.n
         out.weighted = self.weighted or other.weighted
         out.n_classes = size
-        out.class_weight = _grow(self.class_weight, size) + _grow(other.class_weight, size)
-        out.seen_true = _grow(self.seen_true, size) + _grow(other.seen_true, size)
+        out.class_weight = grow(self.class_weight, size) + grow(other.class_weight, size)
+        out.seen_true = grow(self.seen_true, size) + grow(other.seen_true, size)
         if self.config.confusion:
-            out.confusion = _grow(self.confusion, size) + _grow(other.confusion, size)
-            out.seen_pred = _grow(self.seen_pred, size) + _grow(other.seen_pred, size)
+            out.confusion = grow(self.confusion, size) + grow(other.confusion, size)
+            out.seen_pred = grow(self.seen_pred, size) + grow(other.seen_pred, size)
         out.mode = self.mode or other.mode
         out.log_loss_sum = self.log_loss_sum + other.log_loss_sum
         out.brier_sum = self.brier_sum + other.brier_sum

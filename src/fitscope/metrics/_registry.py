@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
-from fitscope.metrics._classification import ClassificationState, _RankStore
+from fitscope.metrics._classification import ClassificationState, _RankStore, grow
 from fitscope.metrics._ranking import (
     average_precision_binned,
     average_precision_sorted,
@@ -97,7 +97,7 @@ def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
                 f"average must be 'micro', 'macro' or 'weighted' for multiclass data "
                 f"({s.n_classes} classes seen). Got 'binary' instead."
             )
-        c = np.pad(c, [(0, 2 - c.shape[0])] * 2)
+        c = grow(c, 2)
         tp, fp, fn = c[1, 1], c[0, 1], c[1, 0]
         tp_a, fp_a, fn_a = np.array([tp]), np.array([fp]), np.array([fn])
     else:
@@ -154,7 +154,7 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
             )
         return score(s.rank[0])
     n_cols = len(s.rank)
-    seen = np.pad(s.seen_true, (0, max(0, n_cols - s.seen_true.size)))[:n_cols]
+    seen = grow(s.seen_true, n_cols)[:n_cols]
     if (seen == 0).any():
         missing = [int(i) for i in np.flatnonzero(seen == 0)]
         raise InvalidInputError(
