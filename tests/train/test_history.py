@@ -97,8 +97,8 @@ def test_run_receives_every_epoch_per_split() -> None:
     model = LogisticRegression(l2=0.01, solver="gd", epochs=3, tol=0.0)
     model.fit(X, y, validation_data=(Xv, yv), run=run)
     assert [(s, sp) for _, s, sp in run.calls] == [
-        (1, "train"), (1, "validation"), (2, "train"), (2, "validation"),
-        (3, "train"), (3, "validation"),
+        (1, "train"), (1, "val"), (2, "train"), (2, "val"),
+        (3, "train"), (3, "val"),
     ]  # fmt: skip
     train_logs = [v for v, _, sp in run.calls if sp == "train"]
     assert [v["loss"] for v in train_logs] == model.history_["loss"]

@@ -219,7 +219,8 @@ def fit(
         z = obj.raw(snap.params) if snap.raw is None else snap.raw
         train_logs = measure_split(z, train.y)
         penalty = l1 * float(np.abs(snap.params * mask).sum()) if l1 else 0.0
-        train_logs["objective"] = obj.value_from_raw(snap.params, z) + penalty
+        smooth = obj.value_from_raw(snap.params, z) if snap.value is None else snap.value
+        train_logs["objective"] = smooth + penalty
         logs = {"train": train_logs}
         if val is not None:
             logs["val"] = measure_split(obj.raw(snap.params, val.X), val.y)

@@ -151,7 +151,7 @@ class Objective:
         else:
             r = self.y - z
             per = r * r
-        return float(np.dot(per, self._w))
+        return k.dot(per, self._w)
 
     def penalty(self, theta: FloatArray) -> float:
         coef, _ = self.split(theta)

@@ -37,7 +37,8 @@ Logs = dict[str, dict[str, float]]  # split name -> metric name -> value
 
 @runtime_checkable
 class Run(Protocol):
-    """Anything that records metrics: ``log(values, step=epoch, split="train" | "validation")``.
+    """Anything that records metrics: ``log(values, step=epoch, split="train" | "val")``, as
+    ``fitscope.init()``'s run does.
 
     ``values`` maps metric names (unprefixed: ``"loss"``, ``"accuracy"``, ...) to floats.
     """
@@ -51,6 +52,7 @@ class Snapshot(NamedTuple):
     params: FloatArray
     raw: FloatArray | None = None  # training decision values at ``params``, if computed anyway
     converged: bool = False  # the solver's own stopping test (gradient within tol) held
+    value: float | None = None  # the objective at ``params`` (without l1), if computed anyway
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ class EpochEnd:
             self.history.setdefault(name, []).append(value)
         if self.run is not None:
             for split, values in logs.items():
-                self.run.log(dict(values), step=epoch, split=_RUN_SPLIT.get(split, split))
+                self.run.log(dict(values), step=epoch, split=split)
         decisions = [o.on_epoch_end(epoch, flat, snap.params) for o in self.observers]
         if self.separated is not None and self.separated(snap):
             warnings.warn(
@@ -162,9 +164,6 @@ class EpochEnd:
         if snap.converged:
             return Decision(True, "converged")
         return Decision()
-
-
-_RUN_SPLIT = {"val": "validation"}
 
 
 class LoopResult(NamedTuple):

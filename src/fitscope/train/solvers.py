@@ -143,7 +143,7 @@ class NewtonStepper:
 
     def __call__(self) -> Snapshot:
         if float(np.max(np.abs(self._g))) <= self.tol:
-            return Snapshot(self.theta.copy(), self._z, True)
+            return Snapshot(self.theta.copy(), self._z, True, self._f)
         s = self._direction(self.obj.hessian(self.theta, self._z))
         # raw() adds the intercept of s too, so this is exactly the change of z along s.
         dz = self.obj.raw(s)
@@ -151,7 +151,7 @@ class NewtonStepper:
         if -slope <= 4 * np.finfo(float).eps * max(1.0, abs(self._f)):
             # The predicted decrease (twice the Newton decrement) is below float64's resolution
             # of f: no step can make measurable progress, so a tighter tol cannot be met.
-            return Snapshot(self.theta.copy(), self._z, True)
+            return Snapshot(self.theta.copy(), self._z, True, self._f)
         t, accepted = 1.0, False
         for _ in range(60):
             theta_t = self.theta + t * s
@@ -166,10 +166,11 @@ class NewtonStepper:
         if not accepted:
             # No decrease along a descent direction: the objective is flat to rounding
             # error here, which is as converged as float64 allows.
-            return Snapshot(self.theta.copy(), self._z, True)
+            return Snapshot(self.theta.copy(), self._z, True, self._f)
         self.theta, self._z, self._f = theta_t, z_t, f_t
         self._g = self.obj.grad_from_raw(self.theta, self._z)
-        return Snapshot(self.theta.copy(), self._z, float(np.max(np.abs(self._g))) <= self.tol)
+        converged = float(np.max(np.abs(self._g))) <= self.tol
+        return Snapshot(self.theta.copy(), self._z, converged, self._f)
 
 
 def run_lbfgs(
@@ -185,12 +186,13 @@ def run_lbfgs(
     ``tol`` is its ``gtol`` (largest gradient entry); ``ftol`` is set near machine precision so
     that the gradient test, not a stalled relative decrease, ends a run.
     """
-    cache: dict[str, FloatArray] = {}
+    cache: dict[str, Any] = {}
 
     def fun(theta: FloatArray) -> tuple[float, FloatArray]:
         z = obj.raw(theta)
-        cache["theta"], cache["z"] = theta.copy(), z
-        return obj.value_from_raw(theta, z), obj.grad_from_raw(theta, z)
+        f = obj.value_from_raw(theta, z)
+        cache["theta"], cache["z"], cache["f"] = theta.copy(), z, f
+        return f, obj.grad_from_raw(theta, z)
 
     count = 0
     last = Decision()
@@ -201,8 +203,9 @@ def run_lbfgs(
         x = np.asarray(intermediate_result.x, dtype=np.float64).copy()
         # scipy's last evaluation is almost always at the accepted point: reuse its z.
         prev = cache.get("theta")
-        z = cache["z"] if prev is not None and np.array_equal(prev, x) else None
-        last = end_epoch(count, Snapshot(x, z, False))
+        same = prev is not None and np.array_equal(prev, x)
+        snap = Snapshot(x, cache["z"], False, cache["f"]) if same else Snapshot(x)
+        last = end_epoch(count, snap)
         if last.stop:
             raise StopIteration
 
