@@ -187,6 +187,8 @@ def as_sample_weight(w: Any, n: int) -> FloatArray | None:
 def check_choice(value: Any, name: str, choices: Iterable[Any]) -> None:
     choices = tuple(choices)
     if value not in choices:
+        if all(isinstance(c, str) for c in choices):
+            check_name(value, name, choices)  # raises, suggesting the closest spelling
         listed = ", ".join(repr(c) for c in choices)
         raise InvalidInputError(f"{name} must be one of {listed}. Got {value!r} instead.")
 

@@ -106,6 +106,16 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
             ["f1(average=...)", "'macro'", "'mean'"],
         ),
         (
+            lambda: f1([0, 1], [0, 1], average="macr"),
+            InvalidInputError,
+            ["f1(average=...)", "'macr'", "Did you mean 'macro'?"],
+        ),
+        (
+            lambda: log_loss([0, 1], [0.1, 0.2], reduction="summ"),
+            InvalidInputError,
+            ["reduction", "'summ'", "Did you mean 'sum'?"],
+        ),
+        (
             lambda: log_loss([0, 1], [0.1, 0.2], reduction="avg"),
             InvalidInputError,
             ["reduction", "'mean', 'sum', 'none'", "'avg'"],
@@ -139,7 +149,7 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
         (
             lambda: fitscope.metric("f1", averge="macro"),
             InvalidInputError,
-            ["f1 options", "average", "'averge'"],
+            ["f1 options", "average", "'averge'", "Did you mean 'average'?"],
         ),
         (
             lambda: fitscope.evaluate([0, 1], [0.2, 0.8], metrics=[42]),

@@ -11,6 +11,7 @@ fed everything computes, and ``merge`` leaves both inputs unchanged.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -120,8 +121,10 @@ def _builtin_spec(
     unknown = sorted(set(options) - set(info.defaults))
     if unknown:
         allowed = ", ".join(info.defaults) or "none"
+        close = difflib.get_close_matches(unknown[0], list(info.defaults), n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
         raise InvalidInputError(
-            f"{what} options must be among: {allowed}. Got {unknown[0]!r} instead."
+            f"{what} options must be among: {allowed}. Got {unknown[0]!r} instead.{hint}"
         )
     opts = {**info.defaults, **options}
     info.check_options(info.name, opts)
