@@ -129,7 +129,8 @@ class Objective:
         if self.model == "softmax":
             out: FloatArray = X @ coef.T + b
             return out
-        z: FloatArray = X @ coef[0] + b[0]
+        z: FloatArray = k.matvec(X, coef[0])
+        z += b[0]
         return z
 
     def predict_from_raw(self, z: FloatArray) -> FloatArray:
@@ -185,7 +186,7 @@ class Objective:
             if self.fit_intercept:
                 grad[:, d] = g.sum(axis=0)
         else:
-            grad[0, :d] = self.X.T @ g
+            grad[0, :d] = k.rmatvec(self.X, g)
             if self.fit_intercept:
                 grad[0, d] = g.sum()
         grad[:, :d] += self.l2 * theta.reshape(self.shape)[:, :d]
