@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench bench-train
 setup: $(STAMP)
 
 demo: $(STAMP)
@@ -27,3 +27,8 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/metrics.py
+
+# Training speed (issue 3): fitscope's newton/lbfgs vs scikit-learn's solvers, 1e5 and 1e6 rows.
+bench-train: $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python bench/train.py --large

@@ -123,9 +123,14 @@ def bench_size(n: int, repeat: int) -> dict[str, Any]:
         r["peak_bytes"] = peak_memory(lambda fit=fit, tol=tol: fit(X, y, tol))
         r["peak_over_X"] = r["peak_bytes"] / X.nbytes
         print(f"  {name}: {r}", flush=True)
-    fastest_sk = min(r["seconds"] for k, r in timed.items() if k.startswith("sklearn"))
+    # "best" (the fastest round) is reported beside the median: on a shared machine it is the
+    # closest to the unloaded cost, and each is compared with the same statistic of sklearn's.
+    sk = [r for k, r in timed.items() if k.startswith("sklearn")]
+    fastest_sk = min(r["seconds"] for r in sk)
+    best_sk = min(min(r["times"]) for r in sk)
     for r in timed.values():
         r["vs_fastest_sklearn"] = r["seconds"] / fastest_sk
+        r["best_vs_fastest_sklearn"] = min(r["times"]) / best_sk
     return {"n": n, "n_features": X.shape[1], "X_nbytes": X.nbytes, "f_star": best, "solvers": rows}
 
 
@@ -153,14 +158,25 @@ def main(argv: list[str] | None = None) -> int:
                     "-" if not ok else f"{r['tol']:g}",
                     "-" if not ok else f"{r['gap']:.1e}",
                     fmt_seconds(r.get("seconds")),
+                    "-" if not ok else fmt_seconds(min(r["times"])),
                     "-" if not ok else f"{r['vs_fastest_sklearn']:.2f}x",
+                    "-" if not ok else f"{r['best_vs_fastest_sklearn']:.2f}x",
                     "-" if not ok else f"{r['peak_over_X']:.2f}x",
                 ]
             )
     print()
     print(
         table(
-            ["n / solver", "tol", "gap to f*", "time", "vs fastest sklearn", "peak / X"],
+            [
+                "n / solver",
+                "tol",
+                "gap to f*",
+                "median",
+                "best",
+                "median vs fastest sklearn",
+                "best vs fastest",
+                "peak / X",
+            ],
             rows,
             title=f"Time to reach the optimum (objective within {TARGET_GAP:g}), C = 1",
         )
