@@ -7,19 +7,22 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from fitscope import errors, metrics, models, optim, train
+from fitscope import errors, metrics, models, optim, track, train
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,
     InvalidTypeError,
     MissingDependencyError,
     NotFittedError,
+    RunNotFoundError,
     SeparableDataWarning,
+    StoreError,
     TrainingDivergedError,
     UnknownMetricError,
 )
 from fitscope.metrics import Evaluator, evaluate, metric
 from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
+from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store, init
 from fitscope.train._split import Splits, split
 
 try:
@@ -30,24 +33,33 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "Evaluator",
     "FitscopeError",
+    "History",
     "InvalidInputError",
     "InvalidTypeError",
     "LinearRegression",
     "LogisticRegression",
     "MissingDependencyError",
     "NotFittedError",
+    "PredictionSnapshot",
+    "Run",
+    "RunNotFoundError",
+    "RunRecord",
     "SeparableDataWarning",
     "SoftmaxRegression",
     "Splits",
+    "Store",
+    "StoreError",
     "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
     "errors",
     "evaluate",
+    "init",
     "metric",
     "metrics",
     "models",
     "optim",
     "split",
+    "track",
     "train",
 ]
