@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import scipy.special
 from numpy.typing import NDArray
 
 from fitscope.errors import InvalidInputError
@@ -76,6 +77,7 @@ class Objective:
     n_classes: int = 0  # softmax: the number of classes K (0: y.max() + 1)
     _w: FloatArray = field(init=False, repr=False)
     _k: int = field(init=False, repr=False)
+    _sign: FloatArray = field(init=False, repr=False)  # logistic: +1 for y=1, -1 for y=0
 
     def __post_init__(self) -> None:
         n = self.X.shape[0]
@@ -89,6 +91,8 @@ class Objective:
         if self.model == "softmax":
             kk = self.n_classes or int(self.y.max()) + 1
         object.__setattr__(self, "_k", kk)
+        sign = np.where(self.y == 1, 1.0, -1.0) if self.model == "logistic" else np.empty(0)
+        object.__setattr__(self, "_sign", sign)
 
     # ---------------------------------------------------------------- layout
     @property
@@ -145,8 +149,10 @@ class Objective:
     def loss_from_raw(self, z: FloatArray) -> float:
         """The data term: weighted mean log loss (from logits) or mean squared error."""
         if self.model == "logistic":
-            # log(1 + exp(-z)) for y = 1, log(1 + exp(z)) for y = 0: the log-loss kernel.
-            per = np.logaddexp(0.0, np.where(self.y == 1, -z, z))
+            # log(1 + exp(-z)) for y = 1, log(1 + exp(z)) for y = 0, i.e. -log sigmoid(±z):
+            # scipy's log_expit is that in one overflow-free ufunc pass.
+            per = scipy.special.log_expit(z * self._sign)
+            np.negative(per, out=per)
         elif self.model == "softmax":
             per = -k.log_softmax(z)[np.arange(z.shape[0]), self.y]
         else:
