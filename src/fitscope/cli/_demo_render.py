@@ -137,7 +137,8 @@ def _solver_name(trace: SolverTrace, nar: Narrator) -> str:
 
 def _shown_epochs(trace: SolverTrace) -> list[int]:
     last = int(trace.epochs[-1])
-    picks = {0, 1, 10, 100, 1000, 10_000, last, *trace.accuracy_changes()[1:3]}
+    drop = trace.first_drop()
+    picks = {0, 1, 10, 100, 1000, 10_000, last, *([] if drop is None else [drop])}
     return sorted(e for e in picks if e <= last)
 
 
@@ -157,22 +158,20 @@ def _training(traces: Sequence[SolverTrace], nar: Narrator) -> list[RenderableTy
                 nar.pct(trace.accuracy[epoch]),
             )
         table.add_section()
-        for epoch in trace.accuracy_changes():
-            dropped = trace.accuracy[epoch] < trace.accuracy[epoch - 1]
-            if epoch >= 2 and dropped and trace.summed_loss[epoch] < trace.summed_loss[epoch - 1]:
-                before, after = trace.accuracy[epoch - 1], trace.accuracy[epoch]
-                notes.append(
-                    Text(
-                        nar.t(
-                            "flip_note",
-                            solver=name,
-                            epoch=epoch,
-                            before=nar.pct(before),
-                            after=nar.pct(after),
-                        )
+        drop = trace.first_drop()
+        if drop is not None:
+            before, after = trace.accuracy[drop - 1], trace.accuracy[drop]
+            notes.append(
+                Text(
+                    nar.t(
+                        "flip_note",
+                        solver=name,
+                        epoch=drop,
+                        before=nar.pct(before),
+                        after=nar.pct(after),
                     )
                 )
-                break
+            )
     newton = next(t for t in traces if t.solver == "newton")
     notes.append(Text(nar.t("gd_slow", epochs=int(newton.epochs[-1])), style="dim"))
     return [table, *notes]

@@ -118,6 +118,17 @@ class SolverTrace:
         """The epochs at which accuracy differs from the epoch before."""
         return [int(e) for e in self.epochs[1:][np.diff(self.accuracy) != 0]]
 
+    def first_drop(self) -> int | None:
+        """The first epoch after the first at which accuracy fell while the loss fell too."""
+        for e in self.accuracy_changes():
+            if (
+                e >= 2
+                and self.accuracy[e] < self.accuracy[e - 1]
+                and self.summed_loss[e] < self.summed_loss[e - 1]
+            ):
+                return e
+        return None
+
 
 @dataclass(frozen=True, eq=False)
 class LossOptimum:
