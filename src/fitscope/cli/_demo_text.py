@@ -30,7 +30,7 @@ _EN = {
     "summed_loss": "Summed log loss (the loss):  {value}",
     "mean_loss": "Mean log loss:               {value}",
     "accuracy_line": "Accuracy (share correct):    {value}",
-    "baseline_line": "Always predicting {label}:        {value} accuracy",
+    "baseline_line": "Always predicting {label}:         {value} accuracy",
     "loss_defined": (
         "Each person's log loss is -log of the probability the model gives their true label; "
         "the loss is their sum (or mean). Accuracy is the share of people on the right side "
