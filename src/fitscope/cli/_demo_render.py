@@ -21,7 +21,7 @@ from fitscope.demo import Case, LossOptimum, OverfitRun, SolverTrace, Surfaces, 
 
 __all__ = [
     "Narrator",
-    "findings_table",
+    "findings_block",
     "part1",
     "part2",
     "part3",
@@ -362,16 +362,13 @@ def part3(imbalanced: Case, clean: Case, noisy: Case, nar: Narrator) -> list[Ren
     ]
 
 
-def findings_table(title: str, findings: Sequence[Any], nar: Narrator) -> Table:
-    """Findings (objects with severity, title, explanation and advice) as one table."""
-    table = Table(title=title, show_lines=True)
-    table.add_column(nar.t("severity"))
-    table.add_column(nar.t("finding"))
-    table.add_column(nar.t("advice"))
+def findings_block(title: str, findings: Sequence[Any], nar: Narrator) -> RenderableType:
+    """Findings (objects with severity, title, explanation and advice) under one heading:
+    plain wrapped text, so that every sentence reads (and copies) in one piece."""
+    parts: list[RenderableType] = [Text(title, style="bold underline")]
     for f in findings:
-        table.add_row(
-            str(f.severity),
-            Text(f"{f.title}\n", style="bold") + Text(str(f.explanation)),
-            str(f.advice),
-        )
-    return table
+        parts.append(Text(f"[{f.severity}] ", style="bold") + Text(str(f.title), style="bold"))
+        parts.append(Text(f"  {f.explanation}"))
+        if f.advice:
+            parts.append(Text(f"  -> {f.advice}", style="italic"))
+    return Group(*parts)

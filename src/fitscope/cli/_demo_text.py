@@ -148,9 +148,6 @@ _EN = {
         "prior loss before trusting either."
     ),
     "findings_title": "The doctor's findings: {subject}",
-    "severity": "severity",
-    "finding": "finding",
-    "advice": "advice",
     "subject_run": "the run of part 2",
     # Part 4: report and dashboard
     "part4": "Part 4. Report and dashboard",
@@ -305,9 +302,6 @@ _RU = {
         "точность с базовой, а функцию потерь — с потерями по частотам классов."
     ),
     "findings_title": "Заключения доктора: {subject}",
-    "severity": "важность",
-    "finding": "заключение",
-    "advice": "совет",
     "subject_run": "запуск из части 2",
     "part4": "Часть 4. Отчёт и панель",
     "report_written": "HTML-отчёт о запуске: {path}",
@@ -464,9 +458,6 @@ _ES = {
         "su línea base y la pérdida con la pérdida a priori antes de fiarse de ninguna."
     ),
     "findings_title": "Lo que encuentra el doctor: {subject}",
-    "severity": "gravedad",
-    "finding": "hallazgo",
-    "advice": "consejo",
     "subject_run": "la ejecución de la parte 2",
     "part4": "Parte 4. Informe y panel",
     "report_written": "Informe HTML de la ejecución: {path}",
@@ -621,9 +612,6 @@ _IT = {
         "perdita con la perdita a priori prima di fidarvi dell'una o dell'altra."
     ),
     "findings_title": "I risultati del dottore: {subject}",
-    "severity": "gravità",
-    "finding": "risultato",
-    "advice": "consiglio",
     "subject_run": "l'esecuzione della parte 2",
     "part4": "Parte 4. Report e dashboard",
     "report_written": "Report HTML dell'esecuzione: {path}",

@@ -20,7 +20,7 @@ from fitscope import demo
 from fitscope.cli._demo_render import (
     Narrator,
     case_label,
-    findings_table,
+    findings_block,
     part1,
     part2,
     part3,
@@ -87,12 +87,12 @@ def _doctor_findings(
     if diagnose is not None:
         findings = diagnose(run.run_id, lang=nar.lang, store=run.store_url)
         title = nar.t("findings_title", subject=nar.t("subject_run"))
-        out.append(findings_table(title, findings, nar))
+        out.append(findings_block(title, findings, nar))
     if explain is not None:
         for case in cases:
             findings = explain(case.y_true, case.y_pred, lang=nar.lang)
             title = nar.t("findings_title", subject=case_label(case, nar))
-            out.append(findings_table(title, findings, nar))
+            out.append(findings_block(title, findings, nar))
     return out
 
 
