@@ -112,14 +112,18 @@ def test_the_png_of_the_surfaces_is_written(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(fitscope, "explain"), reason="the doctor is not merged yet")
-def test_the_doctor_explains_the_confident_mistakes(english: str) -> None:
-    _, noisy = demo.confident_mistakes_case()
+def test_the_doctor_findings_are_printed(english: str) -> None:
     explain = fitscope.explain  # type: ignore[attr-defined]
     flat = " ".join(english.split())
-    findings = explain(noisy.y_true, noisy.y_pred, lang="en")
-    assert findings
-    for finding in findings:
-        assert " ".join(finding.title.split()) in flat
+    titles = [
+        f.title
+        for case in (demo.imbalance_case(), demo.confident_mistakes_case()[1])
+        for f in explain(case.y_true, case.y_pred, lang="en")
+    ]
+    assert titles  # the imbalanced case at least is at its baseline
+    for title in titles:
+        assert " ".join(title.split()) in flat
+    assert "Overfitting" in flat  # diagnose() on the run of part 2
 
 
 def test_installed_console_script_runs_the_demo(tmp_path: Path) -> None:

@@ -366,6 +366,8 @@ def findings_block(title: str, findings: Sequence[Any], nar: Narrator) -> Render
     """Findings (objects with severity, title, explanation and advice) under one heading:
     plain wrapped text, so that every sentence reads (and copies) in one piece."""
     parts: list[RenderableType] = [Text(title, style="bold underline")]
+    if not findings:
+        parts.append(Text(nar.t("no_findings"), style="dim"))
     for f in findings:
         parts.append(Text(f"[{f.severity}] ", style="bold") + Text(str(f.title), style="bold"))
         parts.append(Text(f"  {f.explanation}"))

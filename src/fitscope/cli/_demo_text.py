@@ -148,6 +148,7 @@ _EN = {
         "prior loss before trusting either."
     ),
     "findings_title": "The doctor's findings: {subject}",
+    "no_findings": "  Nothing to report.",
     "subject_run": "the run of part 2",
     # Part 4: report and dashboard
     "part4": "Part 4. Report and dashboard",
@@ -302,6 +303,7 @@ _RU = {
         "точность с базовой, а функцию потерь — с потерями по частотам классов."
     ),
     "findings_title": "Заключения доктора: {subject}",
+    "no_findings": "  Замечаний нет.",
     "subject_run": "запуск из части 2",
     "part4": "Часть 4. Отчёт и панель",
     "report_written": "HTML-отчёт о запуске: {path}",
@@ -458,6 +460,7 @@ _ES = {
         "su línea base y la pérdida con la pérdida a priori antes de fiarse de ninguna."
     ),
     "findings_title": "Lo que encuentra el doctor: {subject}",
+    "no_findings": "  Nada que señalar.",
     "subject_run": "la ejecución de la parte 2",
     "part4": "Parte 4. Informe y panel",
     "report_written": "Informe HTML de la ejecución: {path}",
@@ -612,6 +615,7 @@ _IT = {
         "perdita con la perdita a priori prima di fidarvi dell'una o dell'altra."
     ),
     "findings_title": "I risultati del dottore: {subject}",
+    "no_findings": "  Niente da segnalare.",
     "subject_run": "l'esecuzione della parte 2",
     "part4": "Parte 4. Report e dashboard",
     "report_written": "Report HTML dell'esecuzione: {path}",
