@@ -8,6 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from fitscope import errors, metrics, models, optim, train
+from fitscope.doctor import Finding, diagnose, explain
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,
@@ -29,6 +30,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "Evaluator",
+    "Finding",
     "FitscopeError",
     "InvalidInputError",
     "InvalidTypeError",
@@ -42,8 +44,10 @@ __all__ = [
     "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
+    "diagnose",
     "errors",
     "evaluate",
+    "explain",
     "metric",
     "metrics",
     "models",
