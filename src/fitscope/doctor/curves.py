@@ -29,12 +29,14 @@ RISE_NOISE = 2.0  # ... and by more than 2 noise scales
 TRAIN_FALL_REL = 0.02  # ... while the smoothed training loss fell by more than 2%
 ACC_HOLD = 0.005  # disagreement: accuracy fell by at most max(0.5 point, 1 noise scale)
 EXPLODE = 5.0  # divergence: loss above 5x its first value and 5x its best so far
-UNSTABLE_JITTER = 0.10  # unstable: typical epoch-to-epoch jump above 10% of the level
-UNSTABLE_RISES = 0.2  # ... and rises of more than 10% of the level in >= 20% of the epochs
-UNSTABLE_MIN_EPOCHS = 8
-NOT_CONVERGED_T = 3.0  # not_converged: the slope of the last quarter is below -3 std errors
+UNSTABLE_JITTER = 0.2  # unstable: typical epoch-to-epoch jump above 20% of the level
+UNSTABLE_RISES = 0.3  # ... and rises of more than 10% of the level in >= 30% of the epochs
+UNSTABLE_MIN_EPOCHS = 12
+NOT_CONVERGED_MIN_EPOCHS = 10
+TREND_MIN_WINDOW = 8  # trends are fitted to the last quarter, at least 8 epochs
+NOT_CONVERGED_T = 4.0  # not_converged: the slope of the last quarter is below -4 std errors
 NOT_CONVERGED_REL = 0.01  # ... and it dropped by more than 1% of the level over that window
-UNDERFIT_GAIN = 0.10  # underfitting: the loss ended less than 10% below the no-skill level
+UNDERFIT_GAIN = 0.10  # underfitting: the loss never got 10% below the no-skill level
 UNDERFIT_ACC = 0.05  # ... and accuracy within 5 points of chance (when chance is known)
 PLATEAU_T = 2.0  # ... and the last quarter shows no significant fall (t > -2)
 
@@ -131,7 +133,7 @@ class _Rise:
     best_index: int
     best_step: int
     best_smoothed: float
-    last_smoothed: float
+    last_level: float
     epochs_since: int
 
 
@@ -142,12 +144,14 @@ def _rise(c: Curve) -> _Rise | None:
     if n < MIN_EPOCHS:
         return None
     s = sg.smooth(c.values)
-    noise = sg.noise_scale(c.values, s)
+    noise = sg.noise_scale(c.values)
     patience = max(MIN_PATIENCE, math.ceil(PATIENCE_SHARE * n))
     scan = sg.patience_scan(s, patience=patience, higher_is_better=c.higher_is_better)
     if scan.best_index < 0 or scan.wait < patience:
         return None
-    best, last = float(s[scan.best_index]), float(s[-1])
+    # The level at the end: the median of the last ``patience`` raw values (the smoothed
+    # curve's last point averages almost nothing, so it is as noisy as the raw one).
+    best, last = float(s[scan.best_index]), float(np.median(c.values[-patience:]))
     rise = (best - last) if c.higher_is_better else (last - best)
     if rise <= max(RISE_REL * abs(best), RISE_NOISE * noise):
         return None
@@ -158,20 +162,20 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
     if train is None or train.values.size < MIN_EPOCHS:
         return None
     st = sg.smooth(train.values)
-    noise_t = sg.noise_scale(train.values, st)
+    noise_t = sg.noise_scale(train.values)
     then, now = _at_step(train, st, rise.best_step), float(st[-1])
     if not now < then - max(TRAIN_FALL_REL * abs(then), RISE_NOISE * noise_t):
         return None
     i = rise.best_index
-    rise_pct = (rise.last_smoothed - rise.best_smoothed) / abs(rise.best_smoothed)
+    rise_pct = (rise.last_level - rise.best_smoothed) / abs(rise.best_smoothed)
     evidence = {
         "split": val.split,
         "onset_epoch": rise.best_step,
         "best_val_loss": float(val.values[i]),
         "last_val_loss": float(val.values[-1]),
         "smoothed_best": rise.best_smoothed,
-        "smoothed_last": rise.last_smoothed,
-        "rise": rise.last_smoothed - rise.best_smoothed,
+        "level_last": rise.last_level,
+        "rise": rise.last_level - rise.best_smoothed,
         "rise_share": rise_pct,
         "epochs_since": rise.epochs_since,
         "train_loss_at_onset": then,
@@ -193,7 +197,7 @@ def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
     if acc is None or acc.values.size < MIN_EPOCHS:
         return None
     sa = sg.smooth(acc.values)
-    tol = max(ACC_HOLD, sg.noise_scale(acc.values, sa))
+    tol = max(ACC_HOLD, sg.noise_scale(acc.values))
     then, now = _at_step(acc, sa, rise.best_step), float(sa[-1])
     held = now >= then - tol if acc.higher_is_better else now <= then + tol
     if not held:
@@ -203,14 +207,14 @@ def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
         "onset_epoch": rise.best_step,
         "loss_key": val.key,
         "accuracy_key": acc.key,
-        "loss_trend": [rise.best_smoothed, rise.last_smoothed],
+        "loss_trend": [rise.best_smoothed, rise.last_level],
         "accuracy_trend": [then, now],
     }
     params = {
         "split": val.split,
         "epoch": rise.best_step,
         "loss_then": rise.best_smoothed,
-        "loss_now": rise.last_smoothed,
+        "loss_now": rise.last_level,
         "acc_then": Pct(then),
         "acc_now": Pct(now),
     }
@@ -241,7 +245,7 @@ def _unstable(c: Curve) -> Draft | None:
 
 def _still_falling(c: Curve, t_max: float) -> tuple[sg.Trend, float] | None:
     n = c.values.size
-    w = min(n, max(5, n // 4))
+    w = min(n, max(TREND_MIN_WINDOW, n // 4))
     tr = sg.trend(c.values, w)
     drop = -tr.slope * (w - 1)
     level = abs(float(np.median(c.values[-w:])))
@@ -253,7 +257,7 @@ def _still_falling(c: Curve, t_max: float) -> tuple[sg.Trend, float] | None:
 
 
 def _not_converged(c: Curve) -> Draft | None:
-    if c.values.size < MIN_EPOCHS:
+    if c.values.size < NOT_CONVERGED_MIN_EPOCHS:
         return None
     hit = _still_falling(c, NOT_CONVERGED_T)
     if hit is None:
@@ -292,7 +296,7 @@ def _underfitting(losses: list[Curve], accs: dict[str, Curve], ref: Reference) -
             reference, kind = float(s[0]), "first_epoch"
         if reference <= 0:
             return None
-        gain = (reference - float(s[-1])) / reference
+        gain = (reference - float(np.min(s))) / reference  # its best, not only its last
         if gain >= UNDERFIT_GAIN:
             return None
         acc = accs.get(c.split)

@@ -45,7 +45,7 @@ def fmt(value: Any, lang: str) -> str:
     """``value`` written for ``lang``: ints with grouping, floats with up to 4 significant
     digits and the language's decimal sign, :class:`Pct` as a percentage; strings as they are.
 
-    >>> fmt(0.8717, "ru"), fmt(0.8717, "en"), fmt(Pct(0.125), "it"), fmt(12000, "es")
+    >>> fmt(0.8717, "ru"), fmt(0.8717, "en"), fmt(Pct(0.125), "it"), fmt(12000, "it")
     ('0,8717', '0.8717', '12,5%', '12.000')
     """
     from babel import numbers  # lazy: babel is only needed when a sentence is written
@@ -58,8 +58,13 @@ def fmt(value: Any, lang: str) -> str:
     if not math.isfinite(x):
         return str(x)  # nan, inf, -inf: the same in every language
     if isinstance(value, Pct):
-        pattern = "#,##0.#%" if abs(x) < 10 else "#,##0%"
-        return numbers.format_percent(x, format=pattern, locale=lang)
+        # The language's own percent pattern ("12,5 %" in Spanish, "12,5%" in Italian) with
+        # up to one decimal.
+        from babel import Locale
+
+        percent = numbers.parse_pattern(Locale.parse(lang).percent_formats[None].pattern)
+        percent.frac_prec = (0, 1)
+        return str(percent.apply(x, lang))
     if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
         return numbers.format_scientific(x, format="0.###E0", locale=lang)
     digits = max(0, 4 - (math.floor(math.log10(abs(x))) + 1)) if x != 0 else 0

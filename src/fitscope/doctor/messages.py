@@ -54,9 +54,9 @@ MESSAGES: dict[str, Texts] = {
     "underfitting": Texts(
         N_("Underfitting: the loss stays near the no-skill level"),
         N_(
-            "The {split} loss ended at {last}, only {gain_pct} below the no-skill level "
-            "{reference} ({reference_kind}), and it has stopped improving. The model has not "
-            "learned much more than the class frequencies."
+            "The {split} loss ended at {last} and never got more than {gain_pct} below the "
+            "no-skill level {reference} ({reference_kind}); it has stopped improving. The model "
+            "has not learned much more than the class frequencies."
         ),
         N_(
             "Use a more flexible model or better features, lower the regularisation, or check "
@@ -66,10 +66,10 @@ MESSAGES: dict[str, Texts] = {
     "underfitting.accuracy": Texts(
         N_("Underfitting: the loss stays near the no-skill level"),
         N_(
-            "The {split} loss ended at {last}, only {gain_pct} below the no-skill level "
-            "{reference} ({reference_kind}), and it has stopped improving; the {split} "
-            "accuracy {accuracy} is close to the chance level {chance}. The model has not "
-            "learned much more than the class frequencies."
+            "The {split} loss ended at {last} and never got more than {gain_pct} below the "
+            "no-skill level {reference} ({reference_kind}); it has stopped improving, and the "
+            "{split} accuracy {accuracy} is close to the chance level {chance}. The model has "
+            "not learned much more than the class frequencies."
         ),
         N_(
             "Use a more flexible model or better features, lower the regularisation, or check "

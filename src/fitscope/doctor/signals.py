@@ -137,12 +137,14 @@ def smooth(values: FloatArray, window: int | None = None) -> FloatArray:
     return out
 
 
-def noise_scale(values: FloatArray, smoothed: FloatArray | None = None) -> float:
-    """A robust standard deviation of the curve around its smoothed trend (1.4826 * MAD)."""
-    x = np.asarray(values, dtype=np.float64)
-    s = smooth(x) if smoothed is None else smoothed
-    resid = x - s
-    return float(1.4826 * np.median(np.abs(resid - np.median(resid)))) if x.size else 0.0
+def noise_scale(values: FloatArray) -> float:
+    """A robust standard deviation of the epoch-to-epoch noise: 1.4826 * MAD of the first
+    differences, divided by sqrt(2) (a difference carries the noise of two epochs). Working on
+    differences keeps a smooth trend out of it, and the MAD keeps single spikes out."""
+    d = np.diff(np.asarray(values, dtype=np.float64))
+    if d.size < 2:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(2.0))
 
 
 class Trend(NamedTuple):
