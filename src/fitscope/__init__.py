@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from fitscope import errors, metrics, models, optim, train
+from fitscope import errors, metrics, models, optim, track, train
 from fitscope.doctor import Finding, diagnose, explain
 from fitscope.errors import (
     FitscopeError,
@@ -15,12 +15,15 @@ from fitscope.errors import (
     InvalidTypeError,
     MissingDependencyError,
     NotFittedError,
+    RunNotFoundError,
     SeparableDataWarning,
+    StoreError,
     TrainingDivergedError,
     UnknownMetricError,
 )
 from fitscope.metrics import Evaluator, evaluate, metric
 from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
+from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store, init
 from fitscope.train._split import Splits, split
 
 try:
@@ -32,15 +35,22 @@ __all__ = [
     "Evaluator",
     "Finding",
     "FitscopeError",
+    "History",
     "InvalidInputError",
     "InvalidTypeError",
     "LinearRegression",
     "LogisticRegression",
     "MissingDependencyError",
     "NotFittedError",
+    "PredictionSnapshot",
+    "Run",
+    "RunNotFoundError",
+    "RunRecord",
     "SeparableDataWarning",
     "SoftmaxRegression",
     "Splits",
+    "Store",
+    "StoreError",
     "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
@@ -48,10 +58,12 @@ __all__ = [
     "errors",
     "evaluate",
     "explain",
+    "init",
     "metric",
     "metrics",
     "models",
     "optim",
     "split",
+    "track",
     "train",
 ]

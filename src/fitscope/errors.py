@@ -15,7 +15,10 @@ __all__ = [
     "InvalidTypeError",
     "MissingDependencyError",
     "NotFittedError",
+    "RunNotFoundError",
     "SeparableDataWarning",
+    "StoreError",
+    "StoreVersionError",
     "TrainingDivergedError",
     "UnknownMetricError",
 ]
@@ -53,3 +56,15 @@ class SeparableDataWarning(UserWarning):
 class NotFittedError(FitscopeError, ValueError, AttributeError):
     """A model was asked to predict before ``fit`` (scikit-learn's NotFittedError is also a
     ValueError and an AttributeError)."""
+
+
+class RunNotFoundError(FitscopeError, LookupError):
+    """No run in the store has that id, id prefix or name."""
+
+
+class StoreError(FitscopeError, OSError):
+    """A store could not be opened, read or written; the message says what was tried."""
+
+
+class StoreVersionError(StoreError):
+    """The store was written by a newer fitscope whose schema this version cannot read."""

@@ -1,0 +1,348 @@
+"""A run being recorded: ``log`` appends to a buffer, a background thread writes it out.
+
+The training thread only validates and appends (a few microseconds); a daemon writer thread
+swaps the buffer every ``flush_interval`` seconds and writes one chunk per series in one
+transaction. If a write fails the points go back to the front of the buffer and are retried,
+so nothing logged is dropped; the error is raised from the next flush() or finish().
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import numbers
+import os
+import sys
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from fitscope._validation import as_array, describe
+from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
+from fitscope.track.records import PredictionSnapshot
+from fitscope.track.store import Chunk, Store
+
+__all__ = ["Run", "init"]
+
+#: Seconds between writes; everything logged more than this long before a crash is stored.
+FLUSH_INTERVAL = 0.2
+#: The writer refreshes the run's heartbeat at least this often even when nothing is logged.
+HEARTBEAT_INTERVAL = 5.0
+
+_STATUSES = ("finished", "failed", "crashed")
+_live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
+_uncaught = False
+
+
+def _to_float(key: str, value: object) -> float:
+    """A logged value as a float: Python and numpy numbers, and 0-d arrays or tensors."""
+    if isinstance(value, bool | np.bool_):
+        raise InvalidTypeError(
+            f"values[{key!r}] must be a number. Got the boolean {value!r} instead. "
+            "Log float(value) if you mean 0 or 1."
+        )
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, str | bytes):
+        raise InvalidTypeError(f"values[{key!r}] must be a number. Got {describe(value)} instead.")
+    shape = getattr(value, "shape", None)
+    if shape is not None and hasattr(value, "item"):
+        if tuple(shape) != ():
+            raise InvalidInputError(
+                f"values[{key!r}] must be a scalar. Got an array of shape {tuple(shape)} "
+                "instead. Reduce it first (e.g. .mean()) or log its elements under separate keys."
+            )
+        # A 0-d numpy array or framework tensor (moved to the host here); its item is checked
+        # like any other value.
+        return _to_float(key, value.item())
+    raise InvalidTypeError(
+        f"values[{key!r}] must be a number. Got {value!r} ({type(value).__name__}) instead."
+    )
+
+
+def _check_step(step: object) -> int:
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or int(step) < 0:
+        raise InvalidInputError(f"step must be an integer >= 0. Got {step!r} instead.")
+    return int(step)
+
+
+def _check_name(kind: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{kind} must be a non-empty string. Got {value!r} instead.")
+    return value
+
+
+class Run:
+    """One training run being recorded. Make one with :func:`fitscope.init`.
+
+    Steps count from 0 per split: ``log(..., split="val")`` without ``step`` takes the step
+    after the last one logged on "val". NaN and inf are stored as they are.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        project: str,
+        name: str | None,
+        config: Mapping[str, Any] | None,
+        tags: Sequence[str] | None,
+        flush_interval: float = FLUSH_INTERVAL,
+    ) -> None:
+        _check_name("project", project)
+        if name is not None:
+            _check_name("name", name)
+        if config is not None and not isinstance(config, Mapping):
+            raise InvalidTypeError(
+                f"config must be a dict. Got {config!r} ({type(config).__name__}) instead."
+            )
+        tag_list = [tags] if isinstance(tags, str) else list(tags or [])
+        for tag in tag_list:
+            _check_name("tags", tag)
+        self.store = store
+        self.id = uuid.uuid4().hex
+        self.project = project
+        self.start_time = time.time()
+        self.name = name or time.strftime("run-%Y%m%d-%H%M%S", time.localtime(self.start_time))
+        self.config = dict(config or {})
+        self.tags = sorted(set(tag_list))
+        self.status = "running"
+        self._next_step: dict[str, int] = {}
+        self._points: list[tuple[str, int, float, dict[str, float]]] = []
+        self._snapshots: list[PredictionSnapshot] = []
+        self._lock = threading.Lock()  # serialises writes (writer thread vs flush/finish)
+        self._error: BaseException | None = None
+        self._flush_interval = flush_interval
+        store.create_run(
+            self.id,
+            project=project,
+            name=self.name,
+            config=self.config,
+            tags=self.tags,
+            start_time=self.start_time,
+        )
+        self._stop = threading.Event()
+        self._writer = threading.Thread(
+            target=self._write_loop, name=f"fitscope-writer-{self.id[:8]}", daemon=True
+        )
+        self._writer.start()
+        _live_runs.add(self)
+
+    # -- logging (training thread) ---------------------------------------------------------
+
+    def log(
+        self, values: Mapping[str, Any], *, step: int | None = None, split: str = "train"
+    ) -> None:
+        """Record metric values for one step of one split.
+
+        >>> import tempfile, pathlib, fitscope
+        >>> run = fitscope.init(store=pathlib.Path(tempfile.mkdtemp()) / "r.db")
+        >>> run.log({"loss": 0.41, "accuracy": 0.87})            # train, step 0
+        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val")
+        >>> run.finish()
+        """
+        if self.status != "running":
+            raise InvalidInputError(
+                f"run must be running to log. Got a run that is {self.status!r} instead. "
+                "Start a new one with fitscope.init()."
+            )
+        if not isinstance(values, Mapping):
+            raise InvalidTypeError(
+                f"values must be a dict of metric name to number. Got {describe(values)} instead."
+            )
+        clean: dict[str, float] = {}
+        for key, value in values.items():
+            if type(key) is not str or not key:
+                raise InvalidInputError(
+                    f"values must have non-empty string keys. Got the key {key!r} instead."
+                )
+            clean[key] = float(value) if type(value) is float else _to_float(key, value)
+        if split not in self._next_step:
+            _check_name("split", split)
+        step = self._next_step.get(split, 0) if step is None else _check_step(step)
+        self._next_step[split] = step + 1
+        self._points.append((split, step, time.time(), clean))
+
+    def log_predictions(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        *,
+        split: str = "val",
+        step: int | None = None,
+        ids: Any = None,
+    ) -> None:
+        """Store per-sample labels and predictions of ``split`` at ``step`` (default: the
+        split's last logged step), for per-sample loss, confident mistakes and confusion
+        matrices later."""
+        _check_name("split", split)
+        yt = np.array(as_array(y_true, "y_true"))
+        yp = np.array(as_array(y_pred, "y_pred"))
+        if yt.shape[0] != yp.shape[0]:
+            raise InvalidInputError(
+                "y_true and y_pred must have the same number of samples. "
+                f"Got {yt.shape[0]} and {yp.shape[0]} instead."
+            )
+        id_arr = None
+        if ids is not None:
+            id_arr = np.asarray(ids)
+            if id_arr.dtype.kind == "O":
+                id_arr = id_arr.astype(str)
+            if id_arr.shape != (yt.shape[0],):
+                raise InvalidInputError(
+                    f"ids must have one entry per sample ({yt.shape[0]}). "
+                    f"Got shape {id_arr.shape} instead."
+                )
+        if step is None:
+            step = max(self._next_step.get(split, 0) - 1, 0)
+        step = _check_step(step)
+        self._snapshots.append(PredictionSnapshot(split, int(step), time.time(), yt, yp, id_arr))
+
+    # -- writing (writer thread, flush, finish) --------------------------------------------
+
+    def _write_loop(self) -> None:
+        last_beat = 0.0
+        while not self._stop.wait(self._flush_interval):
+            now = time.time()
+            if self._points or self._snapshots or now - last_beat >= HEARTBEAT_INTERVAL:
+                try:
+                    self._write(heartbeat=now)
+                    last_beat = now
+                except BaseException as error:  # kept and raised from flush()/finish()
+                    self._error = error
+
+    def _write(self, *, status: str | None = None, heartbeat: float | None = None) -> None:
+        with self._lock:
+            # Swap the buffers: list.append on the training thread and this swap are each
+            # atomic under the GIL, so no point is lost or written twice.
+            points, self._points = self._points, []
+            snaps, self._snapshots = self._snapshots, []
+            try:
+                self.store.write(
+                    self.id,
+                    _chunks(points),
+                    snaps,
+                    heartbeat=heartbeat or time.time(),
+                    status=status,
+                    end_time=time.time() if status else None,
+                )
+            except BaseException:
+                self._points[:0] = points  # back to the front, in order, for the next try
+                self._snapshots[:0] = snaps
+                raise
+            self._error = None
+
+    def flush(self) -> None:
+        """Write everything logged so far, now."""
+        self._write()
+
+    def finish(self, status: str = "finished") -> None:
+        """Write everything and mark the run ``status`` ("finished", "failed" or "crashed").
+        Calling it again does nothing."""
+        if status not in _STATUSES:
+            raise InvalidInputError(f"status must be one of {_STATUSES}. Got {status!r} instead.")
+        if self.status != "running":
+            return
+        self._stop.set()
+        self._writer.join()
+        self._write(status=status)
+        self.status = status
+        _live_runs.discard(self)
+
+    @property
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Final and best value of every series logged so far, keyed ``"split/metric"``."""
+        self.flush()
+        return self.store.get_run(self.id).summary
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.finish("failed" if exc_type is not None else "finished")
+
+    def __repr__(self) -> str:
+        return (
+            f"Run(id={self.id!r}, project={self.project!r}, name={self.name!r}, "
+            f"status={self.status!r})"
+        )
+
+
+def _chunks(points: list[tuple[str, int, float, dict[str, float]]]) -> list[Chunk]:
+    """Group buffered log calls into one (steps, values, times) chunk per (split, metric)."""
+    series: dict[tuple[str, str], tuple[list[int], list[float], list[float]]] = {}
+    for split, step, t, values in points:
+        for metric, value in values.items():
+            entry = series.get((split, metric))
+            if entry is None:
+                entry = series[(split, metric)] = ([], [], [])
+            entry[0].append(step)
+            entry[1].append(value)
+            entry[2].append(t)
+    return [
+        (split, metric, np.array(s, np.int64), np.array(v, np.float64), np.array(ts, np.float64))
+        for (split, metric), (s, v, ts) in series.items()
+    ]
+
+
+def init(
+    project: str = "default",
+    name: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    tags: Sequence[str] | None = None,
+    store: Store | str | os.PathLike[str] | None = None,
+) -> Run:
+    """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
+    $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
+
+    >>> import tempfile, pathlib, fitscope
+    >>> with fitscope.init(project="mnist", config={"lr": 0.1},
+    ...                    store=pathlib.Path(tempfile.mkdtemp()) / "r.db") as run:
+    ...     for epoch in range(3):
+    ...         run.log({"loss": 1.0 / (epoch + 1)})
+    >>> run.status
+    'finished'
+    """
+    if not isinstance(store, Store):
+        store = Store(store)
+    _install_hook()
+    return Run(store, project=project, name=name, config=config, tags=tags)
+
+
+def _hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    global _uncaught
+    _uncaught = True
+    _previous_hook(exc_type, exc, tb)
+
+
+_previous_hook = sys.excepthook
+
+
+def _install_hook() -> None:
+    """Notice uncaught exceptions (to mark open runs "failed"); done at the first init(), not
+    at import, so importing fitscope changes nothing global."""
+    global _previous_hook
+    if sys.excepthook is not _hook:
+        _previous_hook = sys.excepthook
+        sys.excepthook = _hook
+
+
+@atexit.register
+def _finish_live_runs() -> None:
+    """At interpreter exit, write what is buffered and close every run still open: "failed"
+    when an uncaught exception ends the program, else "finished"."""
+    for run in list(_live_runs):
+        # The store may be gone at exit; there is nothing more to do then.
+        with contextlib.suppress(FitscopeError):
+            run.finish("failed" if _uncaught else "finished")

@@ -1,0 +1,508 @@
+"""The store: runs, their metric series and prediction snapshots, in SQLite or PostgreSQL.
+
+SQLAlchemy Core speaks both dialects, so there is no hand-written SQL per database. SQLite runs
+in WAL mode (readers never block the writer) with a busy timeout, and every write transaction is
+retried with backoff when another process holds the lock, so several processes can log into one
+file and none of them shows its user "database is locked".
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import socket
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import sqlalchemy as sa
+from numpy.typing import NDArray
+from sqlalchemy.engine import Connection, Engine
+
+from fitscope.errors import (
+    InvalidInputError,
+    InvalidTypeError,
+    RunNotFoundError,
+    StoreError,
+    StoreVersionError,
+)
+from fitscope.track import _schema as schema
+from fitscope.track.records import History, PredictionSnapshot, RunRecord
+
+__all__ = ["DEFAULT_PATH", "STALE_AFTER", "Store", "resolve_url"]
+
+#: Where runs go when neither ``store=`` nor $FITSCOPE_STORE says otherwise: a folder next to
+#: the code being run, like git's .git or MLflow's ./mlruns, so each project keeps its own runs.
+DEFAULT_PATH = Path(".fitscope") / "fitscope.db"
+
+#: A "running" run whose writer has given no sign of life for this long is shown as "crashed".
+#: The writer beats every few seconds even when nothing is logged (see Run).
+STALE_AFTER = 30.0
+
+T = TypeVar("T")
+
+Chunk = tuple[str, str, NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
+
+
+def resolve_url(url: str | os.PathLike[str] | None) -> str:
+    """The SQLAlchemy URL for ``url``: a path, ``sqlite:///path``, or ``postgresql://...``."""
+    if url is None:
+        url = os.environ.get("FITSCOPE_STORE") or DEFAULT_PATH
+    if isinstance(url, os.PathLike):
+        url = os.fspath(url)
+    if not isinstance(url, str):
+        raise InvalidTypeError(
+            "store must be a path, a sqlite:/// URL or a postgresql:// URL. "
+            f"Got {url!r} ({type(url).__name__}) instead."
+        )
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith(("postgresql+", "sqlite:")):
+        return url
+    if "://" in url:
+        raise InvalidInputError(
+            f"store must be a path, a sqlite:/// URL or a postgresql:// URL. Got {url!r} instead."
+        )
+    return "sqlite:///" + str(Path(url).expanduser().resolve())
+
+
+def _encode(arr: NDArray[Any]) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _decode(blob: bytes) -> NDArray[Any]:
+    return np.load(io.BytesIO(blob), allow_pickle=False)  # type: ignore[no-any-return]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, owned by someone else
+        return True
+    return True
+
+
+_HOST = socket.gethostname()
+
+
+def _is_lock_error(error: sa.exc.OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """Runs and their curves in a SQLite file (the default) or a PostgreSQL database.
+
+    >>> import tempfile, pathlib, fitscope
+    >>> store = fitscope.Store(pathlib.Path(tempfile.mkdtemp()) / "runs.db")
+    >>> with fitscope.init(project="demo", store=store) as run:
+    ...     run.log({"loss": 0.7, "accuracy": 0.5})
+    ...     run.log({"loss": 0.4, "accuracy": 0.8})
+    >>> record = store.runs(project="demo")[0]
+    >>> record.status, record.history("loss").values.tolist()
+    ('finished', [0.7, 0.4])
+    """
+
+    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+        self.url = resolve_url(url)
+        self.engine = self._connect(self.url)
+        self._retry(self._init_schema)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(url: str) -> Engine:
+        if url.startswith("postgresql+psycopg"):
+            from fitscope._optional import require
+
+            require("psycopg", extra="postgres")
+            return sa.create_engine(url, pool_pre_ping=True)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            path = Path(url[len("sqlite:///") :])
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"store must be a writable location. Tried to create the folder "
+                    f"{str(path.parent)!r} for {url!r} and got: {error.strerror}."
+                ) from error
+            if path.is_dir():
+                raise StoreError(
+                    f"store must be a SQLite file path. Got the folder {str(path)!r} instead. "
+                    f"Pass a file inside it, e.g. {str(path / 'fitscope.db')!r}."
+                )
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives the process being killed (the WAL is in
+            # the OS page cache); only a power loss can drop the last commits.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+
+    def _init_schema(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                schema.metadata.create_all(conn, checkfirst=True)
+                row = conn.execute(
+                    sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                ).first()
+                if row is None:
+                    conn.execute(
+                        schema.meta.insert().values(
+                            key="schema_version", value=str(schema.SCHEMA_VERSION)
+                        )
+                    )
+                    return
+                version = int(row[0])
+                if version > schema.SCHEMA_VERSION:
+                    raise StoreVersionError(
+                        f"store must have schema version {schema.SCHEMA_VERSION} or older. Got "
+                        f"version {version} in {self.url!r} instead: it was written by a newer "
+                        "fitscope. Upgrade fitscope (pip install -U fitscope) to open it."
+                    )
+                for v in range(version, schema.SCHEMA_VERSION):
+                    schema.MIGRATIONS[v](conn)
+                if version < schema.SCHEMA_VERSION:
+                    conn.execute(
+                        schema.meta.update()
+                        .where(schema.meta.c.key == "schema_version")
+                        .values(value=str(schema.SCHEMA_VERSION))
+                    )
+        except sa.exc.IntegrityError:
+            # Another process created the tables or the version row at the same moment.
+            return
+
+    def _retry(self, fn: Callable[[], T], *, attempts: int = 12) -> T:
+        """Run ``fn`` (one transaction), retrying with jittered backoff while the database is
+        locked by another process; any other database error becomes a StoreError."""
+        delay = 0.01
+        for attempt in range(attempts):
+            try:
+                return fn()
+            except sa.exc.OperationalError as error:
+                if attempt + 1 < attempts and _is_lock_error(error):
+                    time.sleep(delay * (1 + random.random()))
+                    delay = min(delay * 2, 1.0)
+                    continue
+                raise StoreError(f"store {self.url!r} could not be used: {error.orig}") from error
+            except sa.exc.DBAPIError as error:
+                if isinstance(error, sa.exc.IntegrityError):
+                    raise
+                raise StoreError(f"store {self.url!r} could not be used: {error.orig}") from error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Release the connections (the store can be opened again later)."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # -- writing (used by Run) -------------------------------------------------------------
+
+    def create_run(
+        self,
+        run_id: str,
+        *,
+        project: str,
+        name: str,
+        config: dict[str, Any],
+        tags: Sequence[str],
+        start_time: float,
+    ) -> None:
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    schema.runs.insert().values(
+                        id=run_id,
+                        project=project,
+                        name=name,
+                        status="running",
+                        config=json.dumps(config, default=repr, sort_keys=True),
+                        start_time=start_time,
+                        heartbeat=start_time,
+                        host=_HOST,
+                        pid=os.getpid(),
+                    )
+                )
+                if tags:
+                    conn.execute(
+                        schema.tags.insert(), [{"run_id": run_id, "tag": t} for t in set(tags)]
+                    )
+
+        self._retry(tx)
+
+    def write(
+        self,
+        run_id: str,
+        chunks: Iterable[Chunk],
+        snapshots: Iterable[PredictionSnapshot] = (),
+        *,
+        heartbeat: float | None = None,
+        status: str | None = None,
+        end_time: float | None = None,
+    ) -> None:
+        """Write points, snapshots and the run's liveness in one transaction."""
+        point_rows = [
+            {
+                "run_id": run_id,
+                "split": split,
+                "metric": metric,
+                "n": int(steps.shape[0]),
+                "step_blob": steps.astype("<i8").tobytes(),
+                "value_blob": values.astype("<f8").tobytes(),
+                "time_blob": times.astype("<f8").tobytes(),
+            }
+            for split, metric, steps, values, times in chunks
+        ]
+        snap_rows = [
+            {
+                "run_id": run_id,
+                "split": s.split,
+                "step": s.step,
+                "time": s.time,
+                "y_true": _encode(s.y_true),
+                "y_pred": _encode(s.y_pred),
+                "ids": None if s.ids is None else _encode(s.ids),
+            }
+            for s in snapshots
+        ]
+        values: dict[str, Any] = {}
+        if heartbeat is not None:
+            values["heartbeat"] = heartbeat
+        if status is not None:
+            values["status"] = status
+            values["end_time"] = end_time
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                if point_rows:
+                    conn.execute(schema.points.insert(), point_rows)
+                if snap_rows:
+                    conn.execute(schema.predictions.insert(), snap_rows)
+                if values:
+                    conn.execute(
+                        schema.runs.update().where(schema.runs.c.id == run_id).values(**values)
+                    )
+
+        self._retry(tx)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _record(self, row: Any, tag_list: list[str]) -> RunRecord:
+        status = row.status
+        if status == "running" and self._looks_dead(row):
+            status = "crashed"
+        run_id = row.id
+        return RunRecord(
+            id=run_id,
+            project=row.project,
+            name=row.name,
+            status=status,
+            config=json.loads(row.config),
+            tags=sorted(tag_list),
+            start_time=row.start_time,
+            end_time=row.end_time,
+            _series=lambda: self._series(run_id),
+            _history=lambda metric, split: self._history(run_id, metric, split),
+            _predictions=lambda split: self._predictions(run_id, split),
+        )
+
+    @staticmethod
+    def _looks_dead(row: Any) -> bool:
+        if row.host == _HOST and row.pid is not None and row.pid != os.getpid():
+            return not _pid_alive(int(row.pid))
+        return row.heartbeat is not None and time.time() - row.heartbeat > STALE_AFTER
+
+    def _tags_of(self, conn: Connection, run_ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {r: [] for r in run_ids}
+        if run_ids:
+            q = sa.select(schema.tags.c.run_id, schema.tags.c.tag).where(
+                schema.tags.c.run_id.in_(run_ids)
+            )
+            for run_id, tag in conn.execute(q):
+                out[run_id].append(tag)
+        return out
+
+    def runs(
+        self,
+        project: str | None = None,
+        tags: Iterable[str] | str | None = None,
+        status: str | None = None,
+    ) -> list[RunRecord]:
+        """Runs, newest first; ``tags`` keeps runs that carry every tag given."""
+        query = sa.select(schema.runs).order_by(schema.runs.c.start_time.desc())
+        if project is not None:
+            query = query.where(schema.runs.c.project == project)
+        wanted = [tags] if isinstance(tags, str) else list(tags or [])
+        for tag in wanted:
+            query = query.where(
+                schema.runs.c.id.in_(
+                    sa.select(schema.tags.c.run_id).where(schema.tags.c.tag == tag)
+                )
+            )
+
+        def tx() -> list[RunRecord]:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+                tag_map = self._tags_of(conn, [r.id for r in rows])
+            return [self._record(r, tag_map[r.id]) for r in rows]
+
+        records = self._retry(tx)
+        if status is not None:
+            records = [r for r in records if r.status == status]
+        return records
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The run with this id, a unique prefix of an id, or this name (newest if repeated)."""
+        if not isinstance(run_id, str) or not run_id:
+            raise InvalidTypeError(f"run_id must be a non-empty string. Got {run_id!r} instead.")
+        c = schema.runs.c
+
+        def tx() -> RunRecord:
+            with self.engine.connect() as conn:
+                rows = conn.execute(sa.select(schema.runs).where(c.id == run_id)).all()
+                if not rows:
+                    rows = conn.execute(
+                        sa.select(schema.runs).where(c.id.startswith(run_id, autoescape=True))
+                    ).all()
+                if not rows or len(rows) > 1:
+                    by_name = conn.execute(
+                        sa.select(schema.runs).where(c.name == run_id).order_by(c.start_time.desc())
+                    ).all()
+                    if by_name:
+                        rows = by_name[:1]
+                if len(rows) != 1:
+                    found = "several runs" if rows else "no run"
+                    raise RunNotFoundError(
+                        f"run must be a run id, a unique id prefix or a run name in {self.url!r}. "
+                        f"Got {run_id!r}, which matches {found}. "
+                        "List the runs with: fitscope runs list"
+                    )
+                tag_map = self._tags_of(conn, [rows[0].id])
+            return self._record(rows[0], tag_map[rows[0].id])
+
+        return self._retry(tx)
+
+    def _series(self, run_id: str) -> list[tuple[str, str]]:
+        p = schema.points.c
+        query = (
+            sa.select(p.split, p.metric)
+            .where(p.run_id == run_id)
+            .distinct()
+            .order_by(p.split, p.metric)
+        )
+
+        def tx() -> list[tuple[str, str]]:
+            with self.engine.connect() as conn:
+                return [(s, m) for s, m in conn.execute(query)]
+
+        return self._retry(tx)
+
+    def _history(self, run_id: str, metric: str, split: str) -> History:
+        p = schema.points.c
+        query = (
+            sa.select(p.step_blob, p.value_blob, p.time_blob)
+            .where(p.run_id == run_id, p.split == split, p.metric == metric)
+            .order_by(p.id)
+        )
+
+        def tx() -> list[Any]:
+            with self.engine.connect() as conn:
+                return list(conn.execute(query))
+
+        rows = self._retry(tx)
+        steps = np.frombuffer(b"".join(r[0] for r in rows), dtype="<i8").astype(np.int64)
+        values = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f8").astype(np.float64)
+        times = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f8").astype(np.float64)
+        if steps.size > 1 and np.any(np.diff(steps) < 0):
+            # Steps logged out of order (allowed): sort stably so a re-logged step keeps the
+            # order in which it was written.
+            order = np.argsort(steps, kind="stable")
+            steps, values, times = steps[order], values[order], times[order]
+        return History(metric, split, steps, values, times)
+
+    def _predictions(self, run_id: str, split: str | None) -> list[PredictionSnapshot]:
+        q = schema.predictions.c
+        query = sa.select(q.split, q.step, q.time, q.y_true, q.y_pred, q.ids).where(
+            q.run_id == run_id
+        )
+        if split is not None:
+            query = query.where(q.split == split)
+        query = query.order_by(q.split, q.step, q.id)
+
+        def tx() -> list[Any]:
+            with self.engine.connect() as conn:
+                return list(conn.execute(query))
+
+        return [
+            PredictionSnapshot(
+                split=r.split,
+                step=int(r.step),
+                time=float(r.time),
+                y_true=_decode(r.y_true),
+                y_pred=_decode(r.y_pred),
+                ids=None if r.ids is None else _decode(r.ids),
+            )
+            for r in self._retry(tx)
+        ]
+
+    # -- managing --------------------------------------------------------------------------
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete a run with everything it logged."""
+        record = self.get_run(run_id)
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                for table in (schema.points, schema.predictions, schema.tags):
+                    conn.execute(table.delete().where(table.c.run_id == record.id))
+                conn.execute(schema.runs.delete().where(schema.runs.c.id == record.id))
+
+        self._retry(tx)
+
+    def rename_run(self, run_id: str, name: str) -> None:
+        """Give a run a new name."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInputError(f"name must be a non-empty string. Got {name!r} instead.")
+        record = self.get_run(run_id)
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    schema.runs.update().where(schema.runs.c.id == record.id).values(name=name)
+                )
+
+        self._retry(tx)
+
+    def tag_run(self, run_id: str, *tags: str) -> None:
+        """Add tags to a run (tags it already has are kept once)."""
+        for tag in tags:
+            if not isinstance(tag, str) or not tag.strip():
+                raise InvalidInputError(f"tags must be non-empty strings. Got {tag!r} instead.")
+        record = self.get_run(run_id)
+        new = sorted(set(tags) - set(record.tags))
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                if new:
+                    conn.execute(
+                        schema.tags.insert(), [{"run_id": record.id, "tag": t} for t in new]
+                    )
+
+        self._retry(tx)
