@@ -30,6 +30,12 @@ def healthy(n: int, seed: int, noise: float = 0.02) -> dict[str, list[float]]:
     }
 
 
+def overfit_val(n: int, onset: int, slope: float = 0.01) -> np.ndarray:
+    """The noise-free validation loss of :func:`overfit`."""
+    e = np.arange(1, n + 1)
+    return decay(n, 0.70, 0.35, onset / 4) + slope * np.maximum(0, e - onset)
+
+
 def overfit(n: int, onset: int, seed: int, noise: float = 0.02, slope: float = 0.01):
     """Validation loss bottoms out at ``onset`` (1-based) then rises linearly; training loss
     keeps falling; validation accuracy rises a little and holds."""
@@ -37,8 +43,7 @@ def overfit(n: int, onset: int, seed: int, noise: float = 0.02, slope: float = 0
     e = np.arange(1, n + 1)
     tau = onset / 4
     train = decay(n, 0.69, 0.02, n / 3)
-    base = decay(n, 0.70, 0.35, tau)
-    val = base + slope * np.maximum(0, e - onset)
+    val = overfit_val(n, onset, slope)
     acc = 0.9 - 0.4 * np.exp(-(e - 1) / tau)
     return {
         "loss": noisy(train, rng, noise),

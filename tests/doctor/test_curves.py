@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from synth import exploding, flat, healthy, oscillating, overfit, still_falling
+from synth import exploding, flat, healthy, oscillating, overfit, overfit_val, still_falling
 
 import fitscope
 from fitscope.doctor import signals as sg
@@ -47,13 +47,16 @@ def test_short_histories_raise_nothing_even_when_the_curves_move(n: int) -> None
 
 @pytest.mark.parametrize(("n", "onset"), [(20, 8), (30, 10), (60, 20), (100, 40)])
 def test_overfitting_is_found_with_its_onset(n: int, onset: int) -> None:
+    noise = 0.03
+    clean = overfit_val(n, onset)
+    # Before the onset the clean curve is already flat within the noise: any epoch from where
+    # it comes within two noise scales of its minimum is a right answer, and so is a lag of 2.
+    flat_from = 1 + int(np.argmax(clean - clean.min() <= 2 * noise * clean.min()))
     for seed in SEEDS:
-        found = {f.code: f for f in fitscope.diagnose(overfit(n, onset, seed, 0.03))}
+        found = {f.code: f for f in fitscope.diagnose(overfit(n, onset, seed, noise))}
         assert set(found) == {"overfitting", "loss_accuracy_disagreement"}, seed
         ev = found["overfitting"].evidence
-        # Before the onset the validation curve is already flat within the noise, so the
-        # smoothed minimum may sit a little earlier; it never lags by more than 2 epochs.
-        assert onset - max(3, n // 12) <= ev["onset_epoch"] <= onset + 2, (seed, ev)
+        assert flat_from <= ev["onset_epoch"] <= onset + 2, (seed, flat_from, ev)
         assert ev["train_loss_last"] < ev["train_loss_at_onset"]
         assert ev["rise"] > 0 and ev["epochs_since"] == n - ev["onset_epoch"]
 

@@ -155,7 +155,12 @@ def _rise(c: Curve) -> _Rise | None:
     rise = (best - last) if c.higher_is_better else (last - best)
     if rise <= max(RISE_REL * abs(best), RISE_NOISE * noise):
         return None
-    return _Rise(scan.best_index, _epoch(c, scan.best_index), best, last, scan.wait)
+    # The onset is the best raw epoch near the smoothed minimum (smoothing blurs a sharp turn).
+    half = min(max(3, n // 8), 9) // 2 + 1
+    lo, hi = max(0, scan.best_index - half), min(n, scan.best_index + half + 1)
+    window = c.values[lo:hi]
+    i = lo + int(np.argmax(window) if c.higher_is_better else np.argmin(window))
+    return _Rise(i, _epoch(c, i), best, last, n - 1 - i)
 
 
 def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
@@ -167,7 +172,8 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
     if not now < then - max(TRAIN_FALL_REL * abs(then), RISE_NOISE * noise_t):
         return None
     i = rise.best_index
-    rise_pct = (rise.last_level - rise.best_smoothed) / abs(rise.best_smoothed)
+    best_raw = float(val.values[i])
+    rise_pct = (rise.last_level - best_raw) / abs(best_raw) if best_raw else math.inf
     evidence = {
         "split": val.split,
         "onset_epoch": rise.best_step,
@@ -175,7 +181,7 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
         "last_val_loss": float(val.values[-1]),
         "smoothed_best": rise.best_smoothed,
         "level_last": rise.last_level,
-        "rise": rise.last_level - rise.best_smoothed,
+        "rise": rise.last_level - best_raw,
         "rise_share": rise_pct,
         "epochs_since": rise.epochs_since,
         "train_loss_at_onset": then,
@@ -185,7 +191,7 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
         "split": val.split,
         "epoch": rise.best_step,
         "best": float(val.values[i]),
-        "last": float(val.values[-1]),
+        "last": rise.last_level,
         "rise_pct": Pct(rise_pct),
         "train_then": then,
         "train_now": now,

@@ -115,7 +115,7 @@ def smooth(values: FloatArray, window: int | None = None) -> FloatArray:
     """A running median (robust to single spikes) followed by a running mean, both centred,
     with windows that shrink at the ends so the first and last epochs keep their own level.
 
-    The default window is ``max(3, n // 8)`` rounded up to odd: wide enough to average noise,
+    The default window is ``n // 8`` clipped to 3..9 epochs: wide enough to average noise,
     narrow enough to keep a turn in the curve within a few epochs of where it happened.
 
     >>> smooth(np.array([1.0, 1.0, 9.0, 1.0, 1.0])).tolist()
@@ -125,7 +125,7 @@ def smooth(values: FloatArray, window: int | None = None) -> FloatArray:
     n = x.size
     if n < 3:
         return x.copy()
-    w = window if window is not None else max(3, n // 8)
+    w = window if window is not None else min(max(3, n // 8), 9)
     half = max(1, w // 2)
     med = np.array([np.median(x[max(0, i - half) : i + half + 1]) for i in range(n)])
     # Shrinking centred mean: the window at index i is symmetric and clipped by both ends.
