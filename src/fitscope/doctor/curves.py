@@ -314,7 +314,10 @@ def _underfitting(losses: list[Curve], accs: dict[str, Curve], ref: Reference) -
         judged.append((c, reference, kind, gain))
     if not judged:
         return None
-    c, reference, kind, gain = judged[0]
+    # Report against the labels' prior where known, else the held-out split.
+    c, reference, kind, gain = min(
+        judged, key=lambda j: (j[2] != "prior_log_loss", j[0].split == "train")
+    )
     last = float(c.values[-1])
     evidence: dict[str, Any] = {
         "splits": [j[0].split for j in judged],
