@@ -98,8 +98,11 @@ def _read(source: Any, store: Any) -> tuple[Any, list[Any]]:
             if isinstance(loaded, files.PredictionsFile):
                 return loaded, []
             return _from_mapping(loaded, "source"), []
-        if isinstance(source, os.PathLike):
-            raise InvalidInputError(f"source must be an existing file. Got {str(source)!r}.")
+        if isinstance(source, os.PathLike) or _looks_like_a_path(source):
+            raise InvalidInputError(
+                f"source must be an existing file or a run id. Got {os.fspath(source)!r}, "
+                "which looks like a path but is not a file."
+            )
         return _from_store(source, store)
     if _is_record(source):
         return _from_record(source)
@@ -112,6 +115,10 @@ def _read(source: Any, store: Any) -> tuple[Any, list[Any]]:
         "source must be a dict of per-epoch lists, a Keras History, a run record, a run id or "
         f"a file path. Got {v.describe(source)} instead."
     )
+
+
+def _looks_like_a_path(text: str) -> bool:
+    return os.sep in text or os.path.splitext(text)[1].lower() in files.SUFFIXES
 
 
 def _is_record(x: Any) -> bool:

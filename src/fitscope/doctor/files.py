@@ -19,6 +19,7 @@ from fitscope.errors import InvalidInputError
 __all__ = ["PredictionsFile", "load"]
 
 _ID_COLUMNS = ("id", "ids", "sample_id", "index")
+SUFFIXES = (".json", ".csv", ".tsv", ".log", ".txt")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def load(path: str | Path) -> dict[str, list[float]] | PredictionsFile:
         raise InvalidInputError(f"path must be an existing file. Got {str(path)!r} instead.")
     if p.suffix.lower() == ".json":
         return _json(p)
-    if p.suffix.lower() in (".csv", ".tsv", ".log", ".txt"):
+    if p.suffix.lower() in SUFFIXES:
         return _csv(p)
     raise InvalidInputError(
         f"path must end in .json (a Keras History) or .csv (per-epoch values or predictions). "
