@@ -85,3 +85,12 @@ def test_no_loss_curve_is_an_error_that_lists_the_keys() -> None:
         fitscope.diagnose(42)
     with pytest.raises(TypeError, match=r"source\['loss'\] must be a list"):
         fitscope.diagnose({"loss": 0.5})
+
+
+def test_a_dataframe_of_epochs() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(lightning_style())
+    assert [f.code for f in fitscope.diagnose(frame)] == [
+        "overfitting",
+        "loss_accuracy_disagreement",
+    ]

@@ -114,7 +114,9 @@ def test_an_underfitting_stored_run_is_judged_against_the_prior(tmp_path) -> Non
         model = fitscope.LogisticRegression(solver="gd", learning_rate=0.1, epochs=60)
         model.fit(noise[tr], y[tr], validation_data=(noise[va], y[va]), run=run)
         run.log_predictions(y[va], model.predict_proba(noise[va])[:, 1], split="val")
+        live = [f.code for f in fitscope.diagnose(run)]  # a run still being recorded
     found = {f.code: f for f in fitscope.diagnose("blind", store=tmp_path / "runs.db")}
+    assert live == list(found)
     assert "underfitting" in found
     ev = found["underfitting"].evidence
     assert ev["reference_kind"] == "prior_log_loss" and ev["gain_share"] < 0.1

@@ -59,8 +59,9 @@ def explain(
 def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Finding]:
     """Findings about a training run, most severe first (an empty list: nothing to report).
 
-    ``source`` is a dict of per-epoch lists (Keras' ``History.history``), an object with such a
-    ``history`` dict (a Keras ``History``), a run record from the store (anything with
+    ``source`` is a dict of per-epoch lists (Keras' ``History.history``) or a DataFrame of
+    them, an object with such a ``history`` dict (a Keras ``History``), a live
+    :class:`fitscope.Run` (what it logged so far), a run record from the store (anything with
     ``series()``, ``history(metric, split)`` and ``predictions()``), a run id or name (looked up
     in ``store``: a :class:`fitscope.Store` or its URL; default the default store), or the path
     of a History JSON, a per-epoch CSV or a predictions CSV.
@@ -106,8 +107,13 @@ def _read(source: Any, store: Any) -> tuple[Any, list[Any]]:
         return _from_store(source, store)
     if _is_record(source):
         return _from_record(source)
+    if callable(getattr(source, "flush", None)) and hasattr(source, "store"):
+        source.flush()  # a live fitscope.Run: read what it has logged so far
+        return _from_record(source.store.get_run(source.id))
     if isinstance(source, Mapping):
         return _from_mapping(source, "source"), []
+    if hasattr(source, "columns") and callable(getattr(source, "to_dict", None)):
+        return _from_mapping(source.to_dict("list"), "source"), []  # a pandas DataFrame
     history = getattr(source, "history", None)
     if isinstance(history, Mapping):
         return _from_mapping(history, "source.history"), []
