@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
 __all__ = [
@@ -127,13 +128,17 @@ def smooth(values: FloatArray, window: int | None = None) -> FloatArray:
         return x.copy()
     w = window if window is not None else min(max(3, n // 8), 9)
     half = max(1, w // 2)
-    med = np.array([np.median(x[max(0, i - half) : i + half + 1]) for i in range(n)])
+    med = np.empty(n)
+    full = 2 * half + 1
+    if n >= full:  # interior: every full window at once
+        med[half : n - half] = np.median(sliding_window_view(x, full), axis=1)
+    for i in [*range(min(half, n)), *range(max(half, n - half), n)]:  # the shrinking ends
+        med[i] = np.median(x[max(0, i - half) : i + half + 1])
     # Shrinking centred mean: the window at index i is symmetric and clipped by both ends.
     csum = np.concatenate([[0.0], np.cumsum(med)])
-    out = np.empty(n)
-    for i in range(n):
-        h = min(half, i, n - 1 - i)
-        out[i] = (csum[i + h + 1] - csum[i - h]) / (2 * h + 1)
+    i = np.arange(n)
+    h = np.minimum(half, np.minimum(i, n - 1 - i))
+    out: FloatArray = (csum[i + h + 1] - csum[i - h]) / (2 * h + 1)
     return out
 
 
