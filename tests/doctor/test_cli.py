@@ -81,6 +81,14 @@ def test_a_predictions_file_with_labels_and_probabilities(tmp_path: Path) -> Non
         for i in range(200):
             w.writerow([int(i < 20), 0])
     assert [f["code"] for f in json.loads(run(str(path), "--json")[1])] == ["class_imbalance"]
+    # One probability column (of class 1), whatever its name.
+    path.write_text(
+        "y_true,p_cat\n" + "".join(f"{i % 2},{0.9 if i % 2 else 0.1}\n" for i in range(50))
+    )
+    assert run(str(path), "--json") == (0, "[]\n")
+    path.write_text("y_true,id\n1,a\n")
+    code, out = run(str(path))
+    assert code == 1 and "must have a y_pred column" in out
 
 
 def test_a_stored_run_by_name_in_rich_text(tmp_path: Path, history) -> None:

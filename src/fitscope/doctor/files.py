@@ -90,15 +90,15 @@ def _predictions(table: dict[str, list[Any]], lower: dict[str, str]) -> Predicti
         raise InvalidInputError("y_true must hold integer class labels. Got fractions instead.")
     id_col = next((lower[c] for c in _ID_COLUMNS if c in lower), None)
     ids = [str(x) for x in table[id_col]] if id_col else None
-    if "y_pred" in lower:
-        vals = np.array([_num(x) for x in table[lower["y_pred"]]])
+    cols = [c for c in table if c != lower["y_true"] and c != id_col]
+    if "y_pred" in lower or len(cols) == 1:  # labels, or the probability of class 1
+        vals = np.array([_num(x) for x in table[lower.get("y_pred", cols[0] if cols else "")]])
         y_pred: NDArray[Any] = vals.astype(np.int64) if np.all(vals == np.round(vals)) else vals
-    else:
-        cols = [c for c in table if c != lower["y_true"] and c != id_col]
-        if len(cols) < 2:
-            raise InvalidInputError(
-                "a predictions file must have a y_pred column or one probability column per "
-                f"class. Got columns {list(table)} instead."
-            )
+    elif cols:
         y_pred = np.array([[_num(x) for x in table[c]] for c in cols]).T
+    else:
+        raise InvalidInputError(
+            "a predictions file must have a y_pred column or one probability column per "
+            f"class. Got columns {list(table)} instead."
+        )
     return PredictionsFile(y_true.astype(np.int64), y_pred, ids)
