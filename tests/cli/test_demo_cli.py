@@ -111,14 +111,12 @@ def test_the_png_of_the_surfaces_is_written(tmp_path: Path) -> None:
     assert any(str(png) in str(getattr(r, "plain", "")) for r in out)
 
 
-@pytest.mark.skipif(not hasattr(fitscope, "explain"), reason="the doctor is not merged yet")
 def test_the_doctor_findings_are_printed(english: str) -> None:
-    explain = fitscope.explain  # type: ignore[attr-defined]
     flat = " ".join(english.split())
     titles = [
         f.title
         for case in (demo.imbalance_case(), demo.confident_mistakes_case()[1])
-        for f in explain(case.y_true, case.y_pred, lang="en")
+        for f in fitscope.explain(case.y_true, case.y_pred, lang="en")
     ]
     assert titles  # the imbalanced case at least is at its baseline
     for title in titles:

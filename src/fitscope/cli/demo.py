@@ -15,7 +15,6 @@ import click
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-import fitscope
 from fitscope import demo
 from fitscope.cli._demo_render import (
     Narrator,
@@ -28,6 +27,7 @@ from fitscope.cli._demo_render import (
 )
 from fitscope.cli._demo_text import LANGUAGES
 from fitscope.demo._overfit import CONFIG
+from fitscope.doctor import diagnose, explain
 from fitscope.errors import MissingDependencyError
 
 __all__ = ["LANGUAGES", "demo_command", "render_worked_example"]
@@ -75,24 +75,15 @@ def render_worked_example(
 def _doctor_findings(
     nar: Narrator, *, run: demo.OverfitRun, cases: Sequence[demo.Case]
 ) -> list[RenderableType]:
-    """The doctor's findings on the run and on each case, when the doctor is installed.
-
-    Uses ``fitscope.diagnose(run_id, lang=..., store=...)`` and
-    ``fitscope.explain(y_true, y_pred, lang=...)``, each returning a list of findings with
-    ``severity``, ``title``, ``explanation`` and ``advice``.
-    """
+    """The doctor's findings on the run (read back from the store) and on each case."""
     out: list[RenderableType] = []
-    diagnose = getattr(fitscope, "diagnose", None)
-    explain = getattr(fitscope, "explain", None)
-    if diagnose is not None:
-        findings = diagnose(run.run_id, lang=nar.lang, store=run.store_url)
-        title = nar.t("findings_title", subject=nar.t("subject_run"))
+    findings = diagnose(run.run_id, lang=nar.lang, store=run.store_url)
+    title = nar.t("findings_title", subject=nar.t("subject_run"))
+    out.append(findings_block(title, findings, nar))
+    for case in cases:
+        findings = explain(case.y_true, case.y_pred, lang=nar.lang)
+        title = nar.t("findings_title", subject=case_label(case, nar))
         out.append(findings_block(title, findings, nar))
-    if explain is not None:
-        for case in cases:
-            findings = explain(case.y_true, case.y_pred, lang=nar.lang)
-            title = nar.t("findings_title", subject=case_label(case, nar))
-            out.append(findings_block(title, findings, nar))
     return out
 
 
