@@ -166,7 +166,7 @@ def test_imbalanced_accuracy_only_matches_the_baseline() -> None:
 
 def test_a_few_confident_mistakes_make_a_large_loss_behind_a_high_accuracy() -> None:
     clean, noisy = confident_mistakes_case()
-    assert noisy.accuracy > 0.95 and clean.accuracy - noisy.accuracy < 0.03
+    assert noisy.accuracy > 0.9 and clean.accuracy - noisy.accuracy < 0.05
     assert noisy.log_loss > 3 * clean.log_loss
     losses = np.sort(metrics.log_loss(noisy.y_true, noisy.y_pred, reduction="none"))[::-1]
     k = int(np.ceil(0.01 * losses.size))

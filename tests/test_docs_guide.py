@@ -51,12 +51,17 @@ def test_the_calibration_snippet_prints_the_shown_output() -> None:
 
 
 @pytest.fixture(scope="module")
-def quick_output(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+def quick_text(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("guide")
     args = ["demo", "--quick", "--store", str(folder / "s.db"), "--out", str(folder)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    return {line.rstrip() for line in result.output.splitlines()}
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def quick_output(quick_text: str) -> set[str]:
+    return {line.rstrip() for line in quick_text.splitlines()}
 
 
 @pytest.mark.parametrize(
@@ -68,3 +73,9 @@ def test_pasted_tables_are_the_demo_output(marker: str, quick_output: set[str]) 
     assert lines
     for line in lines:
         assert line in quick_output, line
+
+
+@pytest.mark.parametrize("subject", ["the run of part 2", "3 or 8?"])
+def test_pasted_findings_are_the_demo_output(subject: str, quick_text: str) -> None:
+    block = next(b for b in _blocks() if f"The doctor's findings: {subject}" in b)
+    assert " ".join(block.split()) in " ".join(quick_text.split())

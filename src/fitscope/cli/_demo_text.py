@@ -7,9 +7,9 @@ the rules of the language (decimal comma for ru, es and it).
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "TEXT"]
+from fitscope.doctor.i18n import LANGUAGES
 
-LANGUAGES = ("en", "ru", "es", "it")
+__all__ = ["LANGUAGES", "TEXT"]
 
 _EN = {
     # Part 1: the worked example
