@@ -124,6 +124,13 @@ def test_the_doctor_findings_are_printed(english: str) -> None:
     assert "Overfitting" in flat  # diagnose() on the run of part 2
 
 
+def test_ui_without_a_dashboard_says_so_once(tmp_path: Path) -> None:
+    if "ui" in cli.commands:
+        pytest.skip("fitscope ui is installed: --ui would start the server")
+    output = _run("--ui", "--store", str(tmp_path / "s.db")).output
+    assert output.count(TEXT["en"]["dashboard_missing"]) == 1
+
+
 def test_installed_console_script_runs_the_demo(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "fitscope"
     found = str(script) if script.exists() else shutil.which("fitscope")

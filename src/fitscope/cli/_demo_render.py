@@ -87,20 +87,18 @@ def part1(
             str(example.predicted_labels[i]),
             nar.num(example.log_losses[i]),
         )
+    summary = Table.grid(padding=(0, 1))
+    summary.add_row(nar.t("summed_loss"), nar.num(example.summed_log_loss))
+    summary.add_row(nar.t("mean_loss"), nar.num(example.mean_log_loss))
+    summary.add_row(nar.t("accuracy_line"), nar.pct(example.accuracy))
+    summary.add_row(
+        nar.t("baseline_line", label=example.majority_label), nar.pct(example.baseline_accuracy)
+    )
     out: list[RenderableType] = [
         _title(nar.t("part1")),
         Text(nar.t("intro")),
         table,
-        Text(nar.t("summed_loss", value=nar.num(example.summed_log_loss))),
-        Text(nar.t("mean_loss", value=nar.num(example.mean_log_loss))),
-        Text(nar.t("accuracy_line", value=nar.pct(example.accuracy))),
-        Text(
-            nar.t(
-                "baseline_line",
-                label=example.majority_label,
-                value=nar.pct(example.baseline_accuracy),
-            )
-        ),
+        summary,
         Text(nar.t("loss_defined"), style="dim"),
         Text(""),
         *_training(traces, nar),

@@ -27,10 +27,10 @@ _EN = {
     "probability": "p(y=1)",
     "predicted": "predicted",
     "loss": "log loss",
-    "summed_loss": "Summed log loss (the loss):  {value}",
-    "mean_loss": "Mean log loss:               {value}",
-    "accuracy_line": "Accuracy (share correct):    {value}",
-    "baseline_line": "Always predicting {label}:         {value} accuracy",
+    "summed_loss": "Summed log loss (the loss):",
+    "mean_loss": "Mean log loss:",
+    "accuracy_line": "Accuracy (share correct):",
+    "baseline_line": "Accuracy of always predicting {label}:",
     "loss_defined": (
         "Each person's log loss is -log of the probability the model gives their true label; "
         "the loss is their sum (or mean). Accuracy is the share of people on the right side "
@@ -178,10 +178,10 @@ _RU = {
     "probability": "p(y=1)",
     "predicted": "предсказание",
     "loss": "лог. потеря",
-    "summed_loss": "Сумма логистических потерь (функция потерь): {value}",
-    "mean_loss": "Средняя логистическая потеря:               {value}",
-    "accuracy_line": "Точность (доля верных ответов):             {value}",
-    "baseline_line": "Если всегда отвечать {label}:                   точность {value}",
+    "summed_loss": "Сумма логистических потерь (функция потерь):",
+    "mean_loss": "Средняя логистическая потеря:",
+    "accuracy_line": "Точность (доля верных ответов):",
+    "baseline_line": "Точность ответа «всегда {label}»:",
     "loss_defined": (
         "Логистическая потеря человека равна -log вероятности, которую модель даёт его "
         "настоящей метке; функция потерь — их сумма (или среднее). Точность — доля людей, "
@@ -332,10 +332,10 @@ _ES = {
     "probability": "p(y=1)",
     "predicted": "predicción",
     "loss": "pérdida log.",
-    "summed_loss": "Pérdida logarítmica sumada (la pérdida): {value}",
-    "mean_loss": "Pérdida logarítmica media:               {value}",
-    "accuracy_line": "Exactitud (accuracy, proporción de aciertos): {value}",
-    "baseline_line": "Predecir siempre {label}:                 exactitud {value}",
+    "summed_loss": "Pérdida logarítmica sumada (la pérdida):",
+    "mean_loss": "Pérdida logarítmica media:",
+    "accuracy_line": "Exactitud (accuracy, proporción de aciertos):",
+    "baseline_line": "Exactitud de predecir siempre {label}:",
     "loss_defined": (
         "La pérdida logarítmica de cada persona es -log de la probabilidad que el modelo da a "
         "su etiqueta verdadera; la pérdida es su suma (o su media). La exactitud es la "
@@ -489,10 +489,10 @@ _IT = {
     "probability": "p(y=1)",
     "predicted": "previsione",
     "loss": "perdita log.",
-    "summed_loss": "Perdita logaritmica sommata (la perdita): {value}",
-    "mean_loss": "Perdita logaritmica media:                {value}",
-    "accuracy_line": "Accuratezza (quota di risposte giuste):   {value}",
-    "baseline_line": "Prevedere sempre {label}:                  accuratezza {value}",
+    "summed_loss": "Perdita logaritmica sommata (la perdita):",
+    "mean_loss": "Perdita logaritmica media:",
+    "accuracy_line": "Accuratezza (quota di risposte giuste):",
+    "baseline_line": "Accuratezza di prevedere sempre {label}:",
     "loss_defined": (
         "La perdita logaritmica di ciascuno è -log della probabilità che il modello assegna "
         "alla sua etichetta vera; la perdita è la loro somma (o media). L'accuratezza è la "
