@@ -21,7 +21,6 @@ from fitscope.demo import Case, LossOptimum, OverfitRun, SolverTrace, Surfaces, 
 
 __all__ = [
     "Narrator",
-    "findings_block",
     "part1",
     "part2",
     "part3",
@@ -358,17 +357,3 @@ def part3(imbalanced: Case, clean: Case, noisy: Case, nar: Narrator) -> list[Ren
         ),
         Text(nar.t("three_cases"), style="dim"),
     ]
-
-
-def findings_block(title: str, findings: Sequence[Any], nar: Narrator) -> RenderableType:
-    """Findings (objects with severity, title, explanation and advice) under one heading:
-    plain wrapped text, so that every sentence reads (and copies) in one piece."""
-    parts: list[RenderableType] = [Text(title, style="bold underline")]
-    if not findings:
-        parts.append(Text(nar.t("no_findings"), style="dim"))
-    for f in findings:
-        parts.append(Text(f"[{f.severity}] ", style="bold") + Text(str(f.title), style="bold"))
-        parts.append(Text(f"  {f.explanation}"))
-        if f.advice:
-            parts.append(Text(f"  -> {f.advice}", style="italic"))
-    return Group(*parts)

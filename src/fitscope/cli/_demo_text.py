@@ -148,7 +148,6 @@ _EN = {
         "prior loss before trusting either."
     ),
     "findings_title": "The doctor's findings: {subject}",
-    "no_findings": "  Nothing to report.",
     "subject_run": "the run of part 2",
     # Part 4: report and dashboard
     "part4": "Part 4. Report and dashboard",
@@ -157,6 +156,7 @@ _EN = {
         "This installation has no HTML report yet; the run is in the store and can be read "
         "with fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "runs_hint": "List the recorded runs: fitscope runs list --store {store}",
     "dashboard_hint": "Open the dashboard: fitscope ui --store {store}",
     "dashboard_missing": "This installation has no dashboard (fitscope ui) yet.",
     "opening_ui": "Opening the dashboard...",
@@ -303,7 +303,6 @@ _RU = {
         "точность с базовой, а функцию потерь — с потерями по частотам классов."
     ),
     "findings_title": "Заключения доктора: {subject}",
-    "no_findings": "  Замечаний нет.",
     "subject_run": "запуск из части 2",
     "part4": "Часть 4. Отчёт и панель",
     "report_written": "HTML-отчёт о запуске: {path}",
@@ -311,6 +310,7 @@ _RU = {
         "В этой установке ещё нет HTML-отчёта; запуск лежит в хранилище, его можно прочитать "
         "через fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "runs_hint": "Список записанных запусков: fitscope runs list --store {store}",
     "dashboard_hint": "Открыть панель: fitscope ui --store {store}",
     "dashboard_missing": "В этой установке ещё нет панели (fitscope ui).",
     "opening_ui": "Открываю панель...",
@@ -460,7 +460,6 @@ _ES = {
         "su línea base y la pérdida con la pérdida a priori antes de fiarse de ninguna."
     ),
     "findings_title": "Lo que encuentra el doctor: {subject}",
-    "no_findings": "  Nada que señalar.",
     "subject_run": "la ejecución de la parte 2",
     "part4": "Parte 4. Informe y panel",
     "report_written": "Informe HTML de la ejecución: {path}",
@@ -468,6 +467,7 @@ _ES = {
         "Esta instalación aún no tiene informe HTML; la ejecución está en el almacén y se lee "
         "con fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "runs_hint": "Listar las ejecuciones registradas: fitscope runs list --store {store}",
     "dashboard_hint": "Abrir el panel: fitscope ui --store {store}",
     "dashboard_missing": "Esta instalación aún no tiene panel (fitscope ui).",
     "opening_ui": "Abriendo el panel...",
@@ -615,7 +615,6 @@ _IT = {
         "perdita con la perdita a priori prima di fidarvi dell'una o dell'altra."
     ),
     "findings_title": "I risultati del dottore: {subject}",
-    "no_findings": "  Niente da segnalare.",
     "subject_run": "l'esecuzione della parte 2",
     "part4": "Parte 4. Report e dashboard",
     "report_written": "Report HTML dell'esecuzione: {path}",
@@ -623,6 +622,7 @@ _IT = {
         "Questa installazione non ha ancora il report HTML; l'esecuzione è nell'archivio e si "
         "legge con fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "runs_hint": "Elenco delle esecuzioni registrate: fitscope runs list --store {store}",
     "dashboard_hint": "Aprire la dashboard: fitscope ui --store {store}",
     "dashboard_missing": "Questa installazione non ha ancora la dashboard (fitscope ui).",
     "opening_ui": "Apertura della dashboard...",

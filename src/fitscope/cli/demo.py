@@ -19,13 +19,13 @@ from fitscope import demo
 from fitscope.cli._demo_render import (
     Narrator,
     case_label,
-    findings_block,
     part1,
     part2,
     part3,
     surfaces_heatmap,
 )
 from fitscope.cli._demo_text import LANGUAGES
+from fitscope.cli.doctor import render as render_findings
 from fitscope.demo._overfit import CONFIG
 from fitscope.doctor import diagnose, explain
 from fitscope.errors import MissingDependencyError
@@ -77,13 +77,16 @@ def _doctor_findings(
 ) -> list[RenderableType]:
     """The doctor's findings on the run (read back from the store) and on each case."""
     out: list[RenderableType] = []
-    findings = diagnose(run.run_id, lang=nar.lang, store=run.store_url)
-    title = nar.t("findings_title", subject=nar.t("subject_run"))
-    out.append(findings_block(title, findings, nar))
+    subjects: list[tuple[str, list[Any]]] = [
+        (nar.t("subject_run"), diagnose(run.run_id, lang=nar.lang, store=run.store_url))
+    ]
     for case in cases:
         findings = explain(case.y_true, case.y_pred, lang=nar.lang)
-        title = nar.t("findings_title", subject=case_label(case, nar))
-        out.append(findings_block(title, findings, nar))
+        subjects.append((case_label(case, nar), findings))
+    for subject, findings in subjects:
+        out.append(Text(nar.t("findings_title", subject=subject), style="bold underline"))
+        # The same panels as `fitscope doctor`, translated severity labels included.
+        out.extend(render_findings(findings, nar.lang))
     return out
 
 
@@ -108,6 +111,8 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
         args = [run.run_id, "-o", str(path), "--store", run.store_url]
         report.main(args, prog_name="fitscope report", standalone_mode=False)
         out.append(Text(nar.t("report_written", path=str(path))))
+    if _subcommand("runs") is not None:
+        out.append(Text(nar.t("runs_hint", store=run.store_url)))
     has_ui = _subcommand("ui") is not None
     out.append(
         Text(nar.t("dashboard_hint", store=run.store_url) if has_ui else nar.t("dashboard_missing"))
