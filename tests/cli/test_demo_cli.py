@@ -124,6 +124,15 @@ def test_the_doctor_findings_are_printed(english: str) -> None:
     assert "Overfitting" in flat  # diagnose() on the run of part 2
 
 
+def test_the_printed_doctor_command_works(english: str) -> None:
+    flat = " ".join(english.split())
+    found = re.search(r"fitscope doctor (\w+) --store (\S+)", flat)
+    assert found is not None
+    result = CliRunner().invoke(cli, ["doctor", found[1], "--store", found[2]])
+    assert result.exit_code == 0, result.output
+    assert "Overfitting since epoch" in result.output
+
+
 def test_ui_without_a_dashboard_says_so_once(tmp_path: Path) -> None:
     if "ui" in cli.commands:
         pytest.skip("fitscope ui is installed: --ui would start the server")

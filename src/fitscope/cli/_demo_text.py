@@ -156,6 +156,7 @@ _EN = {
         "This installation has no HTML report yet; the run is in the store and can be read "
         "with fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "doctor_hint": "Ask the doctor about the run: fitscope doctor {run} --store {store}",
     "runs_hint": "List the recorded runs: fitscope runs list --store {store}",
     "dashboard_hint": "Open the dashboard: fitscope ui --store {store}",
     "dashboard_missing": "This installation has no dashboard (fitscope ui) yet.",
@@ -310,6 +311,7 @@ _RU = {
         "В этой установке ещё нет HTML-отчёта; запуск лежит в хранилище, его можно прочитать "
         "через fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "doctor_hint": "Спросить доктора о запуске: fitscope doctor {run} --store {store}",
     "runs_hint": "Список записанных запусков: fitscope runs list --store {store}",
     "dashboard_hint": "Открыть панель: fitscope ui --store {store}",
     "dashboard_missing": "В этой установке ещё нет панели (fitscope ui).",
@@ -467,6 +469,7 @@ _ES = {
         "Esta instalación aún no tiene informe HTML; la ejecución está en el almacén y se lee "
         "con fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "doctor_hint": "Consultar al doctor sobre la ejecución: fitscope doctor {run} --store {store}",
     "runs_hint": "Listar las ejecuciones registradas: fitscope runs list --store {store}",
     "dashboard_hint": "Abrir el panel: fitscope ui --store {store}",
     "dashboard_missing": "Esta instalación aún no tiene panel (fitscope ui).",
@@ -622,6 +625,7 @@ _IT = {
         "Questa installazione non ha ancora il report HTML; l'esecuzione è nell'archivio e si "
         "legge con fitscope.Store({store!r}).get_run({run!r})."
     ),
+    "doctor_hint": "Chiedere al dottore dell'esecuzione: fitscope doctor {run} --store {store}",
     "runs_hint": "Elenco delle esecuzioni registrate: fitscope runs list --store {store}",
     "dashboard_hint": "Aprire la dashboard: fitscope ui --store {store}",
     "dashboard_missing": "Questa installazione non ha ancora la dashboard (fitscope ui).",

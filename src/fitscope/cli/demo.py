@@ -111,6 +111,7 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
         args = [run.run_id, "-o", str(path), "--store", run.store_url]
         report.main(args, prog_name="fitscope report", standalone_mode=False)
         out.append(Text(nar.t("report_written", path=str(path))))
+    out.append(Text(nar.t("doctor_hint", run=run.run_id[:8], store=run.store_url)))
     if _subcommand("runs") is not None:
         out.append(Text(nar.t("runs_hint", store=run.store_url)))
     has_ui = _subcommand("ui") is not None
