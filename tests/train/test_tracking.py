@@ -21,14 +21,15 @@ def _cancer():
 
 def test_every_epoch_of_train_and_val_reads_back_from_the_store(tmp_path: Path) -> None:
     (X, y), (Xv, yv), _ = _cancer()
-    store = fitscope.Store(tmp_path / "s.db")
     model = fitscope.LogisticRegression(
         solver="gd", learning_rate=0.5, epochs=400, metrics=("accuracy", "roc_auc"),
         early_stopping=3, tol=0.0,
     )  # fmt: skip
-    with fitscope.init(project="trainers", config=model.get_params(), store=store) as run:
+    with fitscope.init(
+        project="trainers", config=model.get_params(), store=tmp_path / "s.db"
+    ) as run:
         model.fit(X, y, validation_data=(Xv, yv), run=run)
-    record = store.get_run(run.id)
+    record = fitscope.Store(tmp_path / "s.db").get_run(run.id)  # read back from the file
     assert record.status == "finished"
     assert set(record.series()) == {
         ("train", "loss"), ("train", "accuracy"), ("train", "roc_auc"), ("train", "objective"),
