@@ -19,6 +19,8 @@ PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 #: Rows per record batch: large enough that per-batch overhead (~50 us) is noise, small enough
 #: that a batch and its temporaries stay in tens of MB (docs/scale.md, "Chunk size").
 CHUNK_ROWS = 1 << 18
+#: Parquet read buffer in bytes (pages are read through it rather than whole column chunks).
+PARQUET_BUFFER_BYTES = 1 << 20
 #: CSV block size in bytes (pyarrow parses one block at a time).
 CSV_BLOCK_BYTES = 16 << 20
 
@@ -167,7 +169,9 @@ def read_piece(
     row = piece.first_row
     if piece.format == "parquet":
         pq = require("pyarrow.parquet")
-        pf = pq.ParquetFile(piece.path)
+        # pre_buffer=False: with pyarrow's default (True) the reader keeps every column chunk
+        # it has fetched until the file is closed, so memory grows with the file.
+        pf = pq.ParquetFile(piece.path, pre_buffer=False, buffer_size=PARQUET_BUFFER_BYTES)
         schema = pf.schema_arrow
         check_columns(wanted, schema.names, piece.path, roles)
         check_numeric(schema, numeric, piece.path)
@@ -179,36 +183,42 @@ def read_piece(
             row += batch.num_rows
         return
     pcsv = require("pyarrow.csv")
-    head = pcsv.open_csv(piece.path, read_options=pcsv.ReadOptions(block_size=1 << 16))
-    header = list(head.schema.names)
-    head.close()
-    check_columns(wanted, header, piece.path, roles)
-    types = {c: pa.float64() for c in numeric}
-    types.update({c: pa.string() for c in other if c not in types})
-    reader = pcsv.open_csv(
-        piece.path,
-        read_options=pcsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=True),
-        convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types=types),
-    )
-    with reader:
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            except pa.ArrowInvalid as error:
-                raise _csv_type_error(error, header, piece.path) from error
-            for start in range(0, batch.num_rows, chunk_rows):
-                part = batch.slice(start, chunk_rows)
-                yield part, row
-                row += part.num_rows
+    header: list[str] = []
+    try:
+        with pcsv.open_csv(piece.path, read_options=pcsv.ReadOptions(block_size=1 << 16)) as head:
+            header = list(head.schema.names)
+        check_columns(wanted, header, piece.path, roles)
+        types = {c: pa.float64() for c in numeric}
+        types.update({c: pa.string() for c in other if c not in types})
+        # open_csv converts the first block already, so it sits inside the try as well.
+        reader = pcsv.open_csv(
+            piece.path,
+            read_options=pcsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=True),
+            convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types=types),
+        )
+        with reader:
+            for batch in _batches(reader):
+                for start in range(0, batch.num_rows, chunk_rows):
+                    part = batch.slice(start, chunk_rows)
+                    yield part, row
+                    row += part.num_rows
+    except pa.ArrowInvalid as error:
+        raise _csv_type_error(error, header, piece.path) from error
+
+
+def _batches(reader: Any) -> Iterator[Any]:
+    while True:
+        try:
+            yield reader.read_next_batch()
+        except StopIteration:
+            return
 
 
 def _csv_type_error(error: Exception, header: Sequence[str], path: str) -> Exception:
     text = str(error)
     col = _CSV_COLUMN.search(text)
     value = _CSV_VALUE.search(text)
-    if col is None:
+    if col is None or not header:
         return InvalidInputError(f"{path} must be a readable CSV file. Got: {text}")
     name = header[int(col.group(1))] if int(col.group(1)) < len(header) else col.group(1)
     got = f"the value {value.group(1)!r}" if value else text
