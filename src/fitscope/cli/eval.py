@@ -77,11 +77,12 @@ class _EvalCommand(click.Command):
 
 
 @contextmanager
-def _progress(total: int | None, enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    if not enabled:
+def _progress(total: int | None) -> Iterator[Callable[[int], None] | None]:
+    # Only on a terminal: redirected stderr (logs, CI) gets no bar and no stray newlines.
+    console = Console(stderr=True)
+    if not console.is_terminal:
         yield None
         return
-    console = Console(stderr=True)
     columns = [TextColumn("evaluating"), BarColumn(), _RowRate(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("rows", total=total)
@@ -201,7 +202,7 @@ def eval_command(
     pieces = plan(resolve_paths(list(paths)))
     sizes = [p.n_rows for p in pieces]
     total = None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
-    with _progress(total, enabled=True) as progress:
+    with _progress(total) as progress:
         if dask is None:
             result = evaluate_file(list(paths), progress=progress, **kwargs)
         else:

@@ -94,7 +94,7 @@ def evaluate_dask(
             n_workers=n_workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         client = distributed.Client(cluster)
         own_client = True
