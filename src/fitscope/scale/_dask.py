@@ -3,6 +3,7 @@ on a worker, and the partials merge pairwise in a tree, in row order, on the wor
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -85,6 +86,9 @@ def evaluate_dask(
 
     cols = Columns.make(label, pred, weight, by)
     opts = _options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
+    # One core per single-threaded worker: no pyarrow thread pool, no read-ahead thread, so
+    # that adding workers (not threads inside one) is what scales.
+    opts = dataclasses.replace(opts, use_threads=False, prefetch=0)
     distributed = require("distributed")
     v.check_positive_int(n_workers, "n_workers")
     v.check_positive_int(rows_per_task, "rows_per_task")

@@ -8,7 +8,9 @@ a piece of work leaves a :class:`Partial` that merges with others in the order t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +87,8 @@ class Options:
     ranking: str = "exact"
     drop_nan: bool = False
     chunk_rows: int = CHUNK_ROWS
+    use_threads: bool = True  # pyarrow's own decoding threads
+    prefetch: int = 2  # batches read ahead by a background thread (0: none)
 
     def evaluator(self) -> Evaluator:
         return Evaluator(
@@ -225,6 +229,64 @@ def _update(
         raise type(error)(f"{error}{where}") from error
 
 
+def _read_all(pieces: Iterable[Piece], cols: Columns, opts: Options) -> Iterator[Any]:
+    for piece in pieces:
+        for batch, row in read_piece(
+            piece, cols.numeric, cols.other, opts.chunk_rows, cols.roles, opts.use_threads
+        ):
+            yield batch, piece.path, row
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator[Any], depth: int) -> Iterator[Any]:
+    """``items``, produced by a background thread up to ``depth`` ahead of the consumer.
+
+    Reading (pyarrow decodes without the GIL) then overlaps the metric arithmetic (numpy
+    releases it too); at most ``depth + 2`` batches exist at once, so memory stays bounded.
+    An exception in the reader is re-raised here; stopping early stops the reader.
+    """
+    if depth <= 0:
+        yield from items
+        return
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            put((_DONE, error))
+            return
+        put((_DONE, None))
+
+    thread = threading.Thread(target=produce, name="fitscope-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = buffer.get()
+            if item is _DONE:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def evaluate_pieces(
     pieces: Iterable[Piece],
     cols: Columns,
@@ -233,9 +295,8 @@ def evaluate_pieces(
 ) -> Partial:
     """Stream every piece, in order, into one :class:`Partial`."""
     partial = Partial()
-    for piece in pieces:
-        for batch, row in read_piece(piece, cols.numeric, cols.other, opts.chunk_rows, cols.roles):
-            consume(partial, batch, piece.path, row, cols, opts)
-            if progress is not None:
-                progress(batch.num_rows)
+    for batch, source, row in prefetch(_read_all(pieces, cols, opts), opts.prefetch):
+        consume(partial, batch, source, row, cols, opts)
+        if progress is not None:
+            progress(batch.num_rows)
     return partial
