@@ -3,6 +3,7 @@ record batches of bounded size (pyarrow's streaming readers, never a whole file 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -25,6 +26,7 @@ PARQUET_BUFFER_BYTES = 1 << 20
 CSV_BLOCK_BYTES = 16 << 20
 
 
+@functools.cache
 def require(module: str) -> Any:
     """Import an optional dependency of the ``scale`` extra, or say how to install it."""
     try:
