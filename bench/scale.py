@@ -12,7 +12,8 @@ One run measures, on that file, metrics accuracy + log_loss:
 * pyarrow read: ``pq.read_table(columns=["y", "p"])`` (all of pyarrow's threads), the rate any
   reader of these columns is bounded by;
 * pyarrow stream: ``ParquetFile.iter_batches`` with the settings fitscope reads with;
-* fitscope stream: ``fitscope.scale.evaluate_file`` in this process (bounded memory);
+* fitscope stream: ``fitscope.scale.evaluate_file`` in this process (bounded memory), and the
+  same with one thread (no pyarrow threads, no read-ahead), which is what one Dask worker runs;
 * Dask, 1 and 2 workers: ``evaluate_dask`` on a LocalCluster of single-threaded worker
   processes (cluster start-up not timed; the cluster is started before and reused);
 * in memory, for reference, on arrays loaded before timing: ``fitscope.evaluate`` and
@@ -96,7 +97,8 @@ def main() -> None:
     import pyarrow.parquet as pq
 
     from fitscope.scale import evaluate_dask, evaluate_file
-    from fitscope.scale._sources import CHUNK_ROWS, PARQUET_BUFFER_BYTES
+    from fitscope.scale._sources import CHUNK_ROWS, PARQUET_BUFFER_BYTES, plan
+    from fitscope.scale._stream import Columns, Options, evaluate_pieces
 
     logging.getLogger("distributed").setLevel(logging.WARNING)
     rows = int(args.rows) if args.rows else (100_000_000 if args.large else 10_000_000)
@@ -134,6 +136,12 @@ def main() -> None:
     def stream() -> Run:
         return Run(evaluate_file(path, label="y", pred="p", metrics=METRICS).metrics)
 
+    def stream_one_thread() -> Run:
+        # What one Dask worker runs: no pyarrow threads, no read-ahead thread.
+        opts = Options(metrics=METRICS, use_threads=False, prefetch=0)
+        partial = evaluate_pieces(plan([path]), Columns.make("y", "p", None, None), opts)
+        return Run(partial.states[None].compute())
+
     def dask(k: int) -> Callable[[], Run]:
         def case() -> Run:
             res = evaluate_dask(path, label="y", pred="p", metrics=METRICS, scheduler=clients[k])
@@ -156,6 +164,7 @@ def main() -> None:
         "pyarrow read_table": read,
         "pyarrow iter_batches": iterate,
         "fitscope stream": stream,
+        "fitscope stream, 1 thread": stream_one_thread,
         "fitscope Dask, 1 worker": dask(1),
         "fitscope Dask, 2 workers": dask(2),
         "fitscope.evaluate (in memory)": in_memory,
@@ -193,6 +202,8 @@ def main() -> None:
         "stream / pyarrow iter_batches": rate("fitscope stream") / rate("pyarrow iter_batches"),
         "Dask 2 workers / 1 worker": rate("fitscope Dask, 2 workers")
         / rate("fitscope Dask, 1 worker"),
+        "Dask 1 worker / stream 1 thread": rate("fitscope Dask, 1 worker")
+        / rate("fitscope stream, 1 thread"),
     }
     if run_sklearn:
         ratios["stream / scikit-learn in memory"] = rate("fitscope stream") / rate(
