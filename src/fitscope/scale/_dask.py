@@ -117,10 +117,11 @@ def evaluate_dask(
     try:
         parts = _submit(client, data, cols, opts, rows_per_task)
         final = _tree(client, parts)
-        if progress is not None:
-            counts = [client.submit(_rows, p, pure=False) for p in parts]
-            for future in distributed.as_completed(counts):
-                progress(int(future.result()))
+        counts = [client.submit(_rows, p, pure=False) for p in parts] if progress else []
+        del parts  # the cluster may free each partial as soon as its merge has read it
+        for future in distributed.as_completed(counts):
+            assert progress is not None
+            progress(int(future.result()))
         result: Partial = final.result()
     finally:
         if own_client:
