@@ -23,7 +23,9 @@ One run measures, on that file, metrics accuracy + log_loss:
 Cases run interleaved, ``--repeat`` rounds after a warm-up (default 3; 1 with --large), median
 reported. Correctness guard: every result equals fitscope.evaluate on the loaded arrays (rel
 1e-12) and scikit-learn (rel 1e-9). Targets (PASS/FAIL): fitscope stream >= 0.5x pyarrow read;
-Dask 2 workers >= 1.6x Dask 1 worker. The machine's other load (cores busy with other
+Dask 2 workers >= 1.6x Dask 1 worker. The CPU seconds the Dask workers used are printed too: when
+2 workers use about the CPU time 1 worker uses, the work splits without duplication and the wall
+time ratio is limited by free cores. The machine's other load (cores busy with other
 processes during the run) is printed, because on a shared machine it decides the ratios.
 """
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -142,9 +145,13 @@ def main() -> None:
         partial = evaluate_pieces(plan([path]), Columns.make("y", "p", None, None), opts)
         return Run(partial.states[None].compute())
 
+    worker_cpu: dict[int, list[float]] = {1: [], 2: []}
+
     def dask(k: int) -> Callable[[], Run]:
         def case() -> Run:
+            before = sum(clients[k].run(time.process_time).values())
             res = evaluate_dask(path, label="y", pred="p", metrics=METRICS, scheduler=clients[k])
+            worker_cpu[k].append(sum(clients[k].run(time.process_time).values()) - before)
             return Run(res.metrics)
 
         return case
@@ -235,6 +242,13 @@ def main() -> None:
         lines.append([key, f"{value:.2f}x", "" if target is None else f">= {target}x", verdict])
     print(table(["ratio", "measured", "target", ""], lines))
     print()
+    cpu = {k: statistics.median(v[1:] or v) for k, v in worker_cpu.items()}
+    print(
+        "Dask worker CPU seconds per run (all workers, median): "
+        f"1 worker {cpu[1]:.2f} s, 2 workers {cpu[2]:.2f} s; wall: "
+        f"{timings['fitscope Dask, 1 worker'].median:.2f} s, "
+        f"{timings['fitscope Dask, 2 workers'].median:.2f} s"
+    )
     busy_text = "unknown" if busy is None else f"{busy:.2f}"
     print(
         f"other load: {busy_text} cores busy with other processes on average during the run "
@@ -254,6 +268,7 @@ def main() -> None:
             "targets": targets,
             "verdicts": verdicts,
             "other_load_cores": busy,
+            "dask_worker_cpu_s": cpu,
             "elapsed_s": time.perf_counter() - started,
             "load_average_end": load_average(),
         },

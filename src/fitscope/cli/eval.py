@@ -211,7 +211,7 @@ def eval_command(
                 list(paths), scheduler=scheduler, n_workers=workers, progress=progress, **kwargs
             )
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json.dumps(result.to_dict(), indent=2, default=str))  # dates, bytes as keys
         return
     console = Console(highlight=False)
     for table in result_tables(result):
