@@ -78,3 +78,20 @@ def test_help() -> None:
     assert code == 0
     for option in ("--label", "--pred", "--by", "--weight", "--logits", "--drop-nan", "--dask"):
         assert option in out
+
+
+def test_json_with_date_segments(tmp_path: Path) -> None:
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    days = [datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)] * 3
+    path = tmp_path / "days.parquet"
+    pq.write_table(
+        pa.table({"y": [0, 1, 1, 0, 1, 0], "p": [0.2, 0.8, 0.3, 0.4, 0.9, 0.6], "day": days}), path
+    )
+    code, out, _ = run(str(path), "--label", "y", "--pred", "p", "--by", "day", "--json")
+    assert code == 0, out
+    got = json.loads(out)
+    assert {s["value"]: s["rows"] for s in got["segments"]} == {"2026-01-01": 3, "2026-01-02": 3}

@@ -211,7 +211,7 @@ def eval_command(
                 list(paths), scheduler=scheduler, n_workers=workers, progress=progress, **kwargs
             )
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, default=str))  # dates, bytes as keys
+        click.echo(json.dumps(result.to_dict(), indent=2, default=str))  # segment values such as dates
         return
     console = Console(highlight=False)
     for table in result_tables(result):
