@@ -20,6 +20,8 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
+from fitscope.scale._sources import CHUNK_ROWS
+
 __all__ = ["eval_command", "result_tables"]
 
 LOCAL = "local"
@@ -143,7 +145,13 @@ def result_tables(result: Any) -> list[Table]:
     show_default=True,
     help="Comma-separated metric names (see `fitscope metrics`).",
 )
-@click.option("--threshold", type=float, default=0.5, show_default=True)
+@click.option(
+    "--threshold",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Predict class 1 when its probability is at least this (binary).",
+)
 @click.option("--logits", is_flag=True, help="The prediction columns hold raw scores (logits).")
 @click.option("--drop-nan", is_flag=True, help="Skip rows with NaN or missing values.")
 @click.option(
@@ -153,7 +161,9 @@ def result_tables(result: Any) -> list[Table]:
     show_default=True,
     help="roc_auc / average_precision: exact (keeps every score) or binned (fixed memory).",
 )
-@click.option("--chunk-rows", type=int, default=None, help="Rows per chunk read.")
+@click.option(
+    "--chunk-rows", type=int, default=CHUNK_ROWS, show_default=True, help="Rows per chunk read."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(
     "--dask",
@@ -173,7 +183,7 @@ def eval_command(
     logits: bool,
     drop_nan: bool,
     ranking: str,
-    chunk_rows: int | None,
+    chunk_rows: int,
     as_json: bool,
     dask: str | None,
     workers: int,
@@ -183,7 +193,7 @@ def eval_command(
     Example: fitscope eval preds.parquet --label y --pred p --metrics accuracy,log_loss,roc_auc
     """
     from fitscope.scale import evaluate_dask, evaluate_file
-    from fitscope.scale._sources import CHUNK_ROWS, plan, resolve_paths
+    from fitscope.scale._sources import plan, resolve_paths
 
     columns = [c.strip() for p in pred for c in p.split(",") if c.strip()]
     names = [m.strip() for m in metrics.split(",") if m.strip()]
@@ -197,7 +207,7 @@ def eval_command(
         "from_logits": logits,
         "drop_nan": drop_nan,
         "ranking": ranking,
-        "chunk_rows": CHUNK_ROWS if chunk_rows is None else chunk_rows,
+        "chunk_rows": chunk_rows,
     }
     pieces = plan(resolve_paths(list(paths)))
     sizes = [p.n_rows for p in pieces]
@@ -211,7 +221,9 @@ def eval_command(
                 list(paths), scheduler=scheduler, n_workers=workers, progress=progress, **kwargs
             )
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, default=str))  # segment values such as dates
+        click.echo(
+            json.dumps(result.to_dict(), indent=2, default=str)
+        )  # segment values such as dates
         return
     console = Console(highlight=False)
     for table in result_tables(result):
