@@ -99,3 +99,21 @@ def test_all_rows_dropped(tmp_path: Path) -> None:
     path.write_text("y,p\n0,\n1,nan\n")
     with pytest.raises(InvalidInputError, match="every row had NaN"):
         evaluate_file(path, label="y", pred="p", drop_nan=True)
+
+
+def test_missing_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from fitscope.errors import MissingDependencyError
+    from fitscope.scale import evaluate_dask
+    from fitscope.scale._sources import require
+
+    path = tmp_path / "p.csv"
+    path.write_text("y,p\n0,0.1\n")
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    require.cache_clear()
+    try:
+        with pytest.raises(MissingDependencyError, match=r'pip install "fitscope\[scale\]"'):
+            evaluate_dask(path, label="y", pred="p")
+    finally:
+        require.cache_clear()
