@@ -143,3 +143,20 @@ def test_result_to_dict_and_evaluator(tmp_path: Path, table_factory, writer) -> 
     # The merged evaluator is returned, so a later file can be merged in.
     assert got.evaluator.n_samples == 300
     assert got.evaluator.compute()["accuracy"] == got.metrics["accuracy"]
+
+
+def test_metric_undefined_on_one_segment(tmp_path: Path, same) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("y,p,g\n0,0.2,a\n1,0.7,a\n1,0.4,a\n0,0.6,a\n1,0.9,b\n1,0.8,b\n")
+    got = evaluate_file(path, label="y", pred="p", by="g", metrics=["roc_auc", "accuracy"])
+    same(
+        got.metrics,
+        fitscope.evaluate(
+            [0, 1, 1, 0, 1, 1], [0.2, 0.7, 0.4, 0.6, 0.9, 0.8], metrics=["roc_auc", "accuracy"]
+        ),
+    )
+    a, b = got.segments  # b has no ROC-AUC, so it comes after every segment that has one
+    assert (a.value, b.value) == ("a", "b")
+    assert np.isnan(b.metrics["roc_auc"]) and b.metrics["accuracy"] == 1.0
+    assert "both classes" in b.undefined["roc_auc"] and not a.undefined
+    assert got.to_dict()["segments"][1]["undefined"]["roc_auc"] == b.undefined["roc_auc"]

@@ -228,5 +228,8 @@ def eval_command(
     console = Console(highlight=False)
     for table in result_tables(result):
         console.print(table)
+    for s in result.segments:
+        for key, why in s.undefined.items():
+            console.print(f"{result.by}={s.value}: {key} is nan: {why}", soft_wrap=True)
     if result.n_dropped:
         console.print(f"dropped {result.n_dropped:,} row(s) with NaN or missing values")

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from fitscope.errors import InvalidInputError
+from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.metrics.evaluator import Evaluator
 from fitscope.scale._stream import Columns, Options, Partial
 
 
 @dataclass(frozen=True)
 class Segment:
-    """Metrics over the rows whose ``by`` column holds ``value``."""
+    """Metrics over the rows whose ``by`` column holds ``value``. A metric undefined on the
+    segment (ROC-AUC where the segment holds one class only) is nan, and ``undefined`` maps
+    its name to the reason."""
 
     value: Any
     n_rows: int
     metrics: dict[str, Any]
+    undefined: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,12 @@ class FileEvaluation:
         if self.by is not None:
             out["by"] = self.by
             out["segments"] = [
-                {"value": s.value, "rows": s.n_rows, "metrics": _plain(s.metrics)}
+                {
+                    "value": s.value,
+                    "rows": s.n_rows,
+                    "metrics": _plain(s.metrics),
+                    **({"undefined": dict(s.undefined)} if s.undefined else {}),
+                }
                 for s in self.segments
             ]
         return out
@@ -68,6 +76,30 @@ def _plain(metrics: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _segment(by: str, value: Any, ev: Evaluator) -> Segment:
+    """A segment's metrics; a metric undefined on the segment alone becomes nan with its reason
+    rather than failing the whole evaluation (small segments often hold one class)."""
+    try:
+        return Segment(value, ev.n_samples, ev.compute())
+    except FitscopeError as error:
+        if any(spec.info is None for spec in ev.specs):
+            raise type(error)(f"{error} (in the segment {by}={value!r})") from error
+    metrics: dict[str, Any] = {}
+    undefined: dict[str, str] = {}
+    for spec in ev.specs:
+        assert spec.info is not None
+        # Built-in metrics compute from the Evaluator's shared state, one at a time here.
+        state = ev._state_for(spec.info)
+        try:
+            metrics[spec.key] = (
+                math.nan if state is None else spec.info.compute(state, spec.options)
+            )
+        except FitscopeError as error:
+            metrics[spec.key] = math.nan
+            undefined[spec.key] = str(error)
+    return Segment(value, ev.n_samples, metrics, undefined)
 
 
 def _weakest_first(segments: list[Segment], key: str, higher: bool | None) -> list[Segment]:
@@ -106,7 +138,7 @@ def finalize(partial: Partial, cols: Columns, opts: Options) -> FileEvaluation:
     hib = overall.higher_is_better
     segments: list[Segment] = []
     if cols.by is not None:
-        segments = [Segment(k, ev.n_samples, ev.compute()) for k, ev in partial.states.items()]
+        segments = [_segment(cols.by, k, ev) for k, ev in partial.states.items()]
         first = overall.specs[0].key
         segments = _weakest_first(segments, first, hib[first])
     return FileEvaluation(
