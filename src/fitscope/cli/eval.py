@@ -1,0 +1,235 @@
+"""``fitscope eval``: metrics over CSV/Parquet prediction files of any size (see docs/scale.md).
+
+A thin command over :func:`fitscope.scale.evaluate_file` and
+:func:`fitscope.scale.evaluate_dask`: it parses options, shows a progress bar with rows per
+second on stderr, and prints a table (or JSON) of what the library returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from fitscope.scale._sources import CHUNK_ROWS
+
+__all__ = ["eval_command", "result_tables"]
+
+LOCAL = "local"
+
+
+class _RowRate(ProgressColumn):
+    """Rows read so far and rows per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        rate = "" if speed is None else f"  {speed:,.0f} rows/s"
+        return Text(f"{int(task.completed):,} rows{rate}")
+
+
+def _is_path(token: str) -> bool:
+    return os.path.exists(token)
+
+
+class _EvalCommand(click.Command):
+    """Reads ``--pred a b c`` as three columns and a bare ``--dask`` as "start a local cluster".
+
+    click options take one value each, so the words after ``--pred`` (up to the next option or
+    the next existing file or folder) are rewritten into repeated ``--pred`` options first.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(args):
+            token = args[i]
+            if token == "--":
+                out.extend(args[i:])
+                break
+            if token == "--pred":
+                i += 1
+                taken = 0
+                while i < len(args) and not args[i].startswith("-"):
+                    if taken and _is_path(args[i]):
+                        break
+                    out.extend(["--pred", args[i]])
+                    taken += 1
+                    i += 1
+                if not taken:
+                    out.append("--pred")  # click reports the missing value
+                continue
+            if token == "--dask":
+                nxt = args[i + 1] if i + 1 < len(args) else None
+                if nxt is None or nxt.startswith("-") or _is_path(nxt):
+                    out.append(f"--dask={LOCAL}")
+                    i += 1
+                    continue
+            out.append(token)
+            i += 1
+        return super().parse_args(ctx, out)
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[Callable[[int], None] | None]:
+    # Only on a terminal: redirected stderr (logs, CI) gets no bar and no stray newlines.
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = [TextColumn("evaluating"), BarColumn(), _RowRate(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("rows", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if hasattr(value, "tolist"):
+        return str(value.tolist())
+    return str(value)
+
+
+def result_tables(result: Any) -> list[Table]:
+    """Rich tables for a :class:`fitscope.scale.FileEvaluation`: overall, then segments."""
+    better = {True: "higher", False: "lower", None: ""}
+    overall = Table(box=box.SIMPLE_HEAD, title=f"{result.n_rows:,} rows", title_justify="left")
+    overall.add_column("metric", no_wrap=True)
+    overall.add_column("value", justify="right")
+    overall.add_column("better")
+    for key, value in result.metrics.items():
+        overall.add_row(key, _fmt(value), better[result.higher_is_better[key]])
+    tables = [overall]
+    if result.by is not None:
+        seg = Table(
+            box=box.SIMPLE_HEAD,
+            title=f"by {result.by} (weakest first)",
+            title_justify="left",
+        )
+        seg.add_column(result.by, no_wrap=True)
+        seg.add_column("rows", justify="right")
+        for key in result.metrics:
+            seg.add_column(key, justify="right")
+        for s in result.segments:
+            seg.add_row(
+                str(s.value), f"{s.n_rows:,}", *(_fmt(s.metrics[k]) for k in result.metrics)
+            )
+        tables.append(seg)
+    return tables
+
+
+@click.command(name="eval", cls=_EvalCommand)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--label", required=True, metavar="COL", help="Column of true labels (or targets).")
+@click.option(
+    "--pred",
+    required=True,
+    multiple=True,
+    metavar="COL [COL ...]",
+    help="Probability (or logit) column of class 1; several columns: one per class, in order.",
+)
+@click.option("--weight", metavar="COL", help="Column of sample weights.")
+@click.option("--by", metavar="COL", help="Metrics per value of this column, weakest first.")
+@click.option(
+    "--metrics",
+    default="accuracy,log_loss",
+    show_default=True,
+    help="Comma-separated metric names (see `fitscope metrics`).",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Predict class 1 when its probability is at least this (binary).",
+)
+@click.option("--logits", is_flag=True, help="The prediction columns hold raw scores (logits).")
+@click.option("--drop-nan", is_flag=True, help="Skip rows with NaN or missing values.")
+@click.option(
+    "--ranking",
+    type=click.Choice(["exact", "binned"]),
+    default="exact",
+    show_default=True,
+    help="roc_auc / average_precision: exact (keeps every score) or binned (fixed memory).",
+)
+@click.option(
+    "--chunk-rows", type=int, default=CHUNK_ROWS, show_default=True, help="Rows per chunk read."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--dask",
+    metavar="[ADDRESS]",
+    default=None,
+    help="Run on a Dask cluster: a scheduler address, or alone to start a local one.",
+)
+@click.option("--workers", type=int, default=2, show_default=True, help="Local cluster workers.")
+def eval_command(
+    paths: tuple[str, ...],
+    label: str,
+    pred: tuple[str, ...],
+    weight: str | None,
+    by: str | None,
+    metrics: str,
+    threshold: float,
+    logits: bool,
+    drop_nan: bool,
+    ranking: str,
+    chunk_rows: int,
+    as_json: bool,
+    dask: str | None,
+    workers: int,
+) -> None:
+    """Evaluate predictions in CSV or Parquet files (or folders of them), in bounded memory.
+
+    Example: fitscope eval preds.parquet --label y --pred p --metrics accuracy,log_loss,roc_auc
+    """
+    from fitscope.scale import evaluate_dask, evaluate_file
+    from fitscope.scale._sources import plan, resolve_paths
+
+    columns = [c.strip() for p in pred for c in p.split(",") if c.strip()]
+    names = [m.strip() for m in metrics.split(",") if m.strip()]
+    kwargs: dict[str, Any] = {
+        "label": label,
+        "pred": columns,
+        "weight": weight,
+        "by": by,
+        "metrics": names,
+        "threshold": threshold,
+        "from_logits": logits,
+        "drop_nan": drop_nan,
+        "ranking": ranking,
+        "chunk_rows": chunk_rows,
+    }
+    pieces = plan(resolve_paths(list(paths)))
+    sizes = [p.n_rows for p in pieces]
+    total = None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
+    with _progress(total) as progress:
+        if dask is None:
+            result = evaluate_file(list(paths), progress=progress, **kwargs)
+        else:
+            scheduler = None if dask == LOCAL else dask
+            result = evaluate_dask(
+                list(paths), scheduler=scheduler, n_workers=workers, progress=progress, **kwargs
+            )
+    if as_json:
+        click.echo(
+            json.dumps(result.to_dict(), indent=2, default=str)
+        )  # segment values such as dates
+        return
+    console = Console(highlight=False)
+    for table in result_tables(result):
+        console.print(table)
+    for s in result.segments:
+        for key, why in s.undefined.items():
+            console.print(f"{result.by}={s.value}: {key} is nan: {why}", soft_wrap=True)
+    if result.n_dropped:
+        console.print(f"dropped {result.n_dropped:,} row(s) with NaN or missing values")

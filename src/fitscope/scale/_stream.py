@@ -1,0 +1,302 @@
+"""The streaming core: record batches in, one :class:`~fitscope.Evaluator` per segment out.
+
+Everything here works one record batch at a time, so memory is bounded by the batch size, and
+a piece of work leaves a :class:`Partial` that merges with others in the order the rows come
+(the merge law of the Evaluator makes any grouping of pieces give the same state).
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
+from fitscope.metrics.evaluator import Evaluator
+from fitscope.scale._sources import CHUNK_ROWS, Piece, read_piece, require
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns an evaluation reads, by role."""
+
+    label: str
+    pred: tuple[str, ...]
+    weight: str | None = None
+    by: str | None = None
+
+    @classmethod
+    def make(cls, label: Any, pred: Any, weight: Any, by: Any) -> Columns:
+        preds = (pred,) if isinstance(pred, str) else pred
+        if not isinstance(preds, Sequence) or not preds:
+            raise InvalidInputError(
+                f"pred must name one column or several. Got {v.describe(pred)} instead."
+            )
+        for name, value in (
+            ("label", label),
+            ("weight", weight),
+            ("by", by),
+            *(("pred", p) for p in preds),
+        ):
+            if value is not None and not isinstance(value, str):
+                raise InvalidTypeError(
+                    f"{name} must be a column name (a string). Got {v.describe(value)} instead."
+                )
+        if not isinstance(label, str):
+            raise InvalidTypeError(f"label must be a column name. Got {v.describe(label)} instead.")
+        if len(set(preds)) != len(preds):
+            raise InvalidInputError(f"pred must name distinct columns. Got {list(preds)} instead.")
+        return cls(label, tuple(preds), weight, by)
+
+    @property
+    def numeric(self) -> list[str]:
+        """Columns that must hold numbers: label, predictions, weight."""
+        return list(
+            dict.fromkeys([self.label, *self.pred, *([self.weight] if self.weight else [])])
+        )
+
+    @property
+    def other(self) -> list[str]:
+        return [self.by] if self.by and self.by not in self.numeric else []
+
+    @property
+    def roles(self) -> dict[str, str]:
+        out = {p: "pred" for p in self.pred}
+        out[self.label] = "label"
+        if self.weight:
+            out[self.weight] = "weight"
+        if self.by:
+            out.setdefault(self.by, "by")
+        return out
+
+
+@dataclass(frozen=True)
+class Options:
+    """How rows become metric values (the Evaluator's options plus NaN handling)."""
+
+    metrics: tuple[Any, ...] = ("accuracy", "log_loss")
+    threshold: float = 0.5
+    from_logits: bool = False
+    ranking: str = "exact"
+    drop_nan: bool = False
+    chunk_rows: int = CHUNK_ROWS
+    use_threads: bool = True  # pyarrow's own decoding threads
+    prefetch: int = 2  # batches read ahead by a background thread (0: none)
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(
+            self.metrics,
+            threshold=self.threshold,
+            from_logits=self.from_logits,
+            ranking=self.ranking,
+        )
+
+
+@dataclass
+class Partial:
+    """What a piece of the data leaves behind; ``a.merge(b)`` is ``a``'s rows followed by
+    ``b``'s. Rows with NaN are counted (and the first one located) rather than raised at once,
+    so that the error can say how many there are."""
+
+    states: dict[Any, Evaluator] = field(default_factory=dict)  # segment value -> Evaluator
+    n_rows: int = 0  # rows read
+    n_nan: int = 0  # rows with NaN or a missing value in a column used
+    first_nan: tuple[str, int] | None = None  # (source, 1-based row number)
+
+    def merge(self, other: Partial) -> Partial:
+        states = dict(self.states)
+        for key, ev in other.states.items():
+            states[key] = states[key].merge(ev) if key in states else ev
+        return Partial(
+            states,
+            self.n_rows + other.n_rows,
+            self.n_nan + other.n_nan,
+            self.first_nan or other.first_nan,
+        )
+
+
+def merge_partials(a: Partial, b: Partial) -> Partial:
+    return a.merge(b)
+
+
+def _numeric(column: Any, pa: Any, pc: Any) -> NDArray[Any]:
+    """A numeric arrow column as numpy, missing values as NaN (no copy for float64/int64)."""
+    if column.null_count:
+        column = pc.fill_null(column.cast(pa.float64()), math.nan)
+    return np.asarray(column.to_numpy(zero_copy_only=False))
+
+
+def _nan_rows(x: NDArray[Any], bad: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
+    if x.dtype.kind != "f":
+        return bad
+    # One fast reduction first; the elementwise mask only when a NaN (or inf - inf) shows up.
+    if not math.isnan(float(np.add.reduce(x, axis=None))):
+        return bad
+    nan: NDArray[np.bool_] = np.isnan(x)
+    if not nan.any():
+        return bad
+    return nan if bad is None else bad | nan
+
+
+def consume(
+    partial: Partial,
+    batch: Any,
+    source: str,
+    first_row: int,
+    cols: Columns,
+    opts: Options,
+) -> None:
+    """Add one record batch (rows ``first_row + 1 ...`` of ``source``) to ``partial``."""
+    pa, pc = require("pyarrow"), require("pyarrow.compute")
+    n = batch.num_rows
+    partial.n_rows += n
+    if n == 0:
+        return
+    arrays = {name: _numeric(batch.column(name), pa, pc) for name in cols.numeric}
+    bad: NDArray[np.bool_] | None = None
+    for x in arrays.values():
+        bad = _nan_rows(x, bad)
+    keys = batch.column(cols.by) if cols.by else None
+    if keys is not None and keys.null_count:
+        missing = np.asarray(keys.is_null().to_numpy(zero_copy_only=False))
+        bad = missing if bad is None else bad | missing
+    keep: NDArray[np.bool_] | None = None
+    if bad is not None:
+        n_bad = int(np.count_nonzero(bad))
+        if partial.first_nan is None:
+            partial.first_nan = (source, first_row + int(np.argmax(bad)) + 1)
+        partial.n_nan += n_bad
+        if not opts.drop_nan:
+            return  # the run will fail with the count; only counting from here on
+        keep = ~bad
+        arrays = {k: np.compress(keep, x) for k, x in arrays.items()}
+        if keys is not None:
+            keys = keys.filter(pa.array(keep))
+        if n_bad == n:
+            return
+    y = arrays[cols.label]
+    p = (
+        arrays[cols.pred[0]]
+        if len(cols.pred) == 1
+        else np.column_stack([arrays[c] for c in cols.pred]).astype(np.float64, copy=False)
+    )
+    w = arrays[cols.weight] if cols.weight else None
+    where = f" (in rows {first_row + 1}-{first_row + n} of {source})"
+    if keys is None:
+        _update(partial, None, opts, y, p, w, where)
+        return
+    encoded = keys.dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    values = encoded.dictionary.to_pylist()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    if len(values) == 1:
+        _update(partial, values[0], opts, y, p, w, where)
+        return
+    # Group rows by segment with one stable sort of the codes: O(n log n) whatever the
+    # number of segments, instead of one mask pass per segment.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(values)))))
+    for i, value in enumerate(values):
+        idx = order[bounds[i] : bounds[i + 1]]
+        if idx.size:
+            _update(partial, value, opts, y[idx], p[idx], None if w is None else w[idx], where)
+
+
+def _update(
+    partial: Partial,
+    key: Any,
+    opts: Options,
+    y: NDArray[Any],
+    p: NDArray[Any],
+    w: NDArray[Any] | None,
+    where: str,
+) -> None:
+    ev = partial.states.get(key)
+    if ev is None:
+        ev = partial.states[key] = opts.evaluator()
+    try:
+        ev.update(y, p, w)
+    except FitscopeError as error:
+        # Same type and message, plus where in the files it happened.
+        raise type(error)(f"{error}{where}") from error
+
+
+def _read_all(pieces: Iterable[Piece], cols: Columns, opts: Options) -> Iterator[Any]:
+    for piece in pieces:
+        for batch, row in read_piece(
+            piece, cols.numeric, cols.other, opts.chunk_rows, cols.roles, opts.use_threads
+        ):
+            yield batch, piece.path, row
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator[Any], depth: int) -> Iterator[Any]:
+    """``items``, produced by a background thread up to ``depth`` ahead of the consumer.
+
+    Reading (pyarrow decodes without the GIL) then overlaps the metric arithmetic (numpy
+    releases it too); at most ``depth + 2`` batches exist at once, so memory stays bounded.
+    An exception in the reader is re-raised here; stopping early stops the reader.
+    """
+    if depth <= 0:
+        yield from items
+        return
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            put((_DONE, error))
+            return
+        put((_DONE, None))
+
+    thread = threading.Thread(target=produce, name="fitscope-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = buffer.get()
+            if item is _DONE:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def evaluate_pieces(
+    pieces: Iterable[Piece],
+    cols: Columns,
+    opts: Options,
+    progress: Callable[[int], None] | None = None,
+) -> Partial:
+    """Stream every piece, in order, into one :class:`Partial`."""
+    partial = Partial()
+    for batch, source, row in prefetch(_read_all(pieces, cols, opts), opts.prefetch):
+        consume(partial, batch, source, row, cols, opts)
+        if progress is not None:
+            progress(batch.num_rows)
+    return partial
