@@ -49,25 +49,42 @@ Chunk = tuple[str, str, NDArray[np.int64], NDArray[np.float64], NDArray[np.float
 
 
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
-    """The SQLAlchemy URL for ``url``: a path, ``sqlite:///path``, or ``postgresql://...``."""
+    """The SQLAlchemy URL for ``url``: a path, ``sqlite:///path``, or ``postgresql://...``.
+
+    >>> resolve_url("postgresql://me@db.example:5432/runs")
+    'postgresql+psycopg://me@db.example:5432/runs'
+    >>> resolve_url("/tmp/runs.db")
+    'sqlite:////tmp/runs.db'
+    """
     if url is None:
         url = os.environ.get("FITSCOPE_STORE") or DEFAULT_PATH
     if isinstance(url, os.PathLike):
         url = os.fspath(url)
-    if not isinstance(url, str):
+    if not isinstance(url, str) or not url.strip():
         raise InvalidTypeError(
             "store must be a path, a sqlite:/// URL or a postgresql:// URL. "
             f"Got {url!r} ({type(url).__name__}) instead."
         )
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith(("postgresql+", "sqlite:")):
+    if url.startswith(("postgresql+psycopg://", "sqlite:///")) or url == "sqlite://":
         return url
-    if "://" in url:
+    if "://" in url or url.startswith(("sqlite:", "postgresql")):
+        scheme = url.split(":", 1)[0]
         raise InvalidInputError(
-            f"store must be a path, a sqlite:/// URL or a postgresql:// URL. Got {url!r} instead."
+            "store must be a path, a sqlite:/// URL or a postgresql:// URL. "
+            f"Got {_redact(url)!r} (scheme {scheme!r}) instead. "
+            "Use a file path for a local store, or postgresql://user@host:port/db."
         )
     return "sqlite:///" + str(Path(url).expanduser().resolve())
+
+
+def _redact(url: str) -> str:
+    """``url`` with any password replaced by ***, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
 
 
 def _encode(arr: NDArray[Any]) -> bytes:
@@ -93,9 +110,15 @@ def _pid_alive(pid: int) -> bool:
 _HOST = socket.gethostname()
 
 
+class _Again(Exception):
+    """Raised inside a transaction to have :meth:`Store._retry` run it again."""
+
+
 def _is_lock_error(error: sa.exc.OperationalError) -> bool:
     text = str(error.orig).lower()
-    return "locked" in text or "busy" in text
+    # SQLite: "database is locked" / busy; PostgreSQL: a deadlock or serialization failure
+    # between concurrent writers, both safe to run again.
+    return any(w in text for w in ("locked", "busy", "deadlock", "could not serialize"))
 
 
 class Store:
@@ -124,7 +147,8 @@ class Store:
             from fitscope._optional import require
 
             require("psycopg", extra="postgres")
-            return sa.create_engine(url, pool_pre_ping=True)
+            # connect_timeout: an unreachable host fails in seconds instead of hanging.
+            return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             path = Path(url[len("sqlite:///") :])
             try:
@@ -132,7 +156,8 @@ class Store:
             except OSError as error:
                 raise StoreError(
                     f"store must be a writable location. Tried to create the folder "
-                    f"{str(path.parent)!r} for {url!r} and got: {error.strerror}."
+                    f"{str(path.parent)!r} for {url!r} and got: {error.strerror}. "
+                    "Pass a path whose parent folders are folders (or can be created)."
                 ) from error
             if path.is_dir():
                 raise StoreError(
@@ -144,67 +169,93 @@ class Store:
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
+            # busy_timeout first: switching to WAL itself needs the lock.
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives the process being killed (the WAL is in
             # the OS page cache); only a power loss can drop the last commits.
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         return engine
 
     def _init_schema(self) -> None:
+        """Create the tables in a new store, check the version of an existing one and run the
+        migrations from its version up to :data:`SCHEMA_VERSION`, in one transaction."""
         try:
             with self.engine.begin() as conn:
+                version = None
+                if sa.inspect(conn).has_table(schema.meta.name):
+                    row = conn.execute(
+                        sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                    ).first()
+                    version = None if row is None else int(row[0])
+                if version is not None and version > schema.SCHEMA_VERSION:
+                    # Checked before anything is written: a newer store is left untouched.
+                    raise StoreVersionError(
+                        f"store must have schema version {schema.SCHEMA_VERSION} or older. Got "
+                        f"version {version} in {_redact(self.url)!r} instead: it was written "
+                        "by a newer fitscope. Upgrade fitscope (pip install -U fitscope) to "
+                        "open it."
+                    )
+                if version is not None:
+                    for v in range(version, schema.SCHEMA_VERSION):
+                        schema.MIGRATIONS[v](conn)
+                # New tables of the current schema (all of them in a new store).
                 schema.metadata.create_all(conn, checkfirst=True)
-                row = conn.execute(
-                    sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-                ).first()
-                if row is None:
+                if version is None:
                     conn.execute(
                         schema.meta.insert().values(
                             key="schema_version", value=str(schema.SCHEMA_VERSION)
                         )
                     )
-                    return
-                version = int(row[0])
-                if version > schema.SCHEMA_VERSION:
-                    raise StoreVersionError(
-                        f"store must have schema version {schema.SCHEMA_VERSION} or older. Got "
-                        f"version {version} in {self.url!r} instead: it was written by a newer "
-                        "fitscope. Upgrade fitscope (pip install -U fitscope) to open it."
-                    )
-                for v in range(version, schema.SCHEMA_VERSION):
-                    schema.MIGRATIONS[v](conn)
-                if version < schema.SCHEMA_VERSION:
+                elif version < schema.SCHEMA_VERSION:
                     conn.execute(
                         schema.meta.update()
                         .where(schema.meta.c.key == "schema_version")
                         .values(value=str(schema.SCHEMA_VERSION))
                     )
-        except sa.exc.IntegrityError:
-            # Another process created the tables or the version row at the same moment.
-            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError) as error:
+            # Another process created the tables or the version row at the same moment
+            # (PostgreSQL reports a concurrent CREATE TABLE as a unique violation or as
+            # "already exists"): its schema is ours, so open it again.
+            if isinstance(error, sa.exc.ProgrammingError) and "exist" not in str(error.orig):
+                raise
+            raise _Again from error
 
     def _retry(self, fn: Callable[[], T], *, attempts: int = 12) -> T:
         """Run ``fn`` (one transaction), retrying with jittered backoff while the database is
-        locked by another process; any other database error becomes a StoreError."""
+        locked by another process; any other database error becomes a StoreError that names
+        the store and what the database said."""
         delay = 0.01
         for attempt in range(attempts):
             try:
                 return fn()
-            except sa.exc.OperationalError as error:
-                if attempt + 1 < attempts and _is_lock_error(error):
+            except (sa.exc.OperationalError, _Again) as error:
+                again = isinstance(error, _Again) or _is_lock_error(error)
+                if attempt + 1 < attempts and again:
                     time.sleep(delay * (1 + random.random()))
                     delay = min(delay * 2, 1.0)
                     continue
-                raise StoreError(f"store {self.url!r} could not be used: {error.orig}") from error
+                raise self._store_error(error) from error
             except sa.exc.DBAPIError as error:
                 if isinstance(error, sa.exc.IntegrityError):
                     raise
-                raise StoreError(f"store {self.url!r} could not be used: {error.orig}") from error
+                raise self._store_error(error) from error
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _store_error(self, error: Exception) -> StoreError:
+        cause = getattr(error, "orig", None) or error.__cause__ or error
+        detail = " ".join(str(cause).split())
+        if self.url.startswith("sqlite"):
+            hint = "Check that the path is a fitscope store (a SQLite file) you can write to."
+        else:
+            hint = "Check that the server runs, the URL is right and the user may connect."
+        return StoreError(
+            f"store must be a database fitscope can open. Tried {_redact(self.url)!r} and got: "
+            f"{detail}. {hint}"
+        )
 
     def close(self) -> None:
         """Release the connections (the store can be opened again later)."""
