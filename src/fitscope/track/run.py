@@ -19,7 +19,7 @@ import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +35,8 @@ __all__ = ["Run", "init"]
 FLUSH_INTERVAL = 0.2
 #: The writer refreshes the run's heartbeat at least this often even when nothing is logged.
 HEARTBEAT_INTERVAL = 5.0
+
+T = TypeVar("T")
 
 _STATUSES = ("finished", "failed", "crashed")
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
@@ -248,10 +250,12 @@ class Run:
 
     def _write(self, *, status: str | None = None, heartbeat: float | None = None) -> None:
         with self._lock:
-            # Swap the buffers: list.append on the training thread and this swap are each
-            # atomic under the GIL, so no point is lost or written twice.
-            points, self._points = self._points, []
-            snaps, self._snapshots = self._snapshots, []
+            # Take what is buffered now off the front of the lists, which stay the same
+            # objects. (Swapping in new lists loses points: log() may have looked up the old
+            # list just before the swap and extend it just after.) Each slice copy and each
+            # del is atomic under the GIL, and only this locked section removes items.
+            points = _take(self._points)
+            snaps = _take(self._snapshots)
             try:
                 self.store.write(
                     self.id,
@@ -306,6 +310,14 @@ class Run:
             f"Run(id={self.id!r}, project={self.project!r}, name={self.name!r}, "
             f"status={self.status!r})"
         )
+
+
+def _take(buffer: list[T]) -> list[T]:
+    """Remove and return the items in ``buffer`` now; items appended meanwhile stay."""
+    n = len(buffer)
+    taken = buffer[:n]
+    del buffer[:n]
+    return taken
 
 
 def _chunks(points: list[Any]) -> list[Chunk]:

@@ -216,13 +216,13 @@ class Store:
                         .where(schema.meta.c.key == "schema_version")
                         .values(value=str(schema.SCHEMA_VERSION))
                     )
-        except (sa.exc.IntegrityError, sa.exc.ProgrammingError) as error:
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError) as error:
             # Another process created the tables or the version row at the same moment
-            # (PostgreSQL reports a concurrent CREATE TABLE as a unique violation or as
-            # "already exists"): its schema is ours, so open it again.
-            if isinstance(error, sa.exc.ProgrammingError) and "exist" not in str(error.orig):
-                raise
-            raise _Again from error
+            # (a unique violation, or "table ... already exists": SQLite runs DDL outside the
+            # transaction): its schema is ours, so look again.
+            if isinstance(error, sa.exc.IntegrityError) or "already exists" in str(error.orig):
+                raise _Again from error
+            raise
 
     def _retry(self, fn: Callable[[], T], *, attempts: int = 12) -> T:
         """Run ``fn`` (one transaction), retrying with jittered backoff while the database is
