@@ -16,6 +16,7 @@ import click
 
 from fitscope.cli.demo import demo_command
 from fitscope.cli.metrics import metrics_command
+from fitscope.cli.runs import runs_command
 from fitscope.errors import FitscopeError
 
 __all__ = ["FitscopeGroup", "cli", "main", "translate_errors"]
@@ -62,6 +63,7 @@ def cli() -> None:
 
 cli.add_command(demo_command)
 cli.add_command(metrics_command)
+cli.add_command(runs_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -132,10 +132,21 @@ class Store:
     >>> record = store.runs(project="demo")[0]
     >>> record.status, record.history("loss").values.tolist()
     ('finished', [0.7, 0.4])
+
+    ``create=False`` refuses a SQLite path that does not exist yet instead of creating an empty
+    store there (what reading tools such as ``fitscope runs`` want).
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.url = resolve_url(url)
+        if not create and self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            path = Path(self.url[len("sqlite:///") :])
+            if not path.exists():
+                raise StoreError(
+                    f"store must be an existing fitscope store. Got {str(path)!r}, which does "
+                    "not exist. Pass --store PATH|URL or set FITSCOPE_STORE; runs are written "
+                    f"to ./{DEFAULT_PATH.as_posix()} by default."
+                )
         self.engine = self._connect(self.url)
         self._retry(self._init_schema)
 
