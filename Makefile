@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench bench-tracking
 setup: $(STAMP)
 
 demo: $(STAMP)
@@ -27,3 +27,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/metrics.py
+
+bench-tracking: $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench-tracking]'
+	$(BIN)/python bench/tracking.py

@@ -43,8 +43,16 @@ _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
 _uncaught = False
 
 
+# The numpy scalar types logged most (the result of a numpy reduction): checked by identity,
+# before the slower abstract-base-class test that covers every other number.
+_NUMPY_NUMBERS = frozenset({np.float64, np.float32, np.float16, np.int64, np.int32})
+
+
 def _to_float(key: str, value: object) -> float:
     """A logged value as a float: Python and numpy numbers, and 0-d arrays or tensors."""
+    kind = type(value)
+    if kind is float or kind is int or kind in _NUMPY_NUMBERS:
+        return float(value)  # type: ignore[arg-type]
     if isinstance(value, bool | np.bool_):
         raise InvalidTypeError(
             f"values[{key!r}] must be a number. Got the boolean {value!r} instead. "
