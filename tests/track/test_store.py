@@ -187,6 +187,27 @@ def test_migrations_run_from_the_stored_version(
     new.close()
 
 
+def test_failed_migration_leaves_the_store_as_it_was(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fitscope.Store(store_url).close()
+
+    def half_done(conn: sa.Connection) -> None:
+        conn.execute(sa.text("ALTER TABLE fitscope_runs ADD COLUMN note VARCHAR(50)"))
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION - 1, half_done)
+    with pytest.raises(RuntimeError, match="migration bug"):
+        fitscope.Store(store_url)
+    monkeypatch.undo()
+    store = fitscope.Store(store_url)  # the old version opens it as before
+    assert _stored_version(store) == schema.SCHEMA_VERSION
+    columns = {c["name"] for c in sa.inspect(store.engine).get_columns("fitscope_runs")}
+    assert "note" not in columns  # the DDL was rolled back with the rest
+    store.close()
+
+
 # -- bad input and broken stores -----------------------------------------------------------
 
 

@@ -179,6 +179,10 @@ class Store:
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # The driver's own transaction handling starts a transaction only before
+            # INSERT/UPDATE/DELETE, so DDL (creating tables, migrations) would run outside it.
+            # Turn it off and emit BEGIN ourselves (SQLAlchemy's documented recipe).
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             # busy_timeout first: switching to WAL itself needs the lock.
             cursor.execute("PRAGMA busy_timeout=30000")
@@ -189,13 +193,24 @@ class Store:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # IMMEDIATE takes the write lock at BEGIN (waiting for it under busy_timeout), for
+            # transactions that read and then write: a deferred one would fail at once with
+            # "database is locked" if another process committed in between.
+            immediate = conn.get_execution_options().get("fitscope_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
         return engine
 
     def _init_schema(self) -> None:
         """Create the tables in a new store, check the version of an existing one and run the
         migrations from its version up to :data:`SCHEMA_VERSION`, in one transaction."""
         try:
-            with self.engine.begin() as conn:
+            with (
+                self.engine.connect().execution_options(fitscope_immediate=True) as conn,
+                conn.begin(),
+            ):
                 version = None
                 if sa.inspect(conn).has_table(schema.meta.name):
                     row = conn.execute(
