@@ -48,6 +48,11 @@ _uncaught = False
 _NUMPY_NUMBERS = frozenset({np.float64, np.float32, np.float16, np.int64, np.int32})
 
 
+# Value types log() buffers without converting: they are floats already. (Not int: a Python int
+# beyond float64's range would fail in the writer instead of in log().)
+_QUICK = frozenset({float, np.float64, np.float32})
+
+
 def _to_float(key: str, value: object) -> float:
     """A logged value as a float: Python and numpy numbers, and 0-d arrays or tensors."""
     kind = type(value)
@@ -185,11 +190,12 @@ class Run:
                 f"run must be running to log. Got a run that is {self.status!r} instead. "
                 "Start a new one with fitscope.init()."
             )
-        # Fast path (the common case, a dict of str -> float): checked with exact type tests,
-        # kept as a copy of the dict. Anything else goes through the full checks.
+        # Quick path (the common case, a dict of str -> Python or numpy float): exact type
+        # tests, values buffered as they are (the writer converts them all to float64 at
+        # once). Anything else goes through the full checks.
         if type(values) is dict:
             for key, value in values.items():
-                if type(value) is not float or type(key) is not str or not key:
+                if type(value) not in _QUICK or type(key) is not str or not key:
                     clean = _clean(values)
                     break
             else:
