@@ -320,3 +320,14 @@ def test_threads_share_one_store(store: fitscope.Store) -> None:
         t.join()
     for run in runs:
         assert len(store.get_run(run.id).history("loss")) == 2000
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_in_memory_store(url: str) -> None:
+    store = fitscope.Store(url)
+    with fitscope.init(store=store) as run:
+        for step in range(50):
+            run.log({"loss": float(step)})
+            if step == 10:
+                run.flush()  # from this thread; the rest from the writer thread or finish()
+    assert store.get_run(run.id).history("loss").steps.tolist() == list(range(50))

@@ -8,11 +8,13 @@ file and none of them shows its user "database is locked".
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import random
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -110,6 +112,9 @@ def _pid_alive(pid: int) -> bool:
 _HOST = socket.gethostname()
 
 
+_MEMORY = ("sqlite://", "sqlite:///:memory:")
+
+
 class _Again(Exception):
     """Raised inside a transaction to have :meth:`Store._retry` run it again."""
 
@@ -148,6 +153,11 @@ class Store:
                     f"to ./{DEFAULT_PATH.as_posix()} by default."
                 )
         self.engine = self._connect(self.url)
+        # An in-memory database is one connection shared by all threads: its transactions
+        # must not interleave, so they take turns.
+        self._turns: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if self.url in _MEMORY else contextlib.nullcontext()
+        )
         self._retry(self._init_schema)
 
     # -- opening ---------------------------------------------------------------------------
@@ -175,7 +185,14 @@ class Store:
                     f"store must be a SQLite file path. Got the folder {str(path)!r} instead. "
                     f"Pass a file inside it, e.g. {str(path / 'fitscope.db')!r}."
                 )
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        if url in _MEMORY:
+            # In memory: one connection shared by every thread (the writer thread included),
+            # or each thread would see its own empty database.
+            engine = sa.create_engine(
+                url, poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -257,7 +274,8 @@ class Store:
         delay = 0.01
         for attempt in range(attempts):
             try:
-                return fn()
+                with self._turns:
+                    return fn()
             except (sa.exc.OperationalError, _Again) as error:
                 again = isinstance(error, _Again) or _is_lock_error(error)
                 if attempt + 1 < attempts and again:
