@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from fitscope.cli.demo import demo_command
+from fitscope.cli.doctor import doctor_command
 from fitscope.cli.metrics import metrics_command
 from fitscope.cli.runs import runs_command
 from fitscope.errors import FitscopeError
@@ -64,6 +65,7 @@ def cli() -> None:
 cli.add_command(demo_command)
 cli.add_command(metrics_command)
 cli.add_command(runs_command)
+cli.add_command(doctor_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
