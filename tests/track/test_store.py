@@ -15,7 +15,13 @@ import pytest
 import sqlalchemy as sa
 
 import fitscope
-from fitscope.errors import InvalidInputError, InvalidTypeError, StoreError, StoreVersionError
+from fitscope.errors import (
+    InvalidInputError,
+    InvalidTypeError,
+    RunNotFoundError,
+    StoreError,
+    StoreVersionError,
+)
 from fitscope.track import _schema as schema
 from fitscope.track.run import Run
 from fitscope.track.store import STALE_AFTER
@@ -331,3 +337,17 @@ def test_in_memory_store(url: str) -> None:
             if step == 10:
                 run.flush()  # from this thread; the rest from the writer thread or finish()
     assert store.get_run(run.id).history("loss").steps.tolist() == list(range(50))
+
+
+def test_password_never_shown(postgres_store_url: str) -> None:
+    # The test server trusts local connections, so a password in the URL is accepted and
+    # ignored: enough to check that nothing prints it.
+    url = postgres_store_url.replace("://postgres@", "://postgres:hunter2@")
+    assert "hunter2" in url
+    store = fitscope.Store(url)
+    assert "hunter2" not in repr(store) and "hunter2" not in store.safe_url
+    assert "***" in store.safe_url
+    with pytest.raises(RunNotFoundError) as info:
+        store.get_run("nope")
+    assert "hunter2" not in str(info.value)
+    store.close()

@@ -99,7 +99,7 @@ def list_command(
     records = store.runs(project=project, tags=list(tags), status=status)
     console = _console()
     if not records:
-        console.print(f"No runs in {store.url}.")
+        console.print(f"No runs in {store.safe_url}.")
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("id", "name", "project", "status", "started", "duration", "tags"):
@@ -180,7 +180,7 @@ def rm_command(run: str, store_url: str | None, yes: bool) -> None:
     record = store.get_run(run)
     if not yes:
         click.confirm(
-            f"Delete run {record.name!r} ({record.id[:8]}, {record.status}) from {store.url}?",
+            f"Delete run {record.name!r} ({record.id[:8]}, {record.status}) from {store.safe_url}?",
             abort=True,
         )
     store.delete_run(record.id)

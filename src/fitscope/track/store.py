@@ -238,7 +238,7 @@ class Store:
                     # Checked before anything is written: a newer store is left untouched.
                     raise StoreVersionError(
                         f"store must have schema version {schema.SCHEMA_VERSION} or older. Got "
-                        f"version {version} in {_redact(self.url)!r} instead: it was written "
+                        f"version {version} in {self.safe_url!r} instead: it was written "
                         "by a newer fitscope. Upgrade fitscope (pip install -U fitscope) to "
                         "open it."
                     )
@@ -297,7 +297,7 @@ class Store:
         else:
             hint = "Check that the server runs, the URL is right and the user may connect."
         return StoreError(
-            f"store must be a database fitscope can open. Tried {_redact(self.url)!r} and got: "
+            f"store must be a database fitscope can open. Tried {self.safe_url!r} and got: "
             f"{detail}. {hint}"
         )
 
@@ -306,7 +306,12 @@ class Store:
         self.engine.dispose()
 
     def __repr__(self) -> str:
-        return f"Store({self.url!r})"
+        return f"Store({self.safe_url!r})"
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password shown as ``***``: for messages and logs."""
+        return _redact(self.url)
 
     # -- writing (used by Run) -------------------------------------------------------------
 
@@ -485,7 +490,8 @@ class Store:
                 if len(rows) != 1:
                     found = "several runs" if rows else "no run"
                     raise RunNotFoundError(
-                        f"run must be a run id, a unique id prefix or a run name in {self.url!r}. "
+                        "run must be a run id, a unique id prefix or a run name in "
+                        f"{self.safe_url!r}. "
                         f"Got {run_id!r}, which matches {found}. "
                         "List the runs with: fitscope runs list"
                     )
