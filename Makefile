@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: setup demo test lint bench browser
+.PHONY: setup demo test lint bench bench-tracking browser
 setup: $(STAMP)
 
 # The dashboard's browser tests drive Debian's Chromium (never a downloaded browser build).
@@ -40,3 +40,7 @@ bench: $(STAMP)
 bench-train: $(STAMP)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/train.py --large
+
+bench-tracking: $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench-tracking]'
+	$(BIN)/python bench/tracking.py

@@ -1,20 +1,15 @@
-"""The tracking API on a real SQLite file: what is logged is what is read back."""
+"""The tracking API on a real SQLite file and the real PostgreSQL server (the ``store`` fixture
+in conftest.py): what is logged is what is read back."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import fitscope
 from fitscope.errors import InvalidInputError, InvalidTypeError, RunNotFoundError
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> fitscope.Store:
-    return fitscope.Store(tmp_path / "runs.db")
 
 
 def test_logged_points_read_back_per_split(store: fitscope.Store) -> None:

@@ -18,6 +18,7 @@ from fitscope.cli.demo import demo_command
 from fitscope.cli.doctor import doctor_command
 from fitscope.cli.eval import eval_command
 from fitscope.cli.metrics import metrics_command
+from fitscope.cli.runs import runs_command
 from fitscope.errors import FitscopeError
 
 __all__ = ["FitscopeGroup", "cli", "main", "translate_errors"]
@@ -64,6 +65,7 @@ def cli() -> None:
 
 cli.add_command(demo_command)
 cli.add_command(metrics_command)
+cli.add_command(runs_command)
 cli.add_command(doctor_command)
 cli.add_command(eval_command)
 

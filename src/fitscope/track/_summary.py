@@ -30,7 +30,8 @@ def higher_is_better(metric: str) -> bool | None:
 
 
 def summarize(metric: str, history: History) -> dict[str, Any]:
-    """``{"final", "best", "best_step", "higher_is_better"}`` of one series.
+    """``{"final", "final_step", "points", "best", "best_step", "higher_is_better"}`` of one
+    series.
 
     NaN values never count as best (a diverged epoch is not the best one).
     """
@@ -38,6 +39,7 @@ def summarize(metric: str, history: History) -> dict[str, Any]:
     out: dict[str, Any] = {
         "final": float(history.values[-1]) if len(history) else math.nan,
         "final_step": int(history.steps[-1]) if len(history) else None,
+        "points": len(history),
         "best": None,
         "best_step": None,
         "higher_is_better": direction,

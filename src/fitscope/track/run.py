@@ -19,9 +19,10 @@ import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from fitscope._validation import as_array, describe
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
@@ -35,13 +36,28 @@ FLUSH_INTERVAL = 0.2
 #: The writer refreshes the run's heartbeat at least this often even when nothing is logged.
 HEARTBEAT_INTERVAL = 5.0
 
+T = TypeVar("T")
+
 _STATUSES = ("finished", "failed", "crashed")
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
 _uncaught = False
 
 
+# The numpy scalar types logged most (the result of a numpy reduction): checked by identity,
+# before the slower abstract-base-class test that covers every other number.
+_NUMPY_NUMBERS = frozenset({np.float64, np.float32, np.float16, np.int64, np.int32})
+
+
+# Value types log() buffers without converting: they are floats already. (Not int: a Python int
+# beyond float64's range would fail in the writer instead of in log().)
+_QUICK = frozenset({float, np.float64, np.float32})
+
+
 def _to_float(key: str, value: object) -> float:
     """A logged value as a float: Python and numpy numbers, and 0-d arrays or tensors."""
+    kind = type(value)
+    if kind is float or kind is int or kind in _NUMPY_NUMBERS:
+        return float(value)  # type: ignore[arg-type]
     if isinstance(value, bool | np.bool_):
         raise InvalidTypeError(
             f"values[{key!r}] must be a number. Got the boolean {value!r} instead. "
@@ -64,6 +80,22 @@ def _to_float(key: str, value: object) -> float:
     raise InvalidTypeError(
         f"values[{key!r}] must be a number. Got {value!r} ({type(value).__name__}) instead."
     )
+
+
+def _clean(values: object) -> dict[str, float]:
+    """``values`` checked and converted: a mapping of non-empty string keys to float."""
+    if not isinstance(values, Mapping):
+        raise InvalidTypeError(
+            f"values must be a dict of metric name to number. Got {describe(values)} instead."
+        )
+    clean: dict[str, float] = {}
+    for key, value in values.items():
+        if type(key) is not str or not key:
+            raise InvalidInputError(
+                f"values must have non-empty string keys. Got the key {key!r} instead."
+            )
+        clean[key] = float(value) if type(value) is float else _to_float(key, value)
+    return clean
 
 
 def _check_step(step: object) -> int:
@@ -114,7 +146,13 @@ class Run:
         self.tags = sorted(set(tag_list))
         self.status = "running"
         self._next_step: dict[str, int] = {}
-        self._points: list[tuple[str, int, float, dict[str, float]]] = []
+        # Logged points, flat: per log() call split, step, time, keys (a tuple, shared by the
+        # calls of a split that log the same keys), then one value per key. Flat so that a
+        # call adds no object the garbage collector tracks (a tuple or dict per call made the
+        # cyclic GC cost more than the rest of log() together), and one list.extend per call
+        # so that the writer's swap of the list never splits a call.
+        self._points: list[Any] = []
+        self._keys: dict[str, tuple[str, ...]] = {}
         self._snapshots: list[PredictionSnapshot] = []
         self._lock = threading.Lock()  # serialises writes (writer thread vs flush/finish)
         self._error: BaseException | None = None
@@ -152,22 +190,29 @@ class Run:
                 f"run must be running to log. Got a run that is {self.status!r} instead. "
                 "Start a new one with fitscope.init()."
             )
-        if not isinstance(values, Mapping):
-            raise InvalidTypeError(
-                f"values must be a dict of metric name to number. Got {describe(values)} instead."
-            )
-        clean: dict[str, float] = {}
-        for key, value in values.items():
-            if type(key) is not str or not key:
-                raise InvalidInputError(
-                    f"values must have non-empty string keys. Got the key {key!r} instead."
-                )
-            clean[key] = float(value) if type(value) is float else _to_float(key, value)
+        # Quick path (the common case, a dict of str -> Python or numpy float): exact type
+        # tests, values buffered as they are (the writer converts them all to float64 at
+        # once). Anything else goes through the full checks.
+        if type(values) is dict:
+            for key, value in values.items():
+                if type(value) not in _QUICK or type(key) is not str or not key:
+                    clean = _clean(values)
+                    break
+            else:
+                clean = values
+        else:
+            clean = _clean(values)
         if split not in self._next_step:
             _check_name("split", split)
-        step = self._next_step.get(split, 0) if step is None else _check_step(step)
+        if step is None:
+            step = self._next_step.get(split, 0)
+        elif type(step) is not int or step < 0:
+            step = _check_step(step)
         self._next_step[split] = step + 1
-        self._points.append((split, step, time.time(), clean))
+        keys = tuple(clean)
+        if keys != self._keys.get(split):
+            self._keys[split] = keys
+        self._points.extend((split, step, time.time(), self._keys[split], *clean.values()))
 
     def log_predictions(
         self,
@@ -219,10 +264,12 @@ class Run:
 
     def _write(self, *, status: str | None = None, heartbeat: float | None = None) -> None:
         with self._lock:
-            # Swap the buffers: list.append on the training thread and this swap are each
-            # atomic under the GIL, so no point is lost or written twice.
-            points, self._points = self._points, []
-            snaps, self._snapshots = self._snapshots, []
+            # Take what is buffered now off the front of the lists, which stay the same
+            # objects. (Swapping in new lists loses points: log() may have looked up the old
+            # list just before the swap and extend it just after.) Each slice copy and each
+            # del is atomic under the GIL, and only this locked section removes items.
+            points = _take(self._points)
+            snaps = _take(self._snapshots)
             try:
                 self.store.write(
                     self.id,
@@ -279,21 +326,54 @@ class Run:
         )
 
 
-def _chunks(points: list[tuple[str, int, float, dict[str, float]]]) -> list[Chunk]:
-    """Group buffered log calls into one (steps, values, times) chunk per (split, metric)."""
-    series: dict[tuple[str, str], tuple[list[int], list[float], list[float]]] = {}
-    for split, step, t, values in points:
-        for metric, value in values.items():
-            entry = series.get((split, metric))
-            if entry is None:
-                entry = series[(split, metric)] = ([], [], [])
-            entry[0].append(step)
-            entry[1].append(value)
-            entry[2].append(t)
-    return [
-        (split, metric, np.array(s, np.int64), np.array(v, np.float64), np.array(ts, np.float64))
-        for (split, metric), (s, v, ts) in series.items()
-    ]
+def _take(buffer: list[T]) -> list[T]:
+    """Remove and return the items in ``buffer`` now; items appended meanwhile stay."""
+    n = len(buffer)
+    taken = buffer[:n]
+    del buffer[:n]
+    return taken
+
+
+def _chunks(points: list[Any]) -> list[Chunk]:
+    """Turn the flat buffer of log calls into one (steps, values, times) chunk per
+    (split, metric).
+
+    One Python step per call finds where each call starts and groups calls by (split, keys);
+    everything per point is then numpy fancy indexing on the buffer as an object array. A
+    series whose calls fall in several groups (its split logged different key sets) is put
+    back in call order.
+    """
+    groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    i, n = 0, len(points)
+    while i < n:
+        key = (points[i], points[i + 3])
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [i]
+        else:
+            members.append(i)
+        i += 4 + len(key[1])
+    flat = np.empty(n, dtype=object)
+    flat[:] = points
+    parts: dict[tuple[str, str], list[tuple[NDArray[Any], ...]]] = {}
+    for (split, keys), members in groups.items():
+        starts = np.array(members, np.int64)
+        steps = flat[starts + 1].astype(np.int64)
+        times = flat[starts + 2].astype(np.float64)
+        for j, metric in enumerate(keys):
+            values = flat[starts + (4 + j)].astype(np.float64)
+            parts.setdefault((split, metric), []).append((starts, steps, values, times))
+    chunks: list[Chunk] = []
+    for (split, metric), pieces in parts.items():
+        if len(pieces) == 1:
+            _, steps, values, times = pieces[0]
+        else:
+            by_call = np.argsort(np.concatenate([p[0] for p in pieces]), kind="stable")
+            steps, values, times = (
+                np.concatenate([p[k] for p in pieces])[by_call] for k in (1, 2, 3)
+            )
+        chunks.append((split, metric, steps, values, times))
+    return chunks
 
 
 def init(

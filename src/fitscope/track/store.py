@@ -8,11 +8,13 @@ file and none of them shows its user "database is locked".
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import random
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -49,25 +51,42 @@ Chunk = tuple[str, str, NDArray[np.int64], NDArray[np.float64], NDArray[np.float
 
 
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
-    """The SQLAlchemy URL for ``url``: a path, ``sqlite:///path``, or ``postgresql://...``."""
+    """The SQLAlchemy URL for ``url``: a path, ``sqlite:///path``, or ``postgresql://...``.
+
+    >>> resolve_url("postgresql://me@db.example:5432/runs")
+    'postgresql+psycopg://me@db.example:5432/runs'
+    >>> resolve_url("/tmp/runs.db")
+    'sqlite:////tmp/runs.db'
+    """
     if url is None:
         url = os.environ.get("FITSCOPE_STORE") or DEFAULT_PATH
     if isinstance(url, os.PathLike):
         url = os.fspath(url)
-    if not isinstance(url, str):
+    if not isinstance(url, str) or not url.strip():
         raise InvalidTypeError(
             "store must be a path, a sqlite:/// URL or a postgresql:// URL. "
             f"Got {url!r} ({type(url).__name__}) instead."
         )
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith(("postgresql+", "sqlite:")):
+    if url.startswith(("postgresql+psycopg://", "sqlite:///")) or url == "sqlite://":
         return url
-    if "://" in url:
+    if "://" in url or url.startswith(("sqlite:", "postgresql")):
+        scheme = url.split(":", 1)[0]
         raise InvalidInputError(
-            f"store must be a path, a sqlite:/// URL or a postgresql:// URL. Got {url!r} instead."
+            "store must be a path, a sqlite:/// URL or a postgresql:// URL. "
+            f"Got {_redact(url)!r} (scheme {scheme!r}) instead. "
+            "Use a file path for a local store, or postgresql://user@host:port/db."
         )
     return "sqlite:///" + str(Path(url).expanduser().resolve())
+
+
+def _redact(url: str) -> str:
+    """``url`` with any password replaced by ***, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
 
 
 def _encode(arr: NDArray[Any]) -> bytes:
@@ -93,9 +112,18 @@ def _pid_alive(pid: int) -> bool:
 _HOST = socket.gethostname()
 
 
+_MEMORY = ("sqlite://", "sqlite:///:memory:")
+
+
+class _Again(Exception):
+    """Raised inside a transaction to have :meth:`Store._retry` run it again."""
+
+
 def _is_lock_error(error: sa.exc.OperationalError) -> bool:
     text = str(error.orig).lower()
-    return "locked" in text or "busy" in text
+    # SQLite: "database is locked" / busy; PostgreSQL: a deadlock or serialization failure
+    # between concurrent writers, both safe to run again.
+    return any(w in text for w in ("locked", "busy", "deadlock", "could not serialize"))
 
 
 class Store:
@@ -109,11 +137,27 @@ class Store:
     >>> record = store.runs(project="demo")[0]
     >>> record.status, record.history("loss").values.tolist()
     ('finished', [0.7, 0.4])
+
+    ``create=False`` refuses a SQLite path that does not exist yet instead of creating an empty
+    store there (what reading tools such as ``fitscope runs`` want).
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.url = resolve_url(url)
+        if not create and self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            path = Path(self.url[len("sqlite:///") :])
+            if not path.exists():
+                raise StoreError(
+                    f"store must be an existing fitscope store. Got {str(path)!r}, which does "
+                    "not exist. Pass --store PATH|URL or set FITSCOPE_STORE; runs are written "
+                    f"to ./{DEFAULT_PATH.as_posix()} by default."
+                )
         self.engine = self._connect(self.url)
+        # An in-memory database is one connection shared by all threads: its transactions
+        # must not interleave, so they take turns.
+        self._turns: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if self.url in _MEMORY else contextlib.nullcontext()
+        )
         self._retry(self._init_schema)
 
     # -- opening ---------------------------------------------------------------------------
@@ -124,7 +168,8 @@ class Store:
             from fitscope._optional import require
 
             require("psycopg", extra="postgres")
-            return sa.create_engine(url, pool_pre_ping=True)
+            # connect_timeout: an unreachable host fails in seconds instead of hanging.
+            return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             path = Path(url[len("sqlite:///") :])
             try:
@@ -132,86 +177,141 @@ class Store:
             except OSError as error:
                 raise StoreError(
                     f"store must be a writable location. Tried to create the folder "
-                    f"{str(path.parent)!r} for {url!r} and got: {error.strerror}."
+                    f"{str(path.parent)!r} for {url!r} and got: {error.strerror}. "
+                    "Pass a path whose parent folders are folders (or can be created)."
                 ) from error
             if path.is_dir():
                 raise StoreError(
                     f"store must be a SQLite file path. Got the folder {str(path)!r} instead. "
                     f"Pass a file inside it, e.g. {str(path / 'fitscope.db')!r}."
                 )
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        if url in _MEMORY:
+            # In memory: one connection shared by every thread (the writer thread included),
+            # or each thread would see its own empty database.
+            engine = sa.create_engine(
+                url, poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # The driver's own transaction handling starts a transaction only before
+            # INSERT/UPDATE/DELETE, so DDL (creating tables, migrations) would run outside it.
+            # Turn it off and emit BEGIN ourselves (SQLAlchemy's documented recipe).
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
+            # busy_timeout first: switching to WAL itself needs the lock.
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives the process being killed (the WAL is in
             # the OS page cache); only a power loss can drop the last commits.
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # IMMEDIATE takes the write lock at BEGIN (waiting for it under busy_timeout), for
+            # transactions that read and then write: a deferred one would fail at once with
+            # "database is locked" if another process committed in between.
+            immediate = conn.get_execution_options().get("fitscope_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
 
     def _init_schema(self) -> None:
+        """Create the tables in a new store, check the version of an existing one and run the
+        migrations from its version up to :data:`SCHEMA_VERSION`, in one transaction."""
         try:
-            with self.engine.begin() as conn:
+            with (
+                self.engine.connect().execution_options(fitscope_immediate=True) as conn,
+                conn.begin(),
+            ):
+                version = None
+                if sa.inspect(conn).has_table(schema.meta.name):
+                    row = conn.execute(
+                        sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                    ).first()
+                    version = None if row is None else int(row[0])
+                if version is not None and version > schema.SCHEMA_VERSION:
+                    # Checked before anything is written: a newer store is left untouched.
+                    raise StoreVersionError(
+                        f"store must have schema version {schema.SCHEMA_VERSION} or older. Got "
+                        f"version {version} in {self.safe_url!r} instead: it was written "
+                        "by a newer fitscope. Upgrade fitscope (pip install -U fitscope) to "
+                        "open it."
+                    )
+                if version is not None:
+                    for v in range(version, schema.SCHEMA_VERSION):
+                        schema.MIGRATIONS[v](conn)
+                # New tables of the current schema (all of them in a new store).
                 schema.metadata.create_all(conn, checkfirst=True)
-                row = conn.execute(
-                    sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-                ).first()
-                if row is None:
+                if version is None:
                     conn.execute(
                         schema.meta.insert().values(
                             key="schema_version", value=str(schema.SCHEMA_VERSION)
                         )
                     )
-                    return
-                version = int(row[0])
-                if version > schema.SCHEMA_VERSION:
-                    raise StoreVersionError(
-                        f"store must have schema version {schema.SCHEMA_VERSION} or older. Got "
-                        f"version {version} in {self.url!r} instead: it was written by a newer "
-                        "fitscope. Upgrade fitscope (pip install -U fitscope) to open it."
-                    )
-                for v in range(version, schema.SCHEMA_VERSION):
-                    schema.MIGRATIONS[v](conn)
-                if version < schema.SCHEMA_VERSION:
+                elif version < schema.SCHEMA_VERSION:
                     conn.execute(
                         schema.meta.update()
                         .where(schema.meta.c.key == "schema_version")
                         .values(value=str(schema.SCHEMA_VERSION))
                     )
-        except sa.exc.IntegrityError:
-            # Another process created the tables or the version row at the same moment.
-            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError) as error:
+            # Another process created the tables or the version row at the same moment
+            # (a unique violation, or "table ... already exists": SQLite runs DDL outside the
+            # transaction): its schema is ours, so look again.
+            if isinstance(error, sa.exc.IntegrityError) or "already exists" in str(error.orig):
+                raise _Again from error
+            raise
 
     def _retry(self, fn: Callable[[], T], *, attempts: int = 12) -> T:
         """Run ``fn`` (one transaction), retrying with jittered backoff while the database is
-        locked by another process; any other database error becomes a StoreError."""
+        locked by another process; any other database error becomes a StoreError that names
+        the store and what the database said."""
         delay = 0.01
         for attempt in range(attempts):
             try:
-                return fn()
-            except sa.exc.OperationalError as error:
-                if attempt + 1 < attempts and _is_lock_error(error):
+                with self._turns:
+                    return fn()
+            except (sa.exc.OperationalError, _Again) as error:
+                again = isinstance(error, _Again) or _is_lock_error(error)
+                if attempt + 1 < attempts and again:
                     time.sleep(delay * (1 + random.random()))
                     delay = min(delay * 2, 1.0)
                     continue
-                raise StoreError(f"store {self.url!r} could not be used: {error.orig}") from error
+                raise self._store_error(error) from error
             except sa.exc.DBAPIError as error:
                 if isinstance(error, sa.exc.IntegrityError):
                     raise
-                raise StoreError(f"store {self.url!r} could not be used: {error.orig}") from error
+                raise self._store_error(error) from error
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _store_error(self, error: Exception) -> StoreError:
+        cause = getattr(error, "orig", None) or error.__cause__ or error
+        detail = " ".join(str(cause).split())
+        if self.url.startswith("sqlite"):
+            hint = "Check that the path is a fitscope store (a SQLite file) you can write to."
+        else:
+            hint = "Check that the server runs, the URL is right and the user may connect."
+        return StoreError(
+            f"store must be a database fitscope can open. Tried {self.safe_url!r} and got: "
+            f"{detail}. {hint}"
+        )
 
     def close(self) -> None:
         """Release the connections (the store can be opened again later)."""
         self.engine.dispose()
 
     def __repr__(self) -> str:
-        return f"Store({self.url!r})"
+        return f"Store({self.safe_url!r})"
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password shown as ``***``: for messages and logs."""
+        return _redact(self.url)
 
     # -- writing (used by Run) -------------------------------------------------------------
 
@@ -390,7 +490,8 @@ class Store:
                 if len(rows) != 1:
                     found = "several runs" if rows else "no run"
                     raise RunNotFoundError(
-                        f"run must be a run id, a unique id prefix or a run name in {self.url!r}. "
+                        "run must be a run id, a unique id prefix or a run name in "
+                        f"{self.safe_url!r}. "
                         f"Got {run_id!r}, which matches {found}. "
                         "List the runs with: fitscope runs list"
                     )

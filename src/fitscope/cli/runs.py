@@ -1,0 +1,284 @@
+"""``fitscope runs``: list, show, delete, tag and export the runs in a store.
+
+Every command takes ``--store`` (a path or URL); without it the store is $FITSCOPE_STORE, else
+``./.fitscope/fitscope.db``, the same rule as :func:`fitscope.init`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any, TypeVar
+
+import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from fitscope.track import RunRecord, Store
+
+__all__ = ["export_rows", "runs_command"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STATUS_STYLE = {"running": "cyan", "finished": "green", "failed": "red", "crashed": "magenta"}
+# Shown first in `show`, in this order; other metrics follow alphabetically.
+_FIRST = ("loss", "accuracy")
+
+
+def store_option(fn: F) -> F:
+    """The ``--store`` option every runs command takes."""
+    return click.option(
+        "--store",
+        "store_url",
+        default=None,
+        metavar="PATH|URL",
+        help="Store path or URL (default: $FITSCOPE_STORE, else ./.fitscope/fitscope.db).",
+    )(fn)
+
+
+def _open(store_url: str | None) -> Store:
+    # Reading commands never create a store: a wrong --store should say so, not show an
+    # empty one.
+    return Store(store_url, create=False)
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _when(t: float | None) -> str:
+    if t is None:
+        return "-"
+    return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _duration(record: RunRecord) -> str:
+    seconds = record.duration
+    if seconds is None:
+        return "-"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def _status(status: str) -> str:
+    return f"[{_STATUS_STYLE.get(status, 'white')}]{status}[/]"
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.6g}"
+
+
+@click.group(name="runs")
+def runs_command() -> None:
+    """List, show, delete, tag and export tracked runs."""
+
+
+@runs_command.command(name="list")
+@store_option
+@click.option("--project", default=None, help="Only runs of this project.")
+@click.option("--tag", "tags", multiple=True, help="Only runs with this tag (repeatable: all).")
+@click.option(
+    "--status",
+    type=click.Choice(["running", "finished", "failed", "crashed"]),
+    default=None,
+    help="Only runs with this status.",
+)
+def list_command(
+    store_url: str | None, project: str | None, tags: tuple[str, ...], status: str | None
+) -> None:
+    """List the runs in the store, newest first."""
+    store = _open(store_url)
+    records = store.runs(project=project, tags=list(tags), status=status)
+    console = _console()
+    if not records:
+        console.print(f"No runs in {store.safe_url}.")
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("id", "name", "project", "status", "started", "duration", "tags"):
+        table.add_column(column, no_wrap=column != "tags")
+    for r in records:
+        table.add_row(
+            r.id[:8],
+            r.name,
+            r.project,
+            _status(r.status),
+            _when(r.start_time),
+            _duration(r),
+            ", ".join(r.tags),
+        )
+    console.print(table)
+
+
+@runs_command.command(name="show")
+@click.argument("run")
+@store_option
+def show_command(run: str, store_url: str | None) -> None:
+    """Show one RUN (an id, a unique id prefix or a name): status, duration, config, tags,
+    and the final and best value of every metric on every split."""
+    record = _open(store_url).get_run(run)
+    console = _console()
+    console.print(f"[bold]{record.name}[/]  {record.id}")
+    facts = Table.grid(padding=(0, 2))
+    facts.add_row("project", record.project)
+    facts.add_row("status", _status(record.status))
+    facts.add_row("started", _when(record.start_time))
+    facts.add_row("ended", _when(record.end_time))
+    facts.add_row("duration", _duration(record))
+    facts.add_row("tags", ", ".join(record.tags) or "-")
+    console.print(facts)
+    if record.config:
+        console.print("\n[bold]config[/]")
+        config = Table.grid(padding=(0, 2))
+        for key, value in sorted(record.config.items()):
+            config.add_row(str(key), json.dumps(value, default=repr))
+        console.print(config)
+    summary = record.summary
+    if not summary:
+        console.print("\nNo metrics logged.")
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("split", "metric", "final", "at step", "best", "at step", "points"):
+        table.add_column(column, no_wrap=True, justify="right" if column != "split" else "left")
+    table.columns[1].justify = "left"
+
+    def order(key: str) -> tuple[str, int, str]:
+        split, metric = key.split("/", 1)
+        rank = _FIRST.index(metric) if metric in _FIRST else len(_FIRST)
+        return (split, rank, metric)
+
+    for key in sorted(summary, key=order):
+        split, metric = key.split("/", 1)
+        s = summary[key]
+        table.add_row(
+            split,
+            metric,
+            _number(s["final"]),
+            _number(s["final_step"]),
+            _number(s["best"]),
+            _number(s["best_step"]),
+            str(s["points"]),
+        )
+    console.print()
+    console.print(table)
+
+
+@runs_command.command(name="rm")
+@click.argument("run")
+@store_option
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
+def rm_command(run: str, store_url: str | None, yes: bool) -> None:
+    """Delete RUN and everything it logged."""
+    store = _open(store_url)
+    record = store.get_run(run)
+    if not yes:
+        click.confirm(
+            f"Delete run {record.name!r} ({record.id[:8]}, {record.status}) from {store.safe_url}?",
+            abort=True,
+        )
+    store.delete_run(record.id)
+    click.echo(f"Deleted run {record.name!r} ({record.id}).")
+
+
+@runs_command.command(name="tag")
+@click.argument("run")
+@click.argument("tags", nargs=-1, required=True)
+@store_option
+def tag_command(run: str, tags: tuple[str, ...], store_url: str | None) -> None:
+    """Add TAGS to RUN."""
+    store = _open(store_url)
+    record = store.get_run(run)
+    store.tag_run(record.id, *tags)
+    click.echo(f"Tagged run {record.name!r}: {', '.join(store.get_run(record.id).tags)}")
+
+
+def export_rows(record: RunRecord) -> Iterator[tuple[str, str, int, float, float]]:
+    """Every logged point of ``record`` as (split, metric, step, value, time), series by
+    series in (split, metric) order, each ordered by step."""
+    for split, metric in record.series():
+        history = record.history(metric, split)
+        yield from zip(
+            [split] * len(history),
+            [metric] * len(history),
+            history.steps.tolist(),
+            history.values.tolist(),
+            history.times.tolist(),
+            strict=True,
+        )
+
+
+def _json_number(value: float) -> float | str:
+    # Strict JSON has no NaN or infinity: they are written as the strings JavaScript's
+    # Number() and Python's float() both read back.
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _write_export(record: RunRecord, fmt: str, out: IO[str]) -> int:
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["split", "metric", "step", "value", "time"])
+        for row in export_rows(record):
+            writer.writerow(row)
+            count += 1
+        return count
+    points = []
+    for split, metric, step, value, time in export_rows(record):
+        points.append(
+            {
+                "split": split,
+                "metric": metric,
+                "step": step,
+                "value": _json_number(value),
+                "time": time,
+            }
+        )
+    document = {
+        "id": record.id,
+        "name": record.name,
+        "project": record.project,
+        "status": record.status,
+        "config": record.config,
+        "tags": record.tags,
+        "start_time": record.start_time,
+        "end_time": record.end_time,
+        "points": points,
+    }
+    json.dump(document, out, allow_nan=False, default=repr)
+    out.write("\n")
+    return len(points)
+
+
+@runs_command.command(name="export")
+@click.argument("run")
+@store_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
+def export_command(run: str, store_url: str | None, fmt: str, output: str | None) -> None:
+    """Export every point RUN logged, long format: split, metric, step, value, time (unix
+    seconds). JSON also carries the run's name, status, config and tags; NaN and infinity
+    are written as the strings "NaN", "Infinity", "-Infinity"."""
+    record = _open(store_url).get_run(run)
+    if output is None:
+        _write_export(record, fmt, sys.stdout)
+        return
+    with open(output, "w", newline="", encoding="utf-8") as out:
+        count = _write_export(record, fmt, out)
+    click.echo(f"Wrote {count} points of run {record.name!r} to {output}.", err=True)
