@@ -1,0 +1,211 @@
+"""The dashboard in a real browser: Playwright driving Debian's Chromium (/usr/bin/chromium).
+
+Install the browser once with ``apt-get update && apt-get install -y chromium``; these tests
+skip with that message when it is missing. Screenshots go to tests/artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import fitscope
+from fitscope.web import create_app
+
+from .conftest import XSS_NAME, fill_store, log_curves
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="browser tests need Debian's Chromium: apt-get update && apt-get install -y chromium",
+)
+playwright_api = pytest.importorskip("playwright.sync_api")
+uvicorn = pytest.importorskip("uvicorn")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    path = tmp_path_factory.mktemp("browser") / "runs.db"
+    ids = fill_store(path)
+    store = fitscope.Store(path)
+    port = _free_port()
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}/", "ids": ids, "path": path}
+    srv.should_exit = True
+    thread.join(5)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.errors, pg.dialogs, pg.outside = [], [], []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+
+    def on_dialog(dialog: Any) -> None:
+        pg.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.on(
+        "request",
+        lambda r: pg.outside.append(r.url) if not r.url.startswith("http://127.0.0.1") else None,
+    )
+    yield pg
+    context.close()
+
+
+def _traces(page: Any, index: int) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = page.evaluate(
+        "(i) => document.getElementById('chart-' + i).data.map("
+        "t => ({name: t.name, role: t.meta.role, n: t.x.length, opacity: t.opacity}))",
+        index,
+    )
+    return data
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_runs_page_lists_runs_and_searches(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"])
+    page.wait_for_selector("tr.run-row")
+    assert page.locator("tr.run-row").count() == 3
+    _shot(page, "runs.png")
+    page.fill("#search", "logreg")
+    assert page.locator("tr.run-row").count() == 1
+    page.fill("#search", "")
+    page.select_option("#project-filter", "demo")
+    assert page.locator("tr.run-row").count() == 1
+    page.select_option("#project-filter", "")
+    page.click("th[data-key=name]")
+    names = page.locator("tr.run-row a.run-link").all_text_contents()
+    assert names == sorted(names)
+    assert page.errors == [] and page.dialogs == [] and page.outside == []
+
+
+def test_run_page_draws_charts_smoothing_and_predictions(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"])
+    page.click("text=overfit")
+    page.wait_for_selector("#chart-1 .main-svg")
+    loss, acc = _traces(page, 0), _traces(page, 1)
+    # train, val, test + the best-val marker + the no-skill baseline (labels are known).
+    assert [t["role"] for t in loss] == ["raw", "raw", "raw", "best", "baseline"]
+    assert [t["name"] for t in loss[:3]] == ["train", "val", "test"]
+    assert loss[0]["n"] == 25 and loss[2]["n"] == 1
+    assert [t["role"] for t in acc] == ["raw", "raw", "raw", "best", "baseline"]
+    page.check("#smooth")
+    smoothed = _traces(page, 0)
+    roles = [t["role"] for t in smoothed]
+    assert roles[:6] == ["raw", "smoothed"] * 3
+    assert all(t["opacity"] == 0.25 for t in smoothed if t["role"] == "raw")
+    page.wait_for_selector("#fs-confusion .main-svg")
+    slider = page.locator("#snapshot-slider")
+    slider.fill("0")
+    page.wait_for_function(
+        "document.getElementById('snapshot-label').textContent.includes('step 4')"
+    )
+    page.wait_for_timeout(300)
+    _shot(page, "run.png")
+    assert page.errors == [] and page.dialogs == [] and page.outside == []
+
+
+def test_live_run_updates_within_two_seconds(server: dict[str, Any], page: Any) -> None:
+    run = fitscope.init(project="live", name="live-run", store=server["path"])
+    try:
+        log_curves(run, 3)
+        run.flush()
+        page.goto(server["url"] + "#/run/" + run.id)
+        page.wait_for_function("document.getElementById('chart-0')?.data?.[0]?.x.length === 3")
+        run.log({"loss": 0.2, "accuracy": 0.9}, step=3)
+        run.flush()
+        start = time.monotonic()
+        page.wait_for_function(
+            "document.getElementById('chart-0').data[0].x.length === 4", timeout=2000
+        )
+        assert time.monotonic() - start < 2.0
+    finally:
+        run.finish()
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_hostile_names_are_shown_not_executed(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"])
+    page.wait_for_selector("tr.run-row")
+    assert XSS_NAME in page.locator("table.runs").inner_text()
+    page.goto(server["url"] + "#/run/" + server["ids"]["xss"])
+    page.wait_for_selector("#chart-0 .main-svg")
+    assert page.locator("#run-name").inner_text() == XSS_NAME
+    assert "<img src=x onerror=alert(3)>" in page.locator("#config").inner_text()
+    assert page.locator("script:not([src])").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_compare_view_overlays_runs(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"])
+    page.wait_for_selector("tr.run-row")
+    for name in ("overfit", XSS_NAME):
+        page.locator("tr.run-row", has_text=name).locator("input.pick").check()
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-chart .main-svg")
+    names = page.evaluate("document.getElementById('compare-chart').data.map(t => t.name)")
+    assert sorted(names) == sorted(["overfit", XSS_NAME])
+    _shot(page, "compare.png")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_builtin_trainer_run_and_nan_points(server: dict[str, Any], page: Any) -> None:
+    with fitscope.init(project="nan", name="diverged", store=server["path"]) as run:
+        for e, v in enumerate([1.0, 0.8, float("nan"), 0.6, float("inf")]):
+            run.log({"loss": v}, step=e)
+    page.goto(server["url"] + "#/run/" + run.id)
+    page.wait_for_selector("#chart-0 .main-svg")
+    roles = [t["role"] for t in _traces(page, 0)]
+    assert roles == ["raw", "best", "nonfinite"]
+    assert np.isclose(page.evaluate("document.getElementById('chart-0').data[2].x.length"), 2)
+    assert page.errors == []
