@@ -10,7 +10,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,15 +18,12 @@ import pytest
 import fitscope
 from fitscope.web import create_app
 
-from .conftest import XSS_NAME, fill_store, log_curves
+from .conftest import CHROMIUM, NO_BROWSER, XSS_NAME, fill_store, log_curves, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="browser tests need Debian's Chromium: apt-get update && apt-get install -y chromium",
+    reason=NO_BROWSER,
 )
-playwright_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
 
 
@@ -57,46 +53,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     store.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.errors, pg.dialogs, pg.outside = [], [], []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-
-    def on_dialog(dialog: Any) -> None:
-        pg.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    pg.on("dialog", on_dialog)
-    pg.on(
-        "request",
-        lambda r: pg.outside.append(r.url) if not r.url.startswith("http://127.0.0.1") else None,
-    )
-    yield pg
-    context.close()
-
-
 def _traces(page: Any, index: int) -> list[dict[str, Any]]:
     data: list[dict[str, Any]] = page.evaluate(
         "(i) => document.getElementById('chart-' + i).data.map("
@@ -106,16 +62,11 @@ def _traces(page: Any, index: int) -> list[dict[str, Any]]:
     return data
 
 
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
 def test_runs_page_lists_runs_and_searches(server: dict[str, Any], page: Any) -> None:
     page.goto(server["url"])
     page.wait_for_selector("tr.run-row")
     assert page.locator("tr.run-row").count() == 3
-    _shot(page, "runs.png")
+    shot(page, "runs.png")
     page.fill("#search", "logreg")
     assert page.locator("tr.run-row").count() == 1
     page.fill("#search", "")
@@ -150,7 +101,7 @@ def test_run_page_draws_charts_smoothing_and_predictions(server: dict[str, Any],
         "document.getElementById('snapshot-label').textContent.includes('step 4')"
     )
     page.wait_for_timeout(300)
-    _shot(page, "run.png")
+    shot(page, "run.png")
     assert page.errors == [] and page.dialogs == [] and page.outside == []
 
 
@@ -195,7 +146,7 @@ def test_compare_view_overlays_runs(server: dict[str, Any], page: Any) -> None:
     page.wait_for_selector("#compare-chart .main-svg")
     names = page.evaluate("document.getElementById('compare-chart').data.map(t => t.name)")
     assert sorted(names) == sorted(["overfit", XSS_NAME])
-    _shot(page, "compare.png")
+    shot(page, "compare.png")
     assert page.errors == [] and page.dialogs == []
 
 

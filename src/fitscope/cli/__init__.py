@@ -16,6 +16,7 @@ import click
 
 from fitscope.cli.demo import demo_command
 from fitscope.cli.metrics import metrics_command
+from fitscope.cli.views import plot_command, report_command, ui_command
 from fitscope.errors import FitscopeError
 
 __all__ = ["FitscopeGroup", "cli", "main", "translate_errors"]
@@ -62,6 +63,9 @@ def cli() -> None:
 
 cli.add_command(demo_command)
 cli.add_command(metrics_command)
+cli.add_command(ui_command)
+cli.add_command(report_command)
+cli.add_command(plot_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

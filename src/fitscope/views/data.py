@@ -28,6 +28,7 @@ __all__ = [
     "chart_specs",
     "compare",
     "finite_or_none",
+    "jsonable",
     "metric_order",
     "run_detail",
     "run_row",
@@ -256,3 +257,16 @@ def compare(
             data["run_id"], data["run_name"] = record.id, record.name
             out.append(data)
     return out
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with NaN and inf as None and numpy scalars as Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return jsonable(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

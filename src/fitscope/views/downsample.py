@@ -47,10 +47,12 @@ def minmax_indices(values: ArrayLike, max_points: int) -> NDArray[np.int64]:
     starts, stops = edges[:-1], edges[1:]
     keep = stops > starts
     starts, stops = starts[keep], stops[keep]
-    # np.minimum.reduceat gives each bucket's extreme; argmin per bucket via a broadcast-free
-    # trick: the first index in the bucket where the value equals the bucket's extreme.
-    mins = np.minimum.reduceat(lo_fill, starts)
-    maxs = np.maximum.reduceat(hi_fill, starts)
+    # reduceat gives each bucket's extreme (its last segment runs to the end of the array it is
+    # given, so the array is cut at the last bucket's end); the kept index is the first one in
+    # the bucket holding that extreme.
+    end = int(stops[-1])
+    mins = np.minimum.reduceat(lo_fill[:end], starts)
+    maxs = np.maximum.reduceat(hi_fill[:end], starts)
     bucket_of = np.repeat(np.arange(starts.size), stops - starts)
     pos = np.arange(starts[0], stops[-1])
     is_min = lo_fill[pos] == mins[bucket_of]

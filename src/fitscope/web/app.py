@@ -10,7 +10,6 @@ its static files need no token, they hold no data. Errors keep the library's mes
 from __future__ import annotations
 
 import hmac
-import math
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,39 +22,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fitscope.errors import FitscopeError, InvalidInputError, RunNotFoundError
 from fitscope.track.store import Store
 from fitscope.views import data, predictions
+from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
+from fitscope.views.report import plotly_js_path
 
-__all__ = ["STATIC_DIR", "create_app", "plotly_js_path"]
+__all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
 _STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
-
-
-def plotly_js_path() -> Path:
-    """The plotly.min.js bundled with the installed plotly package (served offline)."""
-    from fitscope._optional import require
-
-    plotly = require("plotly", extra="web")
-    path = Path(str(plotly.__file__)).parent / "package_data" / "plotly.min.js"
-    if not path.is_file():  # pragma: no cover - a broken plotly install
-        raise FitscopeError(f"plotly.min.js must ship with plotly. Got no file at {path} instead.")
-    return path
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with NaN and inf as None and numpy scalars as Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        return jsonable(value.tolist())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _error(status: int, kind: str, message: str) -> JSONResponse:
