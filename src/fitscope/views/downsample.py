@@ -16,10 +16,12 @@ __all__ = ["ema", "minmax_indices"]
 def minmax_indices(values: ArrayLike, max_points: int) -> NDArray[np.int64]:
     """Indices to keep so that a line through them keeps every bucket's extremes.
 
-    The series is cut into ``(max_points - 2) // 2`` equal buckets of consecutive points; each
-    bucket keeps the index of its minimum and of its maximum (in their original order), the
-    first and last points are always kept, and so is every NaN or infinite point, so a spike or
-    a diverged step is never hidden. With at most ``max_points`` points every index is kept.
+    The points between the first and the last are cut into ``k = (max_points - 2) // 2``
+    buckets of ``ceil((n - 2) / k)`` consecutive points (the last bucket may be shorter); each
+    bucket keeps the index of its minimum and of its maximum (the first one on ties, in their
+    original order), the first and last points are always kept, and so is every NaN or
+    infinite point, so a spike or a diverged step is never hidden. With at most ``max_points``
+    points every index is kept.
     The result is sorted and has at most ``max_points`` indices plus the non-finite ones.
 
     >>> import numpy as np
@@ -39,41 +41,28 @@ def minmax_indices(values: ArrayLike, max_points: int) -> NDArray[np.int64]:
     if n <= max_points:
         return np.arange(n, dtype=np.int64)
     n_buckets = (int(max_points) - 2) // 2
+    size = -(-(n - 2) // n_buckets)  # ceil: every bucket has `size` points but the last
     finite = np.isfinite(y)
     # Non-finite points are kept separately; inside the buckets they must not win min or max.
-    lo_fill = np.where(finite, y, np.inf)
-    hi_fill = np.where(finite, y, -np.inf)
-    edges = np.linspace(1, n - 1, n_buckets + 1).astype(np.int64)
-    starts, stops = edges[:-1], edges[1:]
-    keep = stops > starts
-    starts, stops = starts[keep], stops[keep]
-    # reduceat gives each bucket's extreme (its last segment runs to the end of the array it is
-    # given, so the array is cut at the last bucket's end); the kept index is the first one in
-    # the bucket holding that extreme.
-    end = int(stops[-1])
-    mins = np.minimum.reduceat(lo_fill[:end], starts)
-    maxs = np.maximum.reduceat(hi_fill[:end], starts)
-    bucket_of = np.repeat(np.arange(starts.size), stops - starts)
-    pos = np.arange(starts[0], stops[-1])
-    is_min = lo_fill[pos] == mins[bucket_of]
-    is_max = hi_fill[pos] == maxs[bucket_of]
-    first_min = _first_per_bucket(pos, bucket_of, is_min, starts.size)
-    first_max = _first_per_bucket(pos, bucket_of, is_max, starts.size)
+    # Padding the interior to a whole number of rows lets one argmin / argmax per row do it.
+    interior = y[1 : n - 1]
+    pad = n_buckets * size - interior.size
+    lo = np.concatenate((np.where(np.isfinite(interior), interior, np.inf), np.full(pad, np.inf)))
+    hi = np.concatenate((np.where(np.isfinite(interior), interior, -np.inf), np.full(pad, -np.inf)))
+    lo, hi = lo.reshape(n_buckets, size), hi.reshape(n_buckets, size)
+    rows = np.arange(n_buckets)
+    i_min, i_max = lo.argmin(axis=1), hi.argmax(axis=1)
+    # A row with no finite value (all NaN / inf, or only padding) keeps nothing of its own.
+    ok_min, ok_max = np.isfinite(lo[rows, i_min]), np.isfinite(hi[rows, i_max])
     chosen = np.concatenate(
-        ([0, n - 1], first_min[first_min >= 0], first_max[first_max >= 0], np.flatnonzero(~finite))
+        (
+            [0, n - 1],
+            1 + rows[ok_min] * size + i_min[ok_min],
+            1 + rows[ok_max] * size + i_max[ok_max],
+            np.flatnonzero(~finite),
+        )
     )
     return np.unique(chosen).astype(np.int64)
-
-
-def _first_per_bucket(
-    pos: NDArray[np.int64], bucket_of: NDArray[np.int64], hit: NDArray[np.bool_], n: int
-) -> NDArray[np.int64]:
-    out = np.full(n, -1, dtype=np.int64)
-    hits = pos[hit]
-    buckets = bucket_of[hit]
-    # Assigning in reverse leaves the first hit of each bucket in place.
-    out[buckets[::-1]] = hits[::-1]
-    return out
 
 
 def ema(values: ArrayLike, weight: float) -> NDArray[np.float64]:
