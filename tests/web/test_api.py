@@ -201,3 +201,16 @@ def test_two_apps_do_not_share_state(tmp_path: Path) -> None:
     assert TestClient(create_app(b)).get("/api/runs").json()["runs"] == []
     a.close()
     b.close()
+
+
+def test_allowed_hosts_stop_dns_rebinding(filled_store: tuple[Path, dict[str, str]]) -> None:
+    from fitscope.web.server import allowed_hosts
+
+    store = fitscope.Store(filled_store[0])
+    app = create_app(store, allowed_hosts=allowed_hosts("127.0.0.1"))
+    client = TestClient(app, base_url="http://127.0.0.1:8765")
+    assert client.get("/api/runs").status_code == 200
+    assert client.get("/api/runs", headers={"Host": "localhost:8765"}).status_code == 200
+    assert client.get("/api/runs", headers={"Host": "evil.example:8765"}).status_code == 400
+    assert client.get("/docs").status_code == 404  # the CDN-loading docs page is off
+    store.close()

@@ -94,6 +94,15 @@ def test_run_page_draws_charts_smoothing_and_predictions(server: dict[str, Any],
     roles = [t["role"] for t in smoothed]
     assert roles[:6] == ["raw", "smoothed"] * 3
     assert all(t["opacity"] == 0.25 for t in smoothed if t["role"] == "raw")
+    page.check("#log-scale")
+    assert page.evaluate("document.getElementById('chart-0').layout.yaxis.type") == "log"
+    page.uncheck("#log-scale")
+    page.select_option("#x-axis", "time")
+    page.wait_for_function(
+        "document.getElementById('chart-0')?.layout?.xaxis?.title?.text === 'wall time (s)'"
+    )
+    page.select_option("#x-axis", "step")
+    page.wait_for_function("document.getElementById('chart-0').layout.xaxis.title.text === 'step'")
     page.wait_for_selector("#fs-confusion .main-svg")
     slider = page.locator("#snapshot-slider")
     slider.fill("0")
@@ -146,6 +155,10 @@ def test_compare_view_overlays_runs(server: dict[str, Any], page: Any) -> None:
     page.wait_for_selector("#compare-chart .main-svg")
     names = page.evaluate("document.getElementById('compare-chart').data.map(t => t.name)")
     assert sorted(names) == sorted(["overfit", XSS_NAME])
+    page.select_option("#compare-x", "epoch")
+    page.wait_for_function(
+        "document.getElementById('compare-chart').layout.xaxis.title.text === 'epoch'"
+    )
     shot(page, "compare.png")
     assert page.errors == [] and page.dialogs == []
 

@@ -10,6 +10,7 @@ its static files need no token, they hold no data. Errors keep the library's mes
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,8 +40,14 @@ def _error(status: int, kind: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status)
 
 
-def create_app(store: Store, *, token: str | None = None) -> FastAPI:
+def create_app(
+    store: Store, *, token: str | None = None, allowed_hosts: Sequence[str] | None = None
+) -> FastAPI:
     """A FastAPI app serving the dashboard page and its JSON API over ``store``.
+
+    ``allowed_hosts``: the Host header values accepted (others get 400), which stops a web page
+    from reaching a loopback dashboard through DNS rebinding; ``fitscope ui`` sets it on
+    loopback. The interactive /docs pages are off: they load their scripts from a CDN.
 
     >>> import tempfile, os
     >>> from fastapi.testclient import TestClient
@@ -53,7 +60,13 @@ def create_app(store: Store, *, token: str | None = None) -> FastAPI:
         title="fitscope dashboard API",
         version="1",
         description="Runs, series (min/max downsampled), predictions panels and findings.",
+        docs_url=None,
+        redoc_url=None,
     )
+    if allowed_hosts is not None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     def check_token(request: Request) -> None:
         if token is None:

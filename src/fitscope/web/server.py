@@ -7,7 +7,7 @@ import ipaddress
 from fitscope.errors import InvalidInputError
 from fitscope.track.store import Store
 
-__all__ = ["check_bind", "is_loopback", "serve"]
+__all__ = ["allowed_hosts", "check_bind", "is_loopback", "serve"]
 
 
 def is_loopback(host: str) -> bool:
@@ -46,4 +46,17 @@ def serve(
     uvicorn = require("uvicorn", extra="web")
     from fitscope.web import create_app
 
-    uvicorn.run(create_app(store, token=token), host=host, port=port, log_level="warning")
+    app = create_app(store, token=token, allowed_hosts=allowed_hosts(host))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def allowed_hosts(host: str) -> list[str] | None:
+    """Host headers a dashboard bound to ``host`` accepts: on IPv4 loopback only the loopback
+    names (a DNS-rebinding page arrives with its own name); elsewhere any (the token guards).
+
+    >>> allowed_hosts("127.0.0.1"), allowed_hosts("0.0.0.0")
+    (['127.0.0.1', 'localhost'], None)
+    """
+    if host in ("localhost", "127.0.0.1") or (is_loopback(host) and ":" not in host):
+        return sorted({"127.0.0.1", "localhost", host})
+    return None

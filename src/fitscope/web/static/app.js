@@ -281,9 +281,11 @@ async function showCompare(query) {
   const mSel = fsEl("select", { id: "compare-metric" });
   for (const m of metrics) mSel.appendChild(fsEl("option", { value: m }, m));
   const sSel = fsEl("select", { id: "compare-split" });
+  const xSel = fsEl("select", { id: "compare-x" });
+  for (const [v, l] of [["step", "x: step"], ["epoch", "x: epoch"], ["time", "x: wall time"]]) xSel.appendChild(fsEl("option", { value: v }, l));
   const logLabel = fsEl("label"); const logBox = fsEl("input", { type: "checkbox", id: "compare-log" });
   logLabel.append(logBox, document.createTextNode(" log scale"));
-  bar.append(mSel, sSel, logLabel);
+  bar.append(mSel, sSel, xSel, logLabel);
   main.appendChild(bar);
   const chart = fsEl("div", { class: "chart", id: "compare-chart" });
   main.appendChild(chart);
@@ -296,16 +298,17 @@ async function showCompare(query) {
   }
   async function load() {
     try {
-      const q = "api/compare?ids=" + ids.map(encodeURIComponent).join(",") + "&metric=" + encodeURIComponent(mSel.value) + "&split=" + encodeURIComponent(sSel.value);
+      const q = "api/compare?ids=" + ids.map(encodeURIComponent).join(",") + "&metric=" + encodeURIComponent(mSel.value) + "&split=" + encodeURIComponent(sSel.value) + "&x=" + xSel.value;
       const res = await api(q);
       const traces = res.series.map((s, i) => ({ x: s.x, y: s.y, type: "scatter", mode: "lines", name: s.run_name, line: { color: fsColor("", i) } }));
       Plotly.react(chart, traces, { title: { text: res.metric + " (" + res.split + ")" }, height: 420,
-        yaxis: { type: logBox.checked ? "log" : "linear", title: { text: res.metric } }, xaxis: { title: { text: "step" } } },
+        yaxis: { type: logBox.checked ? "log" : "linear", title: { text: res.metric } }, xaxis: { title: { text: FS_AXIS_TITLE[res.x] } } },
       { displaylogo: false, responsive: true });
     } catch (err) { showError(err); }
   }
   mSel.addEventListener("change", () => { fillSplits(); load(); });
   sSel.addEventListener("change", load);
+  xSel.addEventListener("change", load);
   logBox.addEventListener("change", load);
   fillSplits();
   await load();
