@@ -8,6 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from fitscope import errors, metrics, models, optim, track, train
+from fitscope.doctor import Finding, diagnose, explain
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,
@@ -32,6 +33,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "Evaluator",
+    "Finding",
     "FitscopeError",
     "History",
     "InvalidInputError",
@@ -52,8 +54,10 @@ __all__ = [
     "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
+    "diagnose",
     "errors",
     "evaluate",
+    "explain",
     "init",
     "metric",
     "metrics",

@@ -102,7 +102,9 @@ def test_run_page_draws_charts_smoothing_and_predictions(server: dict[str, Any],
         "document.getElementById('chart-0')?.layout?.xaxis?.title?.text === 'wall time (s)'"
     )
     page.select_option("#x-axis", "step")
-    page.wait_for_function("document.getElementById('chart-0').layout.xaxis.title.text === 'step'")
+    page.wait_for_function(
+        "document.getElementById('chart-0')?.layout?.xaxis?.title?.text === 'step'"
+    )
     page.wait_for_selector("#fs-confusion .main-svg")
     slider = page.locator("#snapshot-slider")
     slider.fill("0")

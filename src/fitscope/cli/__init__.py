@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from fitscope.cli.demo import demo_command
+from fitscope.cli.doctor import doctor_command
 from fitscope.cli.metrics import metrics_command
 from fitscope.cli.views import plot_command, report_command, ui_command
 from fitscope.errors import FitscopeError
@@ -63,6 +64,7 @@ def cli() -> None:
 
 cli.add_command(demo_command)
 cli.add_command(metrics_command)
+cli.add_command(doctor_command)
 cli.add_command(ui_command)
 cli.add_command(report_command)
 cli.add_command(plot_command)

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope.doctor.signals import PatienceState, patience_step
 from fitscope.errors import InvalidInputError, SeparableDataWarning, TrainingDivergedError
 
 __all__ = [
@@ -70,8 +71,9 @@ class Observer(Protocol):
 @dataclass
 class EarlyStopping:
     """Stop when ``monitor`` has not improved (by more than ``min_delta``) for ``patience``
-    epochs in a row. Keeps its own copy of the best parameters (``best_params``) so the caller
-    can restore them; it never changes the model.
+    epochs in a row (the doctor's :func:`~fitscope.doctor.signals.patience_step` decides).
+    Keeps its own copy of the best parameters (``best_params``) so the caller can restore
+    them; it never changes the model.
 
     >>> import numpy as np
     >>> es = EarlyStopping(patience=2)
@@ -91,12 +93,16 @@ class EarlyStopping:
     _wait: int = 0
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, float], params: FloatArray) -> Decision:
-        value = logs[self.monitor]
-        if value < self.best - self.min_delta:
-            self.best, self.best_epoch, self._wait = value, epoch, 0
+        state = patience_step(
+            PatienceState(self.best, self.best_epoch, self._wait),
+            logs[self.monitor],
+            epoch,
+            min_delta=self.min_delta,
+        )
+        self.best, self.best_epoch, self._wait = state
+        if state.wait == 0:
             self.best_params = params.copy()
             return Decision()
-        self._wait += 1
         if self._wait >= self.patience:
             return Decision(
                 True,

@@ -1,0 +1,83 @@
+"""``fitscope doctor``: what a run's curves (or a predictions file) mean, in four languages.
+
+:func:`render` turns findings into rich renderables and :func:`to_json` into a JSON string;
+only the command prints.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import click
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from fitscope.doctor import LANGUAGES, Finding, diagnose
+from fitscope.doctor.i18n import translator
+from fitscope.doctor.messages import LABELS
+
+__all__ = ["doctor_command", "render", "to_json"]
+
+_STYLE = {"info": "cyan", "warning": "yellow", "problem": "bold red"}
+
+
+def render(findings: Sequence[Finding], lang: str = "en") -> list[RenderableType]:
+    """One panel per finding: severity and title, explanation, advice."""
+    tr = translator(lang).gettext
+    if not findings:
+        return [Text(tr(LABELS["healthy"]), style="green")]
+    out: list[RenderableType] = []
+    for f in findings:
+        severity = tr(LABELS[f"severity.{f.severity}"])
+        body = Group(
+            Text(f.title, style="bold"),
+            Text(f.explanation),
+            Text(""),
+            Text.assemble((tr(LABELS["advice"]) + ": ", "bold"), f.advice),
+        )
+        title = Text(severity, style=_STYLE[f.severity])
+        out.append(
+            Panel(body, title=title, title_align="left", subtitle=f.code, subtitle_align="right")
+        )
+    return out
+
+
+def to_json(findings: Sequence[Finding]) -> str:
+    """The findings as a JSON array of objects (code, severity, title, explanation, evidence,
+    advice)."""
+    return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2)
+
+
+@click.command(name="doctor")
+@click.argument("source")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the findings.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--store",
+    default=None,
+    metavar="URL",
+    help="Store to look RUN up in (path or URL; default $FITSCOPE_STORE or ./.fitscope).",
+)
+def doctor_command(source: str, lang: str, as_json: bool, store: str | None) -> None:
+    """Explain a run's loss and accuracy curves, or a set of predictions.
+
+    SOURCE is a run id, id prefix or name in the store, or a file: a Keras History JSON
+    ({"loss": [...], "val_loss": [...]}), a CSV of per-epoch values (Keras CSVLogger:
+    epoch,loss,accuracy,val_loss,val_accuracy) or a predictions CSV (y_true with y_pred, or
+    y_true with one probability column per class). Exits 0 whatever it finds.
+    """
+    findings = diagnose(source, lang=lang, store=store)
+    console = Console(highlight=False, soft_wrap=False)
+    if as_json:
+        click.echo(to_json(findings))
+        return
+    for part in render(findings, lang):
+        console.print(part)

@@ -1,0 +1,229 @@
+"""The doctor: what loss and accuracy curves (and predictions) mean, with the numbers as evidence.
+
+:func:`diagnose` reads per-epoch curves (a dict of lists, a Keras History, a run from the store
+or a file) and, where the run holds them, prediction snapshots; :func:`explain` judges one set of
+predictions. Both return :class:`Finding` objects worded in English, Russian, Spanish or Italian.
+
+>>> import fitscope
+>>> epochs = range(1, 41)
+>>> history = {
+...     "loss": [0.7 * 0.93**e for e in epochs],
+...     "val_loss": [0.3 + 0.4 * 0.9**e + 0.004 * max(0, e - 15) for e in epochs],
+... }
+>>> [f.code for f in fitscope.diagnose(history)]
+['overfitting']
+>>> fitscope.diagnose(history, lang="it")[0].title
+"Overfitting dall'epoca 22"
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from fitscope import _validation as v
+from fitscope.doctor import files
+from fitscope.doctor.curves import Curve, Reference, curve_drafts
+from fitscope.doctor.finding import SEVERITIES, Draft, Finding
+from fitscope.doctor.i18n import LANGUAGES, check_lang
+from fitscope.doctor.keys import LOSS, Key, direction, parse_key
+from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
+from fitscope.errors import InvalidInputError, InvalidTypeError
+
+__all__ = ["LANGUAGES", "Finding", "diagnose", "explain"]
+
+_SUFFIX_RANK = {"epoch": 0, "": 1, "step": 2}
+_HELD_OUT = ("val", "test")
+
+
+def explain(
+    y_true: Any, y_pred: Any, *, lang: str = "en", sample_ids: Sequence[Any] | None = None
+) -> list[Finding]:
+    """Findings about one set of predictions: labels ``y_true`` and ``y_pred`` as predicted
+    labels, probabilities of class 1 (1-D) or class probabilities (2-D). ``sample_ids`` name
+    the samples in the evidence (default: their positions).
+
+    >>> import fitscope
+    >>> y = [0] * 90 + [1] * 10
+    >>> [f.code for f in fitscope.explain(y, [0.1] * 100)]
+    ['class_imbalance']
+    """
+    lang = check_lang(lang)
+    return _render(prediction_drafts(score(y_true, y_pred, sample_ids)), lang)
+
+
+def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Finding]:
+    """Findings about a training run, most severe first (an empty list: nothing to report).
+
+    ``source`` is a dict of per-epoch lists (Keras' ``History.history``) or a DataFrame of
+    them, an object with such a ``history`` dict (a Keras ``History``), a live
+    :class:`fitscope.Run` (what it logged so far), a run record from the store (anything with
+    ``series()``, ``history(metric, split)`` and ``predictions()``), a run id or name (looked up
+    in ``store``: a :class:`fitscope.Store` or its URL; default the default store), or the path
+    of a History JSON, a per-epoch CSV or a predictions CSV.
+    """
+    lang = check_lang(lang)
+    curves, snapshots = _read(source, store)
+    if isinstance(curves, files.PredictionsFile):
+        return explain(curves.y_true, curves.y_pred, lang=lang, sample_ids=curves.ids)
+    losses, accuracies = _pick(curves)
+    if not losses:
+        raise InvalidInputError(
+            "source must hold at least one loss curve (a key such as 'loss', 'val_loss', "
+            f"'train/loss'). Got keys {sorted(c.key for c in curves)} instead."
+        )
+    drafts: list[Draft] = []
+    ref = Reference()
+    if snapshots:
+        pred_drafts, ref = _snapshot_drafts(snapshots)
+        drafts.extend(pred_drafts)
+    drafts = curve_drafts(losses, accuracies, ref) + drafts
+    return _render(drafts, lang)
+
+
+def _render(drafts: list[Draft], lang: str) -> list[Finding]:
+    rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    ordered = sorted(drafts, key=lambda d: rank[d.severity])
+    return [d.render(lang) for d in ordered]
+
+
+# ----------------------------------------------------------------------------- sources
+def _read(source: Any, store: Any) -> tuple[Any, list[Any]]:
+    if isinstance(source, str | os.PathLike):
+        if os.path.isfile(source):
+            loaded = files.load(os.fspath(source))
+            if isinstance(loaded, files.PredictionsFile):
+                return loaded, []
+            return _from_mapping(loaded, "source"), []
+        if isinstance(source, os.PathLike) or _looks_like_a_path(source):
+            raise InvalidInputError(
+                f"source must be an existing file or a run id. Got {os.fspath(source)!r}, "
+                "which looks like a path but is not a file."
+            )
+        return _from_store(source, store)
+    if _is_record(source):
+        return _from_record(source)
+    if callable(getattr(source, "flush", None)) and hasattr(source, "store"):
+        source.flush()  # a live fitscope.Run: read what it has logged so far
+        return _from_record(source.store.get_run(source.id))
+    if isinstance(source, Mapping):
+        return _from_mapping(source, "source"), []
+    if hasattr(source, "columns") and callable(getattr(source, "to_dict", None)):
+        return _from_mapping(source.to_dict("list"), "source"), []  # a pandas DataFrame
+    history = getattr(source, "history", None)
+    if isinstance(history, Mapping):
+        return _from_mapping(history, "source.history"), []
+    raise InvalidTypeError(
+        "source must be a dict of per-epoch lists, a Keras History, a run record, a run id or "
+        f"a file path. Got {v.describe(source)} instead."
+    )
+
+
+def _looks_like_a_path(text: str) -> bool:
+    return os.sep in text or os.path.splitext(text)[1].lower() in files.SUFFIXES
+
+
+def _is_record(x: Any) -> bool:
+    return all(callable(getattr(x, name, None)) for name in ("series", "history", "predictions"))
+
+
+def _from_store(run_id: str, store: Any) -> tuple[list[Curve], list[Any]]:
+    owned = store is None or isinstance(store, str | os.PathLike)
+    if owned:
+        track: Any = importlib.import_module("fitscope.track")
+        store = track.Store(None if store is None else str(store))
+    try:
+        return _from_record(store.get_run(run_id))
+    finally:
+        if owned:
+            store.close()
+
+
+def _from_record(record: Any) -> tuple[list[Curve], list[Any]]:
+    curves = []
+    for split, metric in record.series():
+        key = parse_key(f"{split}/{metric}")
+        hib = direction(key.metric)
+        if hib is None:
+            continue
+        h = record.history(metric, split)
+        curves.append(
+            _curve(key, np.asarray(h.steps, dtype=np.int64), np.asarray(h.values, float), hib)
+        )
+    return curves, list(record.predictions())
+
+
+def _from_mapping(data: Mapping[Any, Any], name: str) -> list[Curve]:
+    curves = []
+    for k, values in data.items():
+        if not isinstance(k, str):
+            continue
+        key = parse_key(k)
+        hib = direction(key.metric)
+        if hib is None:
+            continue
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
+            raise InvalidTypeError(
+                f"{name}[{k!r}] must be a list of per-epoch values. Got "
+                f"{v.describe(values)} instead."
+            )
+        arr = np.array([np.nan if x is None else x for x in values], dtype=np.float64)
+        if arr.ndim != 1:
+            raise InvalidInputError(
+                f"{name}[{k!r}] must be a flat list of numbers. Got shape {arr.shape} instead."
+            )
+        curves.append(_curve(key, np.arange(1, arr.size + 1, dtype=np.int64), arr, hib))
+    return curves
+
+
+def _curve(key: Key, steps: Any, values: Any, hib: bool) -> Curve:
+    return Curve(key.split, key.metric, key.key, steps, values, hib)
+
+
+def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
+    """One loss and one accuracy curve per split; ``loss`` beats ``log_loss``/``mse`` and an
+    ``_epoch`` series beats an unsuffixed one, which beats a ``_step`` one."""
+    losses: dict[str, tuple[tuple[int, int, int], Curve]] = {}
+    accs: dict[str, tuple[tuple[int, int, int], Curve]] = {}
+    for c in curves:
+        rank_suffix = _SUFFIX_RANK.get(parse_key(c.key).suffix, 1)
+        if c.metric == "accuracy":
+            target, kind_rank = accs, 0
+        elif c.metric == LOSS:
+            target, kind_rank = losses, 0
+        elif c.metric in ("log_loss", "mse"):
+            target, kind_rank = losses, 1
+        else:
+            continue
+        if c.values.size == 0:
+            continue
+        rank = (kind_rank, rank_suffix, len(c.key))
+        if c.split not in target or rank < target[c.split][0]:
+            target[c.split] = (rank, c)
+    return {s: c for s, (_, c) in losses.items()}, {s: c for s, (_, c) in accs.items()}
+
+
+def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
+    by_split: dict[str, list[tuple[int, Scored]]] = {}
+    for snap in snapshots:
+        split = parse_key(f"{snap.split}_loss").split
+        scored = score(snap.y_true, snap.y_pred, snap.ids)
+        by_split.setdefault(split, []).append((int(snap.step), scored))
+    ref = Reference(
+        prior_log_loss={s: items[-1][1].prior_log_loss for s, items in by_split.items()},
+        majority_accuracy={s: items[-1][1].majority for s, items in by_split.items()},
+    )
+    split = next((s for s in (*_HELD_OUT, "train") if s in by_split), sorted(by_split)[0])
+    items = sorted(by_split[split], key=lambda it: it[0])
+    step, last = items[-1]
+    drafts = [
+        Draft(d.code, d.severity, {"split": split, "epoch": step, **d.evidence}, d.params)
+        for d in prediction_drafts(last)
+    ]
+    persistent = persistent_drafts(split, [st for st, _ in items], [sc for _, sc in items])
+    drafts.extend(persistent)
+    return drafts, ref

@@ -1,0 +1,104 @@
+"""Read what ``fitscope doctor PATH`` accepts: a Keras History JSON, a CSV of per-epoch values
+(Keras CSVLogger style) or a CSV of predictions (``y_true`` and ``y_pred`` or per-class
+probability columns)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope.errors import InvalidInputError
+
+__all__ = ["PredictionsFile", "load"]
+
+_ID_COLUMNS = ("id", "ids", "sample_id", "index")
+SUFFIXES = (".json", ".csv", ".tsv", ".log", ".txt")
+
+
+@dataclass(frozen=True)
+class PredictionsFile:
+    y_true: NDArray[Any]
+    y_pred: NDArray[Any]
+    ids: list[str] | None
+
+
+def load(path: str | Path) -> dict[str, list[float]] | PredictionsFile:
+    """Per-epoch curves (key -> values) or a set of predictions, by the file's content."""
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInputError(f"path must be an existing file. Got {str(path)!r} instead.")
+    if p.suffix.lower() == ".json":
+        return _json(p)
+    if p.suffix.lower() in SUFFIXES:
+        return _csv(p)
+    raise InvalidInputError(
+        f"path must end in .json (a Keras History) or .csv (per-epoch values or predictions). "
+        f"Got {p.name!r} instead."
+    )
+
+
+def _json(p: Path) -> dict[str, list[float]]:
+    with p.open(encoding="utf-8") as f:
+        data = json.load(f)
+    if isinstance(data, dict) and isinstance(data.get("history"), dict):
+        data = data["history"]  # {"history": {...}, "params": ...} as some scripts save it
+    if not isinstance(data, dict) or not all(isinstance(x, list) for x in data.values()):
+        raise InvalidInputError(
+            f"{p.name} must hold a JSON object of per-epoch lists, as Keras' History.history "
+            f'(e.g. {{"loss": [0.7, 0.5], "val_loss": [0.72, 0.6]}}). Got '
+            f"{type(data).__name__} instead."
+        )
+    return {str(k): [_num(x) for x in vals] for k, vals in data.items()}
+
+
+def _num(x: Any) -> float:
+    if x is None or x == "":
+        return math.nan
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"every value must be a number. Got {x!r} instead.") from None
+
+
+def _csv(p: Path) -> dict[str, list[float]] | PredictionsFile:
+    with p.open(encoding="utf-8", newline="") as f:
+        sample = f.read(4096)
+        f.seek(0)
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+        rows = list(csv.DictReader(f, dialect=dialect))
+    if not rows:
+        raise InvalidInputError(f"{p.name} must hold a header and at least one row. Got none.")
+    columns = [c.strip() for c in rows[0] if c is not None]
+    table = {c: [r.get(c) for r in rows] for c in columns}
+    lower = {c.lower(): c for c in columns}
+    if "y_true" in lower:
+        return _predictions(table, lower)
+    curves = {c: [_num(x) for x in vals] for c, vals in table.items() if c.lower() != "epoch"}
+    return curves
+
+
+def _predictions(table: dict[str, list[Any]], lower: dict[str, str]) -> PredictionsFile:
+    y_true = np.array([_num(x) for x in table[lower["y_true"]]])
+    if np.any(y_true != np.round(y_true)):
+        raise InvalidInputError("y_true must hold integer class labels. Got fractions instead.")
+    id_col = next((lower[c] for c in _ID_COLUMNS if c in lower), None)
+    ids = [str(x) for x in table[id_col]] if id_col else None
+    cols = [c for c in table if c != lower["y_true"] and c != id_col]
+    if "y_pred" in lower or len(cols) == 1:  # labels, or the probability of class 1
+        vals = np.array([_num(x) for x in table[lower.get("y_pred", cols[0] if cols else "")]])
+        y_pred: NDArray[Any] = vals.astype(np.int64) if np.all(vals == np.round(vals)) else vals
+    elif cols:
+        y_pred = np.array([[_num(x) for x in table[c]] for c in cols]).T
+    else:
+        raise InvalidInputError(
+            "a predictions file must have a y_pred column or one probability column per "
+            f"class. Got columns {list(table)} instead."
+        )
+    return PredictionsFile(y_true.astype(np.int64), y_pred, ids)

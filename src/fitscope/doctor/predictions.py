@@ -1,0 +1,274 @@
+"""Rules over one set of predictions (and over a series of prediction snapshots) -> drafts.
+
+Every number comes from :mod:`fitscope.metrics`: per-sample log loss, accuracy, balanced
+accuracy, the no-skill baselines and the reliability curve. Thresholds are named constants,
+documented in docs/doctor.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fitscope import _validation as v
+from fitscope import metrics as m
+from fitscope.doctor.finding import Draft
+from fitscope.doctor.i18n import Pct
+from fitscope.errors import InvalidInputError
+
+__all__ = ["Scored", "persistent_drafts", "prediction_drafts", "score"]
+
+CONFIDENT_P = 0.1  # a mistake is confident when the true class got probability < 0.1
+CONFIDENT_LOSS_SHARE = 0.5  # confident_mistakes: they carry >= 50% of the summed loss
+CONFIDENT_COUNT_SHARE = 0.2  # ... while being at most 20% of the samples
+HIGH_ACCURACY = 0.8  # ... and accuracy is at least 0.8 and above the majority baseline
+HIGH_LOSS_REL = 0.5  # "huge" loss: mean log loss >= half the prior (no-skill) log loss
+WIDESPREAD_ERROR = 0.25  # widespread_errors: >= 25% wrong and loss >= the prior log loss
+IMBALANCE_MARGIN = 0.02  # class_imbalance: accuracy <= majority baseline + 2 points
+IMBALANCE_EXCESS = 0.1  # ... and the majority class exceeds the uniform share by 10 points
+ECE_MAX = 0.1  # miscalibration: expected calibration error above 0.1 (10 bins)
+ECE_MIN_SAMPLES = 100  # ... on at least 100 samples (with fewer the ECE is mostly noise)
+ECE_BINS = 10
+LISTED = 10  # samples listed in evidence
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What the rules need from one set of predictions."""
+
+    y: NDArray[np.int64]
+    n_classes: int
+    accuracy: float
+    majority: float
+    balanced: float
+    prior_log_loss: float
+    loss: NDArray[np.float64] | None  # per-sample log loss (None for hard labels)
+    p_true: NDArray[np.float64] | None  # probability given to the true class
+    predicted: NDArray[np.int64]
+    probs: Any  # y_pred as given (probabilities) or None
+    ids: list[Any]
+    has_ids: bool
+
+
+def score(y_true: Any, y_pred: Any, sample_ids: Sequence[Any] | None = None) -> Scored:
+    """Validate and score one set of predictions (labels or probabilities)."""
+    yt = v.as_array(y_true, "y_true")
+    yp = v.as_array(y_pred, "y_pred")
+    v.check_ndim(yt, "y_true", (1,))
+    v.check_ndim(yp, "y_pred", (1, 2))
+    v.check_nonempty(yt, "y_true")
+    n = v.check_consistent_length(y_true=yt, y_pred=yp)
+    y = v.as_labels(yt, "y_true")
+    if sample_ids is None:
+        ids: list[Any] = list(range(n))
+    else:
+        ids = list(sample_ids)
+        if len(ids) != n:
+            raise InvalidInputError(
+                f"sample_ids must have the same length as y_true ({n}). Got length {len(ids)} "
+                "instead."
+            )
+    hard = yp.ndim == 1 and yp.dtype.kind in "biu"
+    if hard:
+        predicted = v.as_labels(yp, "y_pred")
+        loss = p_true = None
+        probs = None
+    else:
+        loss = np.asarray(m.log_loss(y, yp, reduction="none"), dtype=np.float64)
+        p = np.asarray(yp, dtype=np.float64)
+        if p.ndim == 2:
+            p_true = p[np.arange(n), y]
+            predicted = np.argmax(p, axis=1).astype(np.int64)
+        else:
+            p_true = np.where(y == 1, p, 1.0 - p)
+            predicted = (p >= 0.5).astype(np.int64)
+        probs = yp
+    n_classes = max(
+        int(y.max()) + 1, int(predicted.max()) + 1, 2, yp.shape[1] if yp.ndim == 2 else 2
+    )
+    majority = m.baseline("accuracy", y)
+    prior = m.baseline("log_loss", y)
+    return Scored(
+        y=y,
+        n_classes=n_classes,
+        accuracy=float(np.mean(predicted == y)),
+        majority=float(majority if majority is not None else np.nan),
+        balanced=m.balanced_accuracy(y, predicted),
+        prior_log_loss=float(prior if prior is not None else np.nan),
+        loss=loss,
+        p_true=p_true,
+        predicted=predicted,
+        probs=probs,
+        ids=ids,
+        has_ids=sample_ids is not None,
+    )
+
+
+def _confident_wrong(s: Scored) -> NDArray[np.bool_]:
+    assert s.p_true is not None
+    out: NDArray[np.bool_] = (s.predicted != s.y) & (s.p_true < CONFIDENT_P)
+    return out
+
+
+def _worst(s: Scored, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    assert s.loss is not None
+    idx = np.flatnonzero(mask)
+    return idx[np.argsort(-s.loss[idx], kind="stable")].astype(np.int64)
+
+
+def prediction_drafts(s: Scored) -> list[Draft]:
+    """Judge one set of predictions."""
+    out: list[Draft] = []
+    n = s.y.size
+    wrong = int(np.sum(s.predicted != s.y))
+    if s.loss is not None and s.p_true is not None:
+        mean_loss = float(s.loss.mean())
+        total = float(s.loss.sum())
+        huge = mean_loss >= HIGH_LOSS_REL * s.prior_log_loss
+        confident = _confident_wrong(s)
+        share = float(s.loss[confident].sum() / total) if total > 0 else 0.0
+        count = int(confident.sum())
+        if (
+            huge
+            and count > 0
+            and count <= CONFIDENT_COUNT_SHARE * n
+            and share >= CONFIDENT_LOSS_SHARE
+            and s.accuracy >= HIGH_ACCURACY
+            and s.accuracy > s.majority
+        ):
+            order = _worst(s, confident)[:LISTED]
+            evidence = {
+                "accuracy": s.accuracy,
+                "log_loss": mean_loss,
+                "count": count,
+                "loss_share": share,
+                "indices": [int(i) for i in order],
+                "ids": [_plain(s.ids[i]) for i in order],
+                "p_true": [float(s.p_true[i]) for i in order],
+                "predicted": [int(s.predicted[i]) for i in order],
+                "sample_loss": [float(s.loss[i]) for i in order],
+            }
+            params = {
+                "accuracy": Pct(s.accuracy),
+                "loss": mean_loss,
+                "count": count,
+                "cutoff": CONFIDENT_P,
+                "share": Pct(share),
+                "worst": [(str(s.ids[i]), float(s.p_true[i])) for i in order[:5]],
+            }
+            out.append(Draft("confident_mistakes", "warning", evidence, params))
+        elif wrong >= WIDESPREAD_ERROR * n and mean_loss >= s.prior_log_loss:
+            evidence = {
+                "accuracy": s.accuracy,
+                "error_share": wrong / n,
+                "log_loss": mean_loss,
+                "prior_log_loss": s.prior_log_loss,
+                "wrong": wrong,
+                "n": n,
+                "confident_loss_share": share,
+            }
+            params = {
+                "accuracy": Pct(s.accuracy),
+                "loss": mean_loss,
+                "prior": s.prior_log_loss,
+                "wrong": wrong,
+                "n": n,
+            }
+            out.append(Draft("widespread_errors", "problem", evidence, params))
+    if (
+        s.accuracy <= s.majority + IMBALANCE_MARGIN
+        and s.majority >= 1.0 / s.n_classes + IMBALANCE_EXCESS
+    ):
+        shares = np.bincount(s.y, minlength=s.n_classes) / n
+        evidence = {
+            "accuracy": s.accuracy,
+            "majority_baseline": s.majority,
+            "balanced_accuracy": s.balanced,
+            "prior_log_loss": s.prior_log_loss,
+            "class_shares": [float(x) for x in shares],
+        }
+        params = {
+            "accuracy": Pct(s.accuracy),
+            "baseline": Pct(s.majority),
+            "balanced": Pct(s.balanced),
+            "prior": s.prior_log_loss,
+        }
+        out.append(Draft("class_imbalance", "warning", evidence, params))
+    if s.probs is not None and n >= ECE_MIN_SAMPLES:
+        curve = m.reliability_curve(s.y, s.probs, n_bins=ECE_BINS)
+        if curve.ece > ECE_MAX:
+            w = curve.weight
+            filled = w > 0
+            conf = float(np.dot(curve.confidence[filled], w[filled]) / w[filled].sum())
+            acc = float(np.dot(curve.accuracy[filled], w[filled]) / w[filled].sum())
+            evidence = {
+                "ece": curve.ece,
+                "mean_confidence": conf,
+                "accuracy": acc,
+                "bin_edges": [float(x) for x in curve.edges],
+                "bin_weight": [float(x) for x in w],
+                "bin_confidence": [_plain(x) for x in curve.confidence],
+                "bin_accuracy": [_plain(x) for x in curve.accuracy],
+            }
+            params = {
+                "ece": curve.ece,
+                "confidence": Pct(conf),
+                "observed": Pct(acc),
+                "direction": "overconfident" if conf > acc else "underconfident",
+            }
+            out.append(Draft("miscalibration", "warning", evidence, params))
+    return out
+
+
+def persistent_drafts(split: str, steps: Sequence[int], scored: Sequence[Scored]) -> list[Draft]:
+    """Samples confidently wrong in every one of the last (up to 3) snapshots of one split.
+
+    Samples are matched by id where every snapshot has ids, else by position where the
+    snapshots have the same length; otherwise nothing is claimed.
+    """
+    last = [s for s in scored if s.p_true is not None][-3:]
+    steps = list(steps)[-len(last) :]
+    if len(last) < 2:
+        return []
+    keys = [[_plain(i) for i in s.ids] for s in last]
+    if len({len(k) for k in keys}) != 1 and not all(s.has_ids for s in last):
+        return []
+    common: set[Any] | None = None
+    for s, k in zip(last, keys, strict=True):
+        wrong = {k[i] for i in np.flatnonzero(_confident_wrong(s))}
+        common = wrong if common is None else common & wrong
+    if not common:
+        return []
+    final, kf = last[-1], keys[-1]
+    assert final.loss is not None and final.p_true is not None
+    pos = {key: i for i, key in enumerate(kf)}
+    ranked = sorted(common, key=lambda key: -float(final.loss[pos[key]]))  # type: ignore[index]
+    listed = ranked[:LISTED]
+    evidence = {
+        "split": split,
+        "epochs": [int(x) for x in steps],
+        "count": len(common),
+        "ids": listed,
+        "p_true_last": [float(final.p_true[pos[key]]) for key in listed],
+    }
+    params = {
+        "split": split,
+        "count": len(common),
+        "snapshots": len(last),
+        "epochs": ", ".join(str(int(x)) for x in steps),
+        "worst": [(str(key), float(final.p_true[pos[key]])) for key in listed[:5]],
+    }
+    return [Draft("persistent_mistakes", "warning", evidence, params)]
+
+
+def _plain(x: Any) -> Any:
+    """numpy scalars -> Python values; NaN -> None (JSON has no NaN)."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and x != x:
+        return None
+    return x

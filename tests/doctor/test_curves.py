@@ -1,0 +1,155 @@
+"""Curve findings on synthetic, seeded, noisy curves whose truth is known by construction."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from synth import exploding, flat, healthy, oscillating, overfit, overfit_val, still_falling
+
+import fitscope
+from fitscope.doctor import signals as sg
+from fitscope.train import EarlyStopping
+
+SEEDS = range(20)
+
+
+def codes(source: object) -> list[str]:
+    return [f.code for f in fitscope.diagnose(source)]
+
+
+@pytest.mark.parametrize("n", [20, 30, 50, 100, 200])
+@pytest.mark.parametrize("noise", [0.01, 0.03])
+def test_healthy_noisy_curves_raise_nothing(n: int, noise: float) -> None:
+    for seed in SEEDS:
+        assert codes(healthy(n, seed, noise)) == [], (n, noise, seed)
+
+
+def test_very_noisy_healthy_curves_rarely_raise_anything() -> None:
+    # 6% epoch-to-epoch noise on short runs: a few seeds genuinely look like a late rise.
+    runs = [healthy(n, seed, 0.06) for n in (10, 15, 20, 30) for seed in range(25)]
+    alarms = sum(bool(codes(r)) for r in runs)
+    assert alarms <= 0.05 * len(runs)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_short_histories_raise_nothing_even_when_the_curves_move(n: int) -> None:
+    rising = {
+        "loss": list(np.linspace(0.7, 0.2, n)),
+        "val_loss": list(np.linspace(0.5, 0.9, n)),
+        "val_accuracy": list(np.linspace(0.6, 0.7, n)),
+    }
+    assert codes(rising) == []
+    for seed in SEEDS:
+        assert codes(overfit(n, 1, seed)) == []
+
+
+@pytest.mark.parametrize(("n", "onset"), [(20, 8), (30, 10), (60, 20), (100, 40)])
+def test_overfitting_is_found_with_its_onset(n: int, onset: int) -> None:
+    noise = 0.03
+    clean = overfit_val(n, onset)
+    # Before the onset the clean curve is already flat within the noise: any epoch from where
+    # it comes within two noise scales of its minimum is a right answer, and so is a lag of 2.
+    flat_from = 1 + int(np.argmax(clean - clean.min() <= 2 * noise * clean.min()))
+    for seed in SEEDS:
+        found = {f.code: f for f in fitscope.diagnose(overfit(n, onset, seed, noise))}
+        assert set(found) == {"overfitting", "loss_accuracy_disagreement"}, seed
+        ev = found["overfitting"].evidence
+        assert flat_from <= ev["onset_epoch"] <= onset + 2, (seed, flat_from, ev)
+        assert ev["train_loss_last"] < ev["train_loss_at_onset"]
+        assert ev["rise"] > 0 and ev["epochs_since"] == n - ev["onset_epoch"]
+
+
+def test_disagreement_without_overfitting_when_training_loss_is_flat() -> None:
+    n = 40
+    e = np.arange(1, n + 1)
+    h = {
+        "loss": [0.3] * n,
+        "val_loss": list(0.5 - 0.2 * (1 - np.exp(-e / 3)) + 0.006 * np.maximum(0, e - 15)),
+        "val_accuracy": list(0.8 + 0.001 * e),
+    }
+    found = fitscope.diagnose(h)
+    assert [f.code for f in found] == ["loss_accuracy_disagreement"]
+    ev = found[0].evidence
+    assert ev["loss_trend"][1] > ev["loss_trend"][0]
+    assert ev["accuracy_trend"][1] >= ev["accuracy_trend"][0]
+
+
+def test_rising_validation_loss_with_falling_accuracy_is_overfitting_only() -> None:
+    h = overfit(60, 20, seed=0)
+    h["val_accuracy"] = list(np.linspace(0.6, 0.9, 20)) + list(np.linspace(0.9, 0.7, 40))
+    assert codes(h) == ["overfitting"]
+
+
+def test_still_falling_is_not_converged() -> None:
+    for seed in SEEDS:
+        found = fitscope.diagnose(still_falling(40, seed))
+        assert [f.code for f in found] == ["not_converged"]
+        assert found[0].evidence["split"] == "val" and found[0].evidence["slope_per_epoch"] < 0
+
+
+def test_a_model_that_learns_nothing_is_underfitting() -> None:
+    hits = [codes(flat(30, seed)) for seed in SEEDS]
+    assert sum(h == ["underfitting"] for h in hits) >= 18
+    assert all(h in ([], ["underfitting"]) for h in hits)
+
+
+def test_oscillating_loss_is_unstable() -> None:
+    for seed in SEEDS:
+        found = fitscope.diagnose(oscillating(40, seed))
+        assert "unstable" in [f.code for f in found]
+
+
+def test_nan_loss_is_divergence_at_its_epoch() -> None:
+    h = {"loss": [0.7, 0.5, 0.4, math.nan, math.nan], "val_loss": [0.7, 0.6, 0.5, 0.6, math.inf]}
+    found = fitscope.diagnose(h)
+    assert [f.code for f in found] == ["divergence"]
+    assert found[0].severity == "problem"
+    assert found[0].evidence == {"split": "train", "key": "loss", "epoch": 4, "value": "nan"}
+    assert "learning rate" in found[0].advice
+
+
+def test_exploding_loss_is_divergence_at_its_epoch() -> None:
+    for seed in SEEDS:
+        found = fitscope.diagnose(exploding(30, 12, seed))
+        assert [f.code for f in found] == ["divergence"]
+        assert found[0].evidence["epoch"] == 12 and found[0].evidence["ratio"] > 5
+
+
+def test_severity_orders_the_findings() -> None:
+    h = overfit(60, 20, seed=0)
+    h["loss"][-1] = math.nan
+    found = fitscope.diagnose(h)
+    # The run overfitted before it diverged: both are said, the problem first.
+    assert [(f.code, f.severity) for f in found] == [
+        ("divergence", "problem"),
+        ("overfitting", "warning"),
+        ("loss_accuracy_disagreement", "warning"),
+    ]
+
+
+def test_patience_scan_agrees_with_early_stopping_on_random_curves() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        values = rng.normal(size=int(rng.integers(1, 30))).cumsum()
+        patience = int(rng.integers(1, 6))
+        es = EarlyStopping(patience=patience)
+        stop = None
+        for epoch, x in enumerate(values, start=1):
+            if es.on_epoch_end(epoch, {"val_loss": float(x)}, np.zeros(1)).stop:
+                stop = epoch
+                break
+        scan = sg.patience_scan(values, patience=patience)
+        assert (None if scan.stop_index is None else scan.stop_index + 1) == stop
+        seen = sg.patience_scan(values[:stop], patience=patience)  # what early stopping saw
+        assert (es.best_epoch, es.best) == (seen.best_index + 1, seen.best)
+
+
+def test_signals_on_known_curves() -> None:
+    line = np.arange(10, dtype=float)
+    assert sg.trend(line, 5).slope == pytest.approx(1.0)
+    assert sg.noise_scale(line) == 0.0
+    assert sg.first_nonfinite(np.array([1.0, np.inf])) == 1
+    assert sg.jitter(np.array([1.0, 2.0, 1.0, 2.0, 1.0])) > 0.5
+    assert sg.patience_scan(np.array([]), patience=2).best_index == -1

@@ -1,0 +1,88 @@
+"""The catalogs: complete, placeholder-faithful, compiled, and used for every finding."""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+
+import pytest
+from babel.messages.mofile import read_mo
+
+from fitscope.doctor import i18n
+from fitscope.doctor.finding import Draft
+from fitscope.doctor.i18n import Pct, fmt
+from fitscope.doctor.messages import MESSAGES, WORDS, all_msgids
+
+TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> None:
+    entries = {e.msgid: e for e in i18n.read_catalog(lang)}
+    missing = [m for m in all_msgids() if m not in entries or not entries[m].msgstr]
+    assert missing == [], f"{lang} catalog misses {len(missing)} message(s): {missing[:3]}"
+    for msgid in all_msgids():
+        entry = entries[msgid]
+        assert not entry.fuzzy, (lang, msgid)
+        assert fields(entry.msgstr) == fields(msgid), (lang, msgid, entry.msgstr)
+    stale = set(entries) - set(all_msgids())
+    assert stale == set(), f"{lang} catalog has messages the code no longer uses: {stale}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_compiled_catalogs_match_their_sources(lang: str) -> None:
+    po = {e.msgid: e.msgstr for e in i18n.read_catalog(lang)}
+    with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "fitscope.mo", "rb") as f:
+        mo = {m.id: m.string for m in read_mo(f) if m.id}
+    assert mo == po, "stale .mo: run python -m fitscope.doctor.i18n"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_message_renders_in_every_language(key: str, lang: str) -> None:
+    code, _, variant = key.partition(".")
+    texts = MESSAGES[key]
+    params = {name: 0.5 for t in texts for name in fields(t)}
+    params["split"] = "val"
+    draft = Draft(code, "warning", {}, params, variant)
+    finding = draft.render(lang)
+    for text in (finding.title, finding.explanation, finding.advice):
+        assert "{" not in text and text.strip()
+    if lang != "en":
+        assert finding.explanation != draft.render("en").explanation
+    if "{split}" in texts.explanation:
+        word = gettext.translation("fitscope", i18n.LOCALE_DIR, [lang]) if lang != "en" else None
+        expected = word.gettext(WORDS["val"]) if word else WORDS["val"]
+        assert expected in finding.explanation
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (0.8717, "en", "0.8717"),
+        (0.8717, "ru", "0,8717"),
+        (0.8717, "es", "0,8717"),
+        (0.8717, "it", "0,8717"),
+        (Pct(0.125), "en", "12.5%"),
+        (Pct(0.125), "es", "12,5\xa0%"),
+        (1234.5, "en", "1,234"),
+        (12345, "it", "12.345"),
+        (2.5e-5, "en", "2.5E-5"),
+        (float("nan"), "ru", "nan"),
+    ],
+)
+def test_numbers_are_written_for_the_language(value: float, lang: str, text: str) -> None:
+    assert fmt(value, lang) == text
+
+
+def test_unknown_language_is_refused_with_the_choices() -> None:
+    import fitscope
+
+    with pytest.raises(ValueError, match=r"lang must be one of .*'ru'.*Got 'de'"):
+        fitscope.diagnose({"loss": [1.0]}, lang="de")
+    assert re.search(r"'en'", str(i18n.LANGUAGES))

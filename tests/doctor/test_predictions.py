@@ -1,0 +1,107 @@
+"""Findings over one set of predictions: the three classic cases and the two that fool people."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import fitscope
+from fitscope.doctor import predictions as rules
+from fitscope.metrics import balanced_accuracy, baseline, log_loss
+
+
+@pytest.fixture
+def labels() -> np.ndarray:
+    return np.random.default_rng(0).integers(0, 2, 500)
+
+
+def confident_right(y: np.ndarray, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.where(y == 1, rng.uniform(0.85, 0.99, y.size), rng.uniform(0.01, 0.15, y.size))
+
+
+def test_high_accuracy_and_low_loss_is_healthy(labels: np.ndarray) -> None:
+    assert fitscope.explain(labels, confident_right(labels)) == []
+    p2 = np.column_stack([1 - confident_right(labels), confident_right(labels)])
+    assert fitscope.explain(labels, p2 / p2.sum(axis=1, keepdims=True)) == []
+
+
+def test_a_few_confident_mistakes_carry_the_loss(labels: np.ndarray) -> None:
+    p = confident_right(labels)
+    bad = np.random.default_rng(2).choice(labels.size, 25, replace=False)
+    p[bad] = np.where(labels[bad] == 1, 0.001, 0.999)
+    ids = [f"s{i}" for i in range(labels.size)]
+    (finding,) = fitscope.explain(labels, p, sample_ids=ids)
+    ev = finding.evidence
+    assert finding.code == "confident_mistakes" and finding.severity == "warning"
+    assert ev["count"] == 25 and ev["accuracy"] == pytest.approx(0.95)
+    assert set(ev["ids"]) <= {ids[i] for i in bad} and len(ev["ids"]) == rules.LISTED
+    assert ev["p_true"] == pytest.approx([0.001] * rules.LISTED)
+    per_sample = log_loss(labels, p, reduction="none")
+    assert ev["loss_share"] == pytest.approx(per_sample[bad].sum() / per_sample.sum())
+    assert ev["log_loss"] == pytest.approx(log_loss(labels, p))
+    assert ids[ev["indices"][0]] in finding.explanation
+
+
+def test_low_accuracy_and_large_loss_is_widespread_errors(labels: np.ndarray) -> None:
+    rng = np.random.default_rng(3)
+    p = np.where(labels == 1, rng.uniform(0.0, 0.7, labels.size), rng.uniform(0.3, 1.0, 500))
+    p = np.clip(p, 0.01, 0.99)
+    found = {f.code: f for f in fitscope.explain(labels, p)}
+    assert "widespread_errors" in found and found["widespread_errors"].severity == "problem"
+    ev = found["widespread_errors"].evidence
+    assert ev["log_loss"] >= ev["prior_log_loss"] == pytest.approx(baseline("log_loss", labels))
+    assert ev["error_share"] >= rules.WIDESPREAD_ERROR
+
+
+def test_accuracy_at_the_majority_baseline_is_class_imbalance() -> None:
+    rng = np.random.default_rng(4)
+    y = (rng.uniform(size=1000) < 0.1).astype(int)
+    p = np.clip(0.1 + 0.02 * rng.standard_normal(1000), 0.01, 0.99)
+    (finding,) = fitscope.explain(y, p)
+    ev = finding.evidence
+    assert finding.code == "class_imbalance"
+    assert ev["majority_baseline"] == pytest.approx(1 - y.mean())
+    assert ev["balanced_accuracy"] == pytest.approx(balanced_accuracy(y, (p >= 0.5).astype(int)))
+    assert ev["prior_log_loss"] == pytest.approx(baseline("log_loss", y))
+    # The same with hard labels: no loss, but the baseline still applies.
+    assert [f.code for f in fitscope.explain(y, np.zeros(1000, dtype=int))] == ["class_imbalance"]
+
+
+def test_overconfident_probabilities_are_miscalibrated(labels: np.ndarray) -> None:
+    rng = np.random.default_rng(5)
+    conf = rng.uniform(0.6, 1.0, labels.size)
+    right = rng.uniform(size=labels.size) < 0.75  # 75% right whatever the model says
+    p = np.where(right == (labels == 1), conf, 1 - conf)
+    found = {f.code: f for f in fitscope.explain(labels, p)}
+    ev = found["miscalibration"].evidence
+    assert ev["ece"] > rules.ECE_MAX and ev["mean_confidence"] > ev["accuracy"]
+    assert len(ev["bin_edges"]) == rules.ECE_BINS + 1 and sum(ev["bin_weight"]) == 500
+    assert "overconfident" in found["miscalibration"].explanation
+
+
+def test_small_samples_are_not_judged_for_calibration() -> None:
+    y = [0, 1] * 20
+    p = [0.4, 0.6] * 20  # right every time, but only 60% sure
+    assert "miscalibration" not in [f.code for f in fitscope.explain(y, p)]
+
+
+def test_multiclass_confident_mistakes_in_russian() -> None:
+    rng = np.random.default_rng(6)
+    y = rng.integers(0, 3, 300)
+    p = np.full((300, 3), 0.02)
+    p[np.arange(300), y] = 0.96
+    p[:30] = [0.99, 0.005, 0.005]
+    p[:30][y[:30] == 0] = [0.005, 0.99, 0.005]  # 10% wrong, each at p(true) = 0.005
+    (finding,) = fitscope.explain(y, p, lang="ru")
+    assert finding.code == "confident_mistakes"
+    assert "Точность" in finding.explanation and "0,1" in finding.explanation
+
+
+def test_bad_inputs_are_named() -> None:
+    with pytest.raises(ValueError, match="y_pred must have the same length as y_true"):
+        fitscope.explain([0, 1], [0.5])
+    with pytest.raises(ValueError, match=r"sample_ids must have the same length as y_true \(2\)"):
+        fitscope.explain([0, 1], [0.2, 0.7], sample_ids=["a"])
+    with pytest.raises(ValueError, match="lang must be one of"):
+        fitscope.explain([0, 1], [0.2, 0.7], lang="fr")
