@@ -22,7 +22,7 @@ def log_curves(run: fitscope.Run, epochs: int, *, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     for e in range(epochs):
         train = 0.7 * np.exp(-e / 6) + 0.05 + 0.01 * rng.standard_normal()
-        val = 0.7 * np.exp(-e / 6) + 0.12 + 0.004 * max(0, e - 12) ** 1.5
+        val = 0.7 * np.exp(-e / 6) + 0.12 + 0.01 * max(0, e - 12) ** 1.5
         run.log({"loss": train, "accuracy": 1 - train / 1.4, "epoch": e}, step=e)
         run.log({"loss": val, "accuracy": 1 - val / 1.4}, step=e, split="val")
 

@@ -34,7 +34,7 @@ def test_runs_list_has_headline_numbers(client: Any, ids: dict[str, str]) -> Non
     assert row["project"] == "demo" and row["status"] == "finished" and row["tags"] == ["mlp"]
     assert row["duration"] >= 0 and row["start_time"] > 0
     assert row["final_test_accuracy"] == pytest.approx(0.88)
-    val_loss = [0.7 * np.exp(-e / 6) + 0.12 + 0.004 * max(0, e - 12) ** 1.5 for e in range(25)]
+    val_loss = [0.7 * np.exp(-e / 6) + 0.12 + 0.01 * max(0, e - 12) ** 1.5 for e in range(25)]
     assert row["best_val_loss"] == pytest.approx(min(val_loss))
     assert row["best_val_accuracy"] == pytest.approx(1 - min(val_loss) / 1.4)
     # The built-in trainer logs "validation": it counts as the validation split too.
@@ -125,8 +125,17 @@ def test_compare_and_findings(client: Any, ids: dict[str, str]) -> None:
     names = [s["run_name"] for s in out.json()["series"]]
     assert names == ["overfit", XSS_NAME]
     assert client.get("/api/compare?ids=,").status_code == 422
-    found = client.get(f"/api/runs/{ids['overfit']}/findings").json()
-    assert isinstance(found["findings"], list)
+    found = client.get(f"/api/runs/{ids['overfit']}/findings").json()["findings"]
+    by_code = {f["code"]: f for f in found}
+    assert by_code["overfitting"]["severity"] == "warning"
+    assert by_code["overfitting"]["title"] and by_code["overfitting"]["advice"]
+    assert set(by_code["overfitting"]) == {
+        "code", "severity", "title", "explanation", "evidence", "advice"
+    }  # fmt: skip
+    ru = client.get(f"/api/runs/{ids['overfit']}/findings?lang=ru").json()["findings"]
+    assert [f["code"] for f in ru] == [f["code"] for f in found]
+    assert ru[0]["title"] != found[0]["title"]
+    assert client.get(f"/api/runs/{ids['overfit']}/findings?lang=xx").status_code == 422
 
 
 def test_errors_keep_the_library_message(client: Any) -> None:

@@ -111,6 +111,8 @@ def test_run_page_draws_charts_smoothing_and_predictions(server: dict[str, Any],
     page.wait_for_function(
         "document.getElementById('snapshot-label').textContent.includes('step 4')"
     )
+    page.wait_for_selector("#findings .finding.sev-warning")
+    assert "Overfitting since epoch" in page.locator("#findings").inner_text()
     page.wait_for_timeout(300)
     shot(page, "run.png")
     assert page.errors == [] and page.dialogs == [] and page.outside == []

@@ -46,16 +46,20 @@ def ui_command(store_url: str | None, host: str, port: int, token: str | None) -
 @_STORE
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="HTML file to write (default: <run name>.html).",
+    help="HTML file to write (default: <first 8 characters of the run id>.html).",
 )  # fmt: skip
-def report_command(run: str, store_url: str | None, output: Path | None) -> None:
+@click.option(
+    "--lang", default="en", show_default=True, type=click.Choice(["en", "ru", "es", "it"]),
+    help="Language of the doctor's findings.",
+)  # fmt: skip
+def report_command(run: str, store_url: str | None, output: Path | None, lang: str) -> None:
     """Write one self-contained HTML report of RUN (id, id prefix or name); opens offline."""
     from fitscope.views.report import write_report
 
     store = Store(store_url)
     try:
         record = store.get_run(run)
-        path = write_report(record, output or Path(f"{record.id[:8]}.html"))
+        path = write_report(record, output or Path(f"{record.id[:8]}.html"), lang=lang)
     finally:
         store.close()
     click.echo(str(path))

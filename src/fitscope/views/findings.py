@@ -1,4 +1,4 @@
-"""The doctor's findings as plain dicts for the views (empty until the doctor is installed)."""
+"""The doctor's findings as plain dicts for the views (empty when there is no doctor)."""
 
 from __future__ import annotations
 
@@ -29,15 +29,19 @@ def finding_dict(finding: Any) -> dict[str, Any]:
     return out
 
 
-def _findings_for(record: RunRecord) -> list[Any]:
-    """The doctor's findings on ``record``, or [] when this fitscope has no doctor."""
+def _findings_for(record: RunRecord, lang: str = "en") -> list[Any]:
+    """The doctor's findings on ``record``, or [] when this fitscope has no doctor or the run
+    logged no loss (the doctor reads loss curves; a run of other metrics has nothing to say)."""
     import fitscope
 
-    if hasattr(fitscope, "diagnose"):
-        return list(fitscope.diagnose(record))
-    return []
+    if not hasattr(fitscope, "diagnose"):
+        return []
+    if not any("loss" in metric for _, metric in record.series()):
+        return []
+    return list(fitscope.diagnose(record, lang=lang))
 
 
-def findings_for(record: RunRecord) -> list[dict[str, Any]]:
-    """The doctor's findings on ``record`` as dicts (see :func:`finding_dict`)."""
-    return [finding_dict(f) for f in _findings_for(record)]
+def findings_for(record: RunRecord, lang: str = "en") -> list[dict[str, Any]]:
+    """The doctor's findings on ``record`` as dicts (see :func:`finding_dict`), most severe
+    first, worded in ``lang`` (en, ru, es, it)."""
+    return [finding_dict(f) for f in _findings_for(record, lang)]

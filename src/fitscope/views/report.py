@@ -55,21 +55,26 @@ def _static(name: str) -> str:
     return (resources.files("fitscope.web") / "static" / name).read_text(encoding="utf-8")
 
 
-def report_data(record: RunRecord, *, max_points: int = data.DEFAULT_MAX_POINTS) -> dict[str, Any]:
+def report_data(
+    record: RunRecord, *, max_points: int = data.DEFAULT_MAX_POINTS, lang: str = "en"
+) -> dict[str, Any]:
     """Everything the report shows, as JSON-ready data (the same as the dashboard's API)."""
     out: dict[str, Any] = data.jsonable(
         {
             "run": data.run_detail(record),
             "charts": data.chart_specs(record, max_points=max_points),
-            "findings": findings_for(record),
+            "findings": findings_for(record, lang),
             "panels": [predictions_panel(s) for s in record.predictions()],
         }
     )
     return out
 
 
-def render_report(record: RunRecord, *, max_points: int = data.DEFAULT_MAX_POINTS) -> str:
-    """The report of ``record`` as one HTML string (plotly.js inlined: about 4.8 MB).
+def render_report(
+    record: RunRecord, *, max_points: int = data.DEFAULT_MAX_POINTS, lang: str = "en"
+) -> str:
+    """The report of ``record`` as one HTML string (plotly.js inlined: about 4.8 MB), with the
+    doctor's findings worded in ``lang``.
 
     >>> import tempfile, pathlib, fitscope
     >>> store = fitscope.Store(pathlib.Path(tempfile.mkdtemp()) / "r.db")
@@ -79,7 +84,7 @@ def render_report(record: RunRecord, *, max_points: int = data.DEFAULT_MAX_POINT
     >>> page.startswith("<!doctype html>"), "fs-data" in page
     (True, True)
     """
-    payload = report_data(record, max_points=max_points)
+    payload = report_data(record, max_points=max_points, lang=lang)
     run = payload["run"]
     title = html.escape(f"{run['name']} · fitscope report")
     meta = html.escape(
@@ -130,9 +135,13 @@ def render_report(record: RunRecord, *, max_points: int = data.DEFAULT_MAX_POINT
 
 
 def write_report(
-    record: RunRecord, path: str | os.PathLike[str], *, max_points: int = data.DEFAULT_MAX_POINTS
+    record: RunRecord,
+    path: str | os.PathLike[str],
+    *,
+    max_points: int = data.DEFAULT_MAX_POINTS,
+    lang: str = "en",
 ) -> Path:
     """Write :func:`render_report` to ``path`` (UTF-8) and return the path."""
     out = Path(path)
-    out.write_text(render_report(record, max_points=max_points), encoding="utf-8")
+    out.write_text(render_report(record, max_points=max_points, lang=lang), encoding="utf-8")
     return out

@@ -164,9 +164,9 @@ def create_app(
         return out
 
     @app.get("/api/runs/{run_id}/findings", dependencies=api, tags=["findings"])
-    def findings(run_id: str) -> dict[str, Any]:
-        """The doctor's findings on the run (empty when the doctor is not installed)."""
-        return {"findings": jsonable(findings_for(store.get_run(run_id)))}
+    def findings(run_id: str, lang: str = "en") -> dict[str, Any]:
+        """The doctor's findings on the run, most severe first, in ``lang`` (en, ru, es, it)."""
+        return {"findings": jsonable(findings_for(store.get_run(run_id), lang))}
 
     @app.get("/api/compare", dependencies=api, tags=["series"])
     def compare(

@@ -229,7 +229,9 @@ async function showRun(id) {
     try { await api("api/runs/" + encodeURIComponent(id), { method: "DELETE" }); location.hash = "#/"; } catch (err) { showError(err); }
   });
   await load();
-  try { fsRenderFindings(findings, (await api("api/runs/" + encodeURIComponent(id) + "/findings")).findings); } catch (err) { showError(err); }
+  // The doctor speaks en, ru, es and it: the browser's language when it is one of them.
+  const lang = ["en", "ru", "es", "it"].find((l) => (navigator.language || "en").startsWith(l)) || "en";
+  try { fsRenderFindings(findings, (await api("api/runs/" + encodeURIComponent(id) + "/findings?lang=" + lang)).findings); } catch (err) { showError(err); }
 }
 
 function buildPredictions(root, id, snapshots) {
