@@ -12,6 +12,8 @@ import pytest
 import fitscope
 
 XSS_NAME = "<script>alert(1)</script>"
+HOSTILE_METRIC = "<b>f1</b><img src=x onerror=alert(7)>"
+HOSTILE_SPLIT = "<a href='javascript:alert(8)'>dev</a>"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 NO_BROWSER = "browser tests need Debian's Chromium: apt-get update && apt-get install -y chromium"
@@ -63,6 +65,8 @@ def fill_store(path: Path) -> dict[str, str]:
         store=store,
     ) as run:
         log_curves(run, 5, seed=3)
+        run.log({HOSTILE_METRIC: 0.5}, step=0, split=HOSTILE_SPLIT)
+        run.log({HOSTILE_METRIC: 0.4}, step=1, split=HOSTILE_SPLIT)
         ids["xss"] = run.id
     store.close()
     return ids

@@ -18,7 +18,16 @@ import pytest
 import fitscope
 from fitscope.web import create_app
 
-from .conftest import CHROMIUM, NO_BROWSER, XSS_NAME, fill_store, log_curves, shot
+from .conftest import (
+    CHROMIUM,
+    HOSTILE_METRIC,
+    HOSTILE_SPLIT,
+    NO_BROWSER,
+    XSS_NAME,
+    fill_store,
+    log_curves,
+    shot,
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -145,6 +154,11 @@ def test_hostile_names_are_shown_not_executed(server: dict[str, Any], page: Any)
     page.wait_for_selector("#chart-0 .main-svg")
     assert page.locator("#run-name").inner_text() == XSS_NAME
     assert "<img src=x onerror=alert(3)>" in page.locator("#config").inner_text()
+    # Metric and split names reach plotly entity-escaped: shown as typed, never as markup.
+    page.wait_for_selector("#chart-2 .main-svg")
+    assert page.locator("#chart-2 .gtitle").text_content() == HOSTILE_METRIC
+    assert HOSTILE_SPLIT in page.locator("#chart-2 .legendtext").all_text_contents()
+    assert page.locator("#charts a, #charts img").count() == 0
     assert page.locator("script:not([src])").count() == 0
     page.wait_for_timeout(300)
     assert page.dialogs == [] and page.errors == []
@@ -157,7 +171,7 @@ def test_compare_view_overlays_runs(server: dict[str, Any], page: Any) -> None:
         page.locator("tr.run-row", has_text=name).locator("input.pick").check()
     page.click("#compare-btn")
     page.wait_for_selector("#compare-chart .main-svg")
-    names = page.evaluate("document.getElementById('compare-chart').data.map(t => t.name)")
+    names = page.locator("#compare-chart .legendtext").all_text_contents()
     assert sorted(names) == sorted(["overfit", XSS_NAME])
     page.select_option("#compare-x", "epoch")
     page.wait_for_function(

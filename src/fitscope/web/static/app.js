@@ -302,9 +302,9 @@ async function showCompare(query) {
     try {
       const q = "api/compare?ids=" + ids.map(encodeURIComponent).join(",") + "&metric=" + encodeURIComponent(mSel.value) + "&split=" + encodeURIComponent(sSel.value) + "&x=" + xSel.value;
       const res = await api(q);
-      const traces = res.series.map((s, i) => ({ x: s.x, y: s.y, type: "scatter", mode: "lines", name: s.run_name, line: { color: fsColor("", i) } }));
-      Plotly.react(chart, traces, { title: { text: res.metric + " (" + res.split + ")" }, height: 420,
-        yaxis: { type: logBox.checked ? "log" : "linear", title: { text: res.metric } }, xaxis: { title: { text: FS_AXIS_TITLE[res.x] } } },
+      const traces = res.series.map((s, i) => ({ x: s.x, y: s.y, type: "scatter", mode: "lines", name: fsPlotText(s.run_name), line: { color: fsColor("", i) } }));
+      Plotly.react(chart, traces, { title: { text: fsPlotText(res.metric + " (" + res.split + ")") }, height: 420,
+        yaxis: { type: logBox.checked ? "log" : "linear", title: { text: fsPlotText(res.metric) } }, xaxis: { title: { text: FS_AXIS_TITLE[res.x] } } },
       { displaylogo: false, responsive: true });
     } catch (err) { showError(err); }
   }

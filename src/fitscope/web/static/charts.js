@@ -26,6 +26,12 @@ function fsEma(values, weight) {
   return out;
 }
 
+/* plotly reads text as pseudo-HTML (<b>, <a href>, entities): user strings are entity-escaped
+ * so a run, metric or split name shows exactly as typed. */
+function fsPlotText(value) {
+  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function fsEl(tag, attrs, text) {
   const el = document.createElement(tag);
   if (attrs) for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
@@ -50,14 +56,14 @@ function fsChartTraces(chart, opts) {
     const color = fsColor(s.split, i);
     for (const v of s.y) if (v !== null && v > yMax) yMax = v;
     traces.push({
-      x: s.x, y: s.y, name: s.split + (smooth ? " (raw)" : ""), type: "scatter",
+      x: s.x, y: s.y, name: fsPlotText(s.split) + (smooth ? " (raw)" : ""), type: "scatter",
       mode: s.x.length <= 30 ? "lines+markers" : "lines",
       line: { color: color, width: smooth ? 1 : 2 }, opacity: smooth ? 0.25 : 1,
       legendgroup: s.split, showlegend: !smooth, meta: { role: "raw", split: s.split },
     });
     if (smooth) {
       traces.push({
-        x: s.x, y: fsEma(s.y, opts.smoothing), name: s.split, mode: "lines", type: "scatter",
+        x: s.x, y: fsEma(s.y, opts.smoothing), name: fsPlotText(s.split), mode: "lines", type: "scatter",
         line: { color: color, width: 2 }, legendgroup: s.split,
         meta: { role: "smoothed", split: s.split },
       });
@@ -71,7 +77,7 @@ function fsChartTraces(chart, opts) {
   if (withBest) {
     traces.push({
       x: [withBest.best.x], y: [withBest.best.y], mode: "markers", type: "scatter",
-      name: "best " + withBest.split + " (step " + withBest.best.step + ")",
+      name: "best " + fsPlotText(withBest.split) + " (step " + withBest.best.step + ")",
       marker: { symbol: "star", size: 14, color: "#d62728", line: { color: "#000", width: 1 } },
       meta: { role: "best" },
     });
@@ -91,7 +97,7 @@ function fsChartTraces(chart, opts) {
     const top = Number.isFinite(yMax) ? yMax : 1;
     traces.push({
       x: bad.map((b) => b.p.x), y: bad.map(() => top), mode: "markers", type: "scatter",
-      name: "NaN / inf", text: bad.map((b) => b.split + ": " + b.p.value + " at step " + b.p.step),
+      name: "NaN / inf", text: bad.map((b) => fsPlotText(b.split) + ": " + b.p.value + " at step " + b.p.step),
       hoverinfo: "text", marker: { symbol: "x", size: 10, color: "#d62728" },
       meta: { role: "nonfinite" },
     });
@@ -102,11 +108,11 @@ function fsChartTraces(chart, opts) {
 function fsChartLayout(chart, opts) {
   const shapes = [];
   return {
-    title: { text: chart.metric },
+    title: { text: fsPlotText(chart.metric) },
     margin: { l: 60, r: 20, t: 40, b: 50 },
     height: 320,
     xaxis: { title: { text: FS_AXIS_TITLE[opts.x] || opts.x } },
-    yaxis: { title: { text: chart.metric }, type: opts.log ? "log" : "linear" },
+    yaxis: { title: { text: fsPlotText(chart.metric) }, type: opts.log ? "log" : "linear" },
     legend: { orientation: "h", y: -0.25 },
     shapes: shapes,
     uirevision: chart.metric + "|" + opts.x,
@@ -195,7 +201,7 @@ function fsRenderPredictions(el, panel) {
     const h = panel.histograms;
     const hm = h.edges.slice(0, -1).map((e, i) => (e + h.edges[i + 1]) / 2);
     Plotly.react(hist, h.classes.map((c, i) => ({
-      type: "bar", x: hm, y: c.counts, name: "class " + c.label, opacity: 0.6,
+      type: "bar", x: hm, y: c.counts, name: "class " + fsPlotText(c.label), opacity: 0.6,
       marker: { color: fsColor("", i) },
     })), Object.assign({ title: { text: "Score of the " + h.score_of + ", per true class" },
       barmode: "overlay", xaxis: { title: { text: "score" } },
