@@ -111,12 +111,16 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.errors, pg.dialogs, pg.outside = [], [], []
+    pg.accept_dialogs = False  # a test that means to confirm (delete) sets this
     pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
 
     def on_dialog(dialog: Any) -> None:
         pg.dialogs.append(dialog.message)
-        dialog.dismiss()
+        if pg.accept_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
 
     pg.on("dialog", on_dialog)
     pg.on(

@@ -10,6 +10,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +19,7 @@ import pytest
 
 import fitscope
 from fitscope.web import create_app
+from fitscope.web.server import allowed_hosts
 
 from .conftest import (
     CHROMIUM,
@@ -43,23 +46,32 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    path = tmp_path_factory.mktemp("browser") / "runs.db"
-    ids = fill_store(path)
+@contextmanager
+def _serving(path: Path, token: str | None = None) -> Iterator[str]:
+    """uvicorn in a thread on a free 127.0.0.1 port, over the store at ``path``."""
     store = fitscope.Store(path)
     port = _free_port()
-    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
+    app = create_app(store, token=token, allowed_hosts=allowed_hosts("127.0.0.1"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}/", "ids": ids, "path": path}
-    srv.should_exit = True
-    thread.join(5)
-    store.close()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        srv.should_exit = True
+        thread.join(5)
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    path = tmp_path_factory.mktemp("browser") / "runs.db"
+    ids = fill_store(path)
+    with _serving(path) as url:
+        yield {"url": url, "ids": ids, "path": path}
 
 
 def _traces(page: Any, index: int) -> list[dict[str, Any]]:
@@ -191,3 +203,24 @@ def test_builtin_trainer_run_and_nan_points(server: dict[str, Any], page: Any) -
     assert roles == ["raw", "best", "nonfinite"]
     assert np.isclose(page.evaluate("document.getElementById('chart-0').data[2].x.length"), 2)
     assert page.errors == []
+
+
+def test_token_travels_from_the_url_and_guards_delete(tmp_path: Path, page: Any) -> None:
+    path = tmp_path / "tok.db"
+    fill_store(path)
+    with _serving(path, token="s3cret") as url:
+        page.goto(url)  # no token: the API refuses and the page says so
+        page.wait_for_selector("#error:not([hidden])")
+        assert "token must be given" in page.locator("#error").inner_text()
+        page.errors.clear()  # the 401 answers are logged as console errors by the browser
+        page.goto(url + "?token=s3cret")
+        page.wait_for_selector("tr.run-row")
+        assert page.locator("tr.run-row").count() == 3
+        page.click("text=logreg")
+        page.wait_for_selector("#chart-0 .main-svg")
+        page.accept_dialogs = True
+        page.click("#delete-run")
+        page.wait_for_function("document.querySelectorAll('tr.run-row').length === 2")
+        assert "logreg" not in page.locator("table.runs").inner_text()
+        assert page.dialogs == ["Delete this run and everything it logged?"]
+        assert page.errors == []
