@@ -179,7 +179,9 @@ def test_static_page_and_offline_plotly(client: Any) -> None:
 def test_token_guards_every_api_request(filled_store: tuple[Path, dict[str, str]]) -> None:
     store = fitscope.Store(filled_store[0])
     client = TestClient(create_app(store, token="s3cret"))
-    assert client.get("/api/runs").status_code == 401
+    denied = client.get("/api/runs")
+    assert denied.status_code == 401
+    assert denied.json()["error"]["message"].startswith("token must be sent as the X-Fitscope")
     assert client.get("/api/runs", headers={"X-Fitscope-Token": "wrong"}).status_code == 401
     assert client.get("/api/runs", headers={"X-Fitscope-Token": "s3cret"}).status_code == 200
     assert client.get("/api/runs?token=s3cret").status_code == 200

@@ -211,7 +211,7 @@ def test_token_travels_from_the_url_and_guards_delete(tmp_path: Path, page: Any)
     with _serving(path, token="s3cret") as url:
         page.goto(url)  # no token: the API refuses and the page says so
         page.wait_for_selector("#error:not([hidden])")
-        assert "token must be given" in page.locator("#error").inner_text()
+        assert "Got no token instead" in page.locator("#error").inner_text()
         page.errors.clear()  # the 401 answers are logged as console errors by the browser
         page.goto(url + "?token=s3cret")
         page.wait_for_selector("tr.run-row")

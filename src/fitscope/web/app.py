@@ -73,7 +73,12 @@ def create_app(
             return
         given = request.headers.get("x-fitscope-token") or request.query_params.get("token")
         if given is None or not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "token must be given (X-Fitscope-Token or ?token=).")
+            got = "no token" if given is None else "a wrong token"
+            raise HTTPException(
+                401,
+                f"token must be sent as the X-Fitscope-Token header or ?token=. Got {got} "
+                "instead. Open the page as http://HOST:PORT/?token=YOUR_TOKEN.",
+            )
 
     @app.exception_handler(RunNotFoundError)
     async def _not_found(_: Request, error: RunNotFoundError) -> JSONResponse:
