@@ -1,12 +1,9 @@
-"""The ``fitscope`` command: help on every command, the demo's numbers, the error contract."""
+"""The ``fitscope`` command: help on every command and the error contract (the demo's own
+tests are in test_demo_cli.py)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from importlib.metadata import version
-from pathlib import Path
 
 import click
 import pytest
@@ -14,7 +11,6 @@ from click.testing import CliRunner, Result
 
 import fitscope.metrics
 from fitscope.cli import FitscopeGroup, cli, main
-from fitscope.cli.demo import LANGUAGES
 from fitscope.errors import FitscopeError, InvalidInputError
 
 MESSAGE = "y_pred must be probabilities in [0, 1]. Got 1.5 at index 3 instead."
@@ -59,20 +55,6 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert version("fitscope") in result.output
-
-
-def test_demo_quick_prints_the_worked_example() -> None:
-    result = CliRunner().invoke(cli, ["demo", "--quick"])
-    assert result.exit_code == 0, result.output
-    for expected in ("2.6152", "0.8717", "33.3%", "66.7%", "p(y=1)", "log loss"):
-        assert expected in result.output
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_demo_accepts_every_language(lang: str) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--quick", "--lang", lang])
-    assert result.exit_code == 0, result.output
-    assert "2.6152" in result.output
 
 
 def test_demo_rejects_an_unknown_language() -> None:
@@ -154,30 +136,6 @@ def test_real_command_reports_library_errors(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_main_runs_the_group(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["demo", "--quick"])
+        main(["metrics"])
     assert exit_info.value.code == 0
-    assert "0.8717" in capsys.readouterr().out
-
-
-def _console_script() -> str:
-    beside_python = Path(sys.executable).parent / "fitscope"
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("fitscope")
-    if found is None:
-        pytest.fail("the fitscope console script is not installed: pip install -e .")
-    return found
-
-
-def test_installed_console_script_runs_the_demo() -> None:
-    completed = subprocess.run(
-        [_console_script(), "demo", "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "2.6152" in completed.stdout
-    assert "33.3%" in completed.stdout
-    assert "Traceback" not in completed.stderr
+    assert "log_loss" in capsys.readouterr().out

@@ -1,84 +1,124 @@
-"""``fitscope demo``: the worked "loss vs accuracy" example as a table.
+"""``fitscope demo``: the loss-versus-accuracy story, end to end, in four parts.
 
-:func:`render` builds the rich renderables from :func:`fitscope.demo.worked_example` and
-returns them; only the command prints.
+The numbers come from :mod:`fitscope.demo` (pure computation); the renderables from
+:mod:`fitscope.cli._demo_render`; this module runs the parts, writes the files and prints.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import click
 from rich.console import Console, RenderableType
-from rich.table import Table
 from rich.text import Text
 
-from fitscope.demo import WorkedExample, worked_example
+from fitscope import demo
+from fitscope.cli._demo_render import (
+    Narrator,
+    case_label,
+    part1,
+    part2,
+    part3,
+    surfaces_heatmap,
+)
+from fitscope.cli._demo_text import LANGUAGES
+from fitscope.cli.doctor import render as render_findings
+from fitscope.demo._overfit import CONFIG
+from fitscope.doctor import diagnose, explain
+from fitscope.errors import MissingDependencyError
 
-__all__ = ["LANGUAGES", "demo_command", "render"]
+__all__ = ["LANGUAGES", "demo_command", "render_worked_example"]
 
-LANGUAGES = ("en", "ru", "es", "it")
-
-# One catalog per language. Only English exists so far; the others fall back to it.
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Loss vs accuracy: a worked example",
-        "model": (
-            "Model: p(y=1) = 1 / (1 + exp(-({b1} * weight {sign} {b2} * height))), no intercept; "
-            "predict 1 when p >= 0.5."
-        ),
-        "person": "person",
-        "weight": "weight",
-        "height": "height",
-        "label": "label",
-        "probability": "p(y=1)",
-        "predicted": "predicted label",
-        "loss": "log loss",
-        "summed_loss": "Summed log loss: {value:.4f}",
-        "mean_loss": "Mean log loss:   {value:.4f}",
-        "accuracy": "Accuracy:        {value:.1%}",
-        "baseline": "Majority-class baseline accuracy: {value:.1%} (always predict {label})",
-        "explanation": (
-            "Log loss measures how much probability the model puts on the true label, so every "
-            "change in a probability moves it; accuracy only counts on which side of 0.5 each "
-            "probability falls. The two can disagree: a model can lower its loss without changing "
-            "a single prediction, and this one is less accurate than always guessing the "
-            "majority class."
-        ),
-    },
-}
+PNG_NAME = "loss_accuracy_surfaces.png"
+REPORT_NAME = "report.html"
+#: The text heatmap's size in characters (columns = b1, rows = b2): two fit in 80 columns.
+HEATMAP_SIZE = (30, 13)
 
 
-def render(example: WorkedExample, lang: str = "en") -> list[RenderableType]:
-    """Return the demo's output as rich renderables, in ``lang`` where a catalog exists."""
-    text = _TEXT.get(lang, _TEXT["en"])
-    b1, b2 = example.coefficients
+def render_worked_example(
+    nar: Narrator, *, quick: bool, out_dir: Path | None
+) -> list[RenderableType]:
+    """Part 1 as renderables; writes the surfaces' PNG into ``out_dir`` unless it is None."""
+    example = demo.worked_example()
+    traces = demo.solver_traces(example, quick=quick)
+    optimum = demo.loss_optimum(example)
+    start = example.coefficients
+    heatmap = surfaces_heatmap(
+        demo.surfaces(example, size=HEATMAP_SIZE), start, optimum.coefficients, nar
+    )
+    out = part1(example, traces, optimum, heatmap, nar)
+    if out_dir is None:
+        out.append(Text(nar.t("png_skipped_quick"), style="dim"))
+        return out
+    try:
+        from fitscope.demo.figure import surfaces_figure
 
-    table = Table(title=text["title"])
-    table.add_column(text["person"])
-    for key in ("weight", "height", "label", "probability", "predicted", "loss"):
-        table.add_column(text[key], justify="right")
-    for i, name in enumerate(example.names):
-        table.add_row(
-            name,
-            f"{example.weights_kg[i]:g} kg",
-            f"{example.heights_cm[i]:g} cm",
-            str(example.labels[i]),
-            f"{example.probabilities[i]:.4f}",
-            str(example.predicted_labels[i]),
-            f"{example.log_losses[i]:.4f}",
+        fig = surfaces_figure(
+            demo.surfaces(example),
+            start=start,
+            minimum=optimum.coefficients,
+            titles=(nar.t("loss_panel"), nar.t("accuracy_panel")),
         )
+    except MissingDependencyError:
+        out.append(Text(nar.t("png_missing"), style="dim"))
+        return out
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / PNG_NAME
+    fig.savefig(path, dpi=110)
+    out.append(Text(nar.t("png_written", path=str(path))))
+    return out
 
-    sign = "-" if b2 < 0 else "+"
-    model = text["model"].format(b1=f"{b1:g}", sign=sign, b2=f"{abs(b2):g}")
-    lines = [
-        "",
-        text["summed_loss"].format(value=example.summed_log_loss),
-        text["mean_loss"].format(value=example.mean_log_loss),
-        text["accuracy"].format(value=example.accuracy),
-        text["baseline"].format(value=example.baseline_accuracy, label=example.majority_label),
-        "",
-        text["explanation"],
+
+def _doctor_findings(
+    nar: Narrator, *, run: demo.OverfitRun, cases: Sequence[demo.Case]
+) -> list[RenderableType]:
+    """The doctor's findings on the run (read back from the store) and on each case."""
+    out: list[RenderableType] = []
+    subjects: list[tuple[str, list[Any]]] = [
+        (nar.t("subject_run"), diagnose(run.run_id, lang=nar.lang, store=run.store_url))
     ]
-    return [Text(model), Text(""), table, *(Text(line) for line in lines)]
+    for case in cases:
+        findings = explain(case.y_true, case.y_pred, lang=nar.lang)
+        subjects.append((case_label(case, nar), findings))
+    for subject, findings in subjects:
+        out.append(Text(nar.t("findings_title", subject=subject), style="bold underline"))
+        # The same panels as `fitscope doctor`, translated severity labels included.
+        out.extend(render_findings(findings, nar.lang))
+    return out
+
+
+def _subcommand(name: str) -> click.Command | None:
+    """Another ``fitscope`` command by name, if this installation has it."""
+    ctx = click.get_current_context()
+    parent = ctx.parent
+    if parent is None or not isinstance(parent.command, click.Group):
+        return None
+    return parent.command.get_command(parent, name)
+
+
+def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[RenderableType]:
+    """Part 4: write the HTML report with ``fitscope report`` and say how to open the dashboard."""
+    out: list[RenderableType] = [Text(""), Text(nar.t("part4"), style="bold")]
+    report = _subcommand("report")
+    if report is None:
+        out.append(Text(nar.t("report_missing", store=run.store_url, run=run.run_id)))
+    else:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / REPORT_NAME
+        args = [run.run_id, "-o", str(path), "--store", run.store_url]
+        report.main(args, prog_name="fitscope report", standalone_mode=False)
+        out.append(Text(nar.t("report_written", path=str(path))))
+    out.append(Text(nar.t("doctor_hint", run=run.run_id[:8], store=run.store_url)))
+    if _subcommand("runs") is not None:
+        out.append(Text(nar.t("runs_hint", store=run.store_url)))
+    has_ui = _subcommand("ui") is not None
+    out.append(
+        Text(nar.t("dashboard_hint", store=run.store_url) if has_ui else nar.t("dashboard_missing"))
+    )
+    return out
 
 
 @click.command(name="demo")
@@ -87,18 +127,68 @@ def render(example: WorkedExample, lang: str = "en") -> list[RenderableType]:
     type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
-    help="Language of the explanations (only English text exists so far).",
+    help="Language of the narration: English, Russian, Spanish or Italian.",
 )
-@click.option("--quick", is_flag=True, help="Run a CI-sized demo (the worked example already is).")
-def demo_command(lang: str, quick: bool) -> None:
-    """Show why loss and accuracy disagree, on a worked example.
+@click.option("--ui", "open_ui", is_flag=True, help="Open the dashboard on the run at the end.")
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="CI-sized: fewer epochs for the slow optimizers, and no PNG (a few seconds).",
+)
+@click.option(
+    "--store",
+    default=None,
+    metavar="URL",
+    help="Where the run is recorded (a SQLite path, sqlite:///... or postgresql://...). "
+    "Default: $FITSCOPE_STORE, else ./.fitscope/fitscope.db.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fitscope-demo"),
+    show_default=True,
+    help="Folder for the picture of the surfaces and the HTML report.",
+)
+def demo_command(lang: str, open_ui: bool, quick: bool, store: str | None, out_dir: Path) -> None:
+    """Show why loss and accuracy disagree, from three people to a real run.
 
-    Three people, a fixed logistic model and a table of its probabilities, predictions and
-    per-sample log loss, then the summed and mean loss, the accuracy and the accuracy of always
-    predicting the majority class. Every number is computed by fitscope.metrics.
+    \b
+    1. Three people and a logistic model: the loss and the accuracy at fixed coefficients;
+       gradient descent, Adam and Newton minimising the loss; the loss-optimal model scores
+       33.3% while always predicting 0 scores 66.7%; the loss and accuracy surfaces.
+    2. A tracked run on handwritten digits that overfits, stopped early; the test set scored
+       once at the end.
+    3. An imbalanced task where accuracy only matches the baseline, and a few confident
+       mistakes behind a high accuracy and a large loss.
+    4. The HTML report of the run and how to open the dashboard.
     """
-    # --quick is accepted now so that CI can pass it; a longer demo will honour it.
-    del quick
+    started = time.perf_counter()
+    nar = Narrator(lang)
     console = Console(highlight=False)
-    for renderable in render(worked_example(), lang):
-        console.print(renderable)
+
+    def show(renderables: Sequence[RenderableType]) -> None:
+        for renderable in renderables:
+            console.print(renderable)
+
+    show(render_worked_example(nar, quick=quick, out_dir=None if quick else out_dir))
+    console.print()
+    run = demo.overfit_run(store=store, quick=quick)
+    show(part2(run, int(CONFIG["early_stopping"]), nar))
+    console.print()
+    imbalanced = demo.imbalance_case()
+    clean, noisy = demo.confident_mistakes_case()
+    show(part3(imbalanced, clean, noisy, nar))
+    show(_doctor_findings(nar, run=run, cases=(imbalanced, noisy)))
+    show(_report(nar, run, out_dir))
+    console.print(Text(nar.t("done", seconds=nar.num(time.perf_counter() - started, 1))))
+    if open_ui:
+        _open_ui(nar, console, run)
+
+
+def _open_ui(nar: Narrator, console: Console, run: demo.OverfitRun) -> None:
+    ui: Any = _subcommand("ui")
+    if ui is None:  # part 4 has already said that this installation has no dashboard
+        return
+    console.print(Text(nar.t("opening_ui")))
+    ui.main(["--store", run.store_url], prog_name="fitscope ui", standalone_mode=False)
