@@ -15,7 +15,7 @@ from fitscope.errors import InvalidInputError
 from fitscope.views.plots import plot_run
 from fitscope.views.report import render_report
 
-from .conftest import CHROMIUM, XSS_NAME, shot
+from .conftest import CHROMIUM, NO_BROWSER, XSS_NAME, shot
 
 ATTR = re.compile(r"""\b(?:src|href|action|poster|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
 
@@ -48,7 +48,7 @@ def test_report_escapes_hostile_strings(
     assert "<img src=x" not in page
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_BROWSER)
 @pytest.mark.parametrize("role", ["overfit", "xss"])
 def test_report_opens_offline_in_a_browser(
     role: str, store: Any, filled_store: tuple[Path, dict[str, str]], page: Any, tmp_path: Path
@@ -92,7 +92,7 @@ FINDINGS = [
 ]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_BROWSER)
 def test_findings_panel_renders_badges_and_escapes(page: Any) -> None:
     from fitscope.views.findings import finding_dict
 
