@@ -19,6 +19,7 @@ from fitscope.cli.doctor import doctor_command
 from fitscope.cli.eval import eval_command
 from fitscope.cli.metrics import metrics_command
 from fitscope.cli.runs import runs_command
+from fitscope.cli.views import plot_command, report_command, ui_command
 from fitscope.errors import FitscopeError
 
 __all__ = ["FitscopeGroup", "cli", "main", "translate_errors"]
@@ -68,6 +69,9 @@ cli.add_command(metrics_command)
 cli.add_command(runs_command)
 cli.add_command(doctor_command)
 cli.add_command(eval_command)
+cli.add_command(ui_command)
+cli.add_command(report_command)
+cli.add_command(plot_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -11,11 +11,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from fitscope.train.loop import Decision
 
-__all__ = ["ProgressBar"]
+__all__ = ["ProgressBar", "describe_logs"]
 
 
 class ProgressBar:
     """An observer that shows epochs done and the latest values; it never stops training.
+
+    The numbers are end-of-epoch values, each measured on the whole split after the epoch's
+    last update (the trainers never report a running mean over batches), and the bar says so:
+    ``end of epoch 3 (whole split): train loss 0.41 accuracy 0.87 | val loss 0.52 ...``.
 
     Use as a context manager so the bar is closed whatever happens. ``console`` defaults to
     standard error, leaving standard output to the program.
@@ -52,6 +56,18 @@ class ProgressBar:
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, float], params: Any) -> Decision:
         if self._progress is not None:
-            shown = "  ".join(f"{k} {val:.4g}" for k, val in logs.items() if k != "objective")
-            self._progress.update(self._task, completed=epoch, values=shown)
+            self._progress.update(self._task, completed=epoch, values=describe_logs(epoch, logs))
         return Decision()
+
+
+def describe_logs(epoch: int, logs: Mapping[str, float]) -> str:
+    """The bar's text for one epoch: train and validation values, labelled end-of-epoch.
+
+    >>> describe_logs(3, {"loss": 0.41, "accuracy": 0.87, "objective": 0.4, "val_loss": 0.52})
+    'end of epoch 3 (whole split): train loss 0.41 accuracy 0.87 | val loss 0.52'
+    """
+    shown = {k: v for k, v in logs.items() if k != "objective"}
+    train = [f"{k} {v:.4g}" for k, v in shown.items() if not k.startswith("val_")]
+    val = [f"{k[4:]} {v:.4g}" for k, v in shown.items() if k.startswith("val_")]
+    text = f"end of epoch {epoch} (whole split): train " + " ".join(train)
+    return text + (" | val " + " ".join(val) if val else "")

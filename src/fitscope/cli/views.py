@@ -1,0 +1,85 @@
+"""``fitscope ui``, ``fitscope report`` and ``fitscope plot``: see a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fitscope.track.store import Store
+
+__all__ = ["plot_command", "report_command", "ui_command"]
+
+_STORE = click.option(
+    "--store", "store_url", default=None, metavar="URL",
+    help="SQLite path or URL, postgresql://... (default: $FITSCOPE_STORE or ./.fitscope).",
+)  # fmt: skip
+
+
+@click.command(name="ui")
+@_STORE
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token", default=None, help="Secret every API request must carry (required off loopback)."
+)
+def ui_command(store_url: str | None, host: str, port: int, token: str | None) -> None:
+    """Serve the web dashboard (runs, curves, predictions, compare).
+
+    Binds 127.0.0.1 by default. Another address needs --token; open the page as
+    http://HOST:PORT/?token=TOKEN.
+    """
+    from fitscope.web.server import check_bind, serve
+
+    check_bind(host, token)
+    store = Store(store_url)
+    shown = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(f"fitscope dashboard on {shown} (store {store.url}); Ctrl+C stops it.", err=True)
+    try:
+        serve(store, host=host, port=port, token=token)
+    finally:
+        store.close()
+
+
+@click.command(name="report")
+@click.argument("run")
+@_STORE
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="HTML file to write (default: <first 8 characters of the run id>.html).",
+)  # fmt: skip
+@click.option(
+    "--lang", default="en", show_default=True, type=click.Choice(["en", "ru", "es", "it"]),
+    help="Language of the doctor's findings.",
+)  # fmt: skip
+def report_command(run: str, store_url: str | None, output: Path | None, lang: str) -> None:
+    """Write one self-contained HTML report of RUN (id, id prefix or name); opens offline."""
+    from fitscope.views.report import write_report
+
+    store = Store(store_url)
+    try:
+        record = store.get_run(run)
+        path = write_report(record, output or Path(f"{record.id[:8]}.html"), lang=lang)
+    finally:
+        store.close()
+    click.echo(str(path))
+
+
+@click.command(name="plot")
+@click.argument("run")
+@_STORE
+@click.option(
+    "--png", "directory", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for loss.png and accuracy.png.",
+)  # fmt: skip
+def plot_command(run: str, store_url: str | None, directory: Path) -> None:
+    """Write RUN's loss and accuracy curves as PNG files (matplotlib)."""
+    from fitscope.views.plots import plot_run
+
+    store = Store(store_url)
+    try:
+        written = plot_run(store.get_run(run), directory)
+    finally:
+        store.close()
+    for path in written:
+        click.echo(str(path))

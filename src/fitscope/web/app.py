@@ -1,0 +1,207 @@
+"""The dashboard's web app: a JSON API over a :class:`~fitscope.track.Store` and one page.
+
+``create_app(store, token=None)`` builds a fresh FastAPI app with the store bound in a closure,
+so two apps over two stores can live in one process (no module globals). When ``token`` is set,
+every ``/api`` request must carry it (header ``X-Fitscope-Token`` or ``?token=``); the page and
+its static files need no token, they hold no data. Errors keep the library's message:
+``{"error": {"type": ..., "message": ...}}`` with 404 for an unknown run and 422 for bad input.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fitscope.errors import FitscopeError, InvalidInputError, RunNotFoundError
+from fitscope.track.store import Store
+from fitscope.views import data, predictions
+from fitscope.views.data import jsonable
+from fitscope.views.findings import findings_for
+from fitscope.views.report import plotly_js_path
+
+__all__ = ["STATIC_DIR", "create_app"]
+
+STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
+_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
+_MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
+MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
+XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
+
+
+def _error(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status)
+
+
+def create_app(
+    store: Store, *, token: str | None = None, allowed_hosts: Sequence[str] | None = None
+) -> FastAPI:
+    """A FastAPI app serving the dashboard page and its JSON API over ``store``.
+
+    ``allowed_hosts``: the Host header values accepted (others get 400), which stops a web page
+    from reaching a loopback dashboard through DNS rebinding; ``fitscope ui`` sets it on
+    loopback. The interactive /docs pages are off: they load their scripts from a CDN.
+
+    >>> import tempfile, os
+    >>> from fastapi.testclient import TestClient
+    >>> from fitscope.track import Store
+    >>> store = Store(os.path.join(tempfile.mkdtemp(), "runs.db"))
+    >>> TestClient(create_app(store)).get("/api/runs").json()
+    {'runs': []}
+    """
+    app = FastAPI(
+        title="fitscope dashboard API",
+        version="1",
+        description="Runs, series (min/max downsampled), predictions panels and findings.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    if allowed_hosts is not None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+
+    def check_token(request: Request) -> None:
+        if token is None:
+            return
+        given = request.headers.get("x-fitscope-token") or request.query_params.get("token")
+        if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+            got = "no token" if given is None else "a wrong token"
+            raise HTTPException(
+                401,
+                f"token must be sent as the X-Fitscope-Token header or ?token=. Got {got} "
+                "instead. Open the page as http://HOST:PORT/?token=YOUR_TOKEN.",
+            )
+
+    @app.exception_handler(RunNotFoundError)
+    async def _not_found(_: Request, error: RunNotFoundError) -> JSONResponse:
+        return _error(404, type(error).__name__, str(error))
+
+    @app.exception_handler(FitscopeError)
+    async def _bad_input(_: Request, error: FitscopeError) -> JSONResponse:
+        status = 422 if isinstance(error, ValueError | TypeError) else 500
+        return _error(status, type(error).__name__, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(422, "InvalidInputError", f"{where} {first.get('msg', 'is invalid')}.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        kind = "Unauthorized" if error.status_code == 401 else "HTTPError"
+        return _error(error.status_code, kind, str(error.detail))
+
+    api = [Depends(check_token)]
+
+    @app.get("/api/runs", dependencies=api, tags=["runs"])
+    def list_runs(
+        project: str | None = None, status: str | None = None, tag: str | None = None
+    ) -> dict[str, Any]:
+        """Every run (newest first) with its headline numbers; filter by project, status, tag."""
+        records = store.runs(project=project, status=status, tags=[tag] if tag else None)
+        return {"runs": jsonable([data.run_row(r) for r in records])}
+
+    @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
+    def run_detail(run_id: str) -> dict[str, Any]:
+        """One run: row, config, series, summary, snapshots and baselines."""
+        out: dict[str, Any] = jsonable(data.run_detail(store.get_run(run_id)))
+        return out
+
+    @app.delete("/api/runs/{run_id}", dependencies=api, tags=["runs"], status_code=204)
+    def delete_run(run_id: str) -> Response:
+        """Delete a run and everything it logged (needs the token when one is set)."""
+        store.delete_run(store.get_run(run_id).id)
+        return Response(status_code=204)
+
+    @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
+    def charts(run_id: str, x: XAxis = "step", max_points: MaxPoints = 2000) -> dict[str, Any]:
+        """Every chart of the run page in one answer: one per metric, every split on it."""
+        record = store.get_run(run_id)
+        specs = data.chart_specs(record, x=x, max_points=max_points)
+        return {"status": record.status, "x": x, "charts": jsonable(specs)}
+
+    @app.get("/api/runs/{run_id}/series", dependencies=api, tags=["series"])
+    def series(
+        run_id: str,
+        metric: str,
+        split: str = "train",
+        x: XAxis = "step",
+        max_points: MaxPoints = 2000,
+    ) -> dict[str, Any]:
+        """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
+        record = store.get_run(run_id)
+        if (split, metric) not in record.series():
+            raise InvalidInputError(
+                f"metric and split must name a logged series. Got {metric!r} on {split!r} "
+                f"instead. This run has: {', '.join(f'{s}/{m}' for s, m in record.series())}."
+            )
+        out: dict[str, Any] = jsonable(
+            data.series_data(record, metric, split, x=x, max_points=max_points)
+        )
+        return out
+
+    @app.get("/api/runs/{run_id}/predictions", dependencies=api, tags=["predictions"])
+    def prediction_panel(
+        run_id: str,
+        split: str | None = None,
+        step: Annotated[int | None, Query(ge=0)] = None,
+        top: Annotated[int, Query(ge=1, le=1000)] = 20,
+    ) -> dict[str, Any]:
+        """The predictions panel of one snapshot (default: the latest of the split)."""
+        snaps = store.get_run(run_id).predictions(split)
+        if step is not None:
+            snaps = [s for s in snaps if s.step == step]
+        if not snaps:
+            raise InvalidInputError(
+                f"split and step must name a prediction snapshot of this run. Got split={split!r}"
+                f", step={step!r} instead. GET /api/runs/{{id}} lists them under 'snapshots'."
+            )
+        out: dict[str, Any] = jsonable(predictions.predictions_panel(snaps[-1], top=top))
+        return out
+
+    @app.get("/api/runs/{run_id}/findings", dependencies=api, tags=["findings"])
+    def findings(run_id: str, lang: str = "en") -> dict[str, Any]:
+        """The doctor's findings on the run, most severe first, in ``lang`` (en, ru, es, it)."""
+        return {"findings": jsonable(findings_for(store.get_run(run_id), lang))}
+
+    @app.get("/api/compare", dependencies=api, tags=["series"])
+    def compare(
+        ids: Annotated[str, Query(description="run ids, comma-separated")],
+        metric: str = "loss",
+        split: str = "train",
+        x: XAxis = "step",
+        max_points: MaxPoints = 2000,
+    ) -> dict[str, Any]:
+        """The same metric and split of several runs, one series per run."""
+        wanted = [i for i in (p.strip() for p in ids.split(",")) if i]
+        if not wanted or len(wanted) > 50:
+            raise InvalidInputError(
+                f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
+            )
+        records = [store.get_run(i) for i in wanted]
+        traces = data.compare(records, metric, split, x=x, max_points=max_points)
+        return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        # A fixed allow-list: no path from the request ever reaches the file system.
+        if name == "plotly.min.js":
+            return FileResponse(plotly_js_path(), media_type="text/javascript")
+        if name not in _STATIC_FILES:
+            raise HTTPException(404, f"name must be a dashboard file. Got {name!r} instead.")
+        return FileResponse(STATIC_DIR / name, media_type=_MEDIA[Path(name).suffix])
+
+    return app

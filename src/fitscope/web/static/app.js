@@ -1,0 +1,331 @@
+/* fitscope dashboard: a single page over the JSON API (/api/...), hash-routed.
+ * Data reach the DOM only through textContent / setAttribute (see charts.js's fsEl). */
+"use strict";
+
+const POLL_MS = 1000; // a running run is re-read every second: on screen within 2 s
+const state = { timer: null, view: null };
+
+(function keepToken() {
+  const t = new URLSearchParams(location.search).get("token");
+  if (t) sessionStorage.setItem("fitscope-token", t);
+})();
+
+async function api(path, options) {
+  const headers = {};
+  const token = sessionStorage.getItem("fitscope-token");
+  if (token) headers["X-Fitscope-Token"] = token;
+  const resp = await fetch(path, Object.assign({ headers: headers }, options || {}));
+  if (resp.status === 204) return null;
+  const body = await resp.json();
+  if (!resp.ok) throw new Error((body.error && body.error.message) || resp.statusText);
+  return body;
+}
+
+function showError(err) {
+  const box = document.getElementById("error");
+  box.textContent = String(err && err.message ? err.message : err);
+  box.hidden = false;
+  setTimeout(() => { box.hidden = true; }, 6000);
+}
+
+function stopPolling() {
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = null;
+}
+
+function setLive(text) { document.getElementById("live").textContent = text; }
+
+function fmtTime(t) { return t ? new Date(t * 1000).toLocaleString() : "–"; }
+function fmtDuration(s) {
+  if (s === null || s === undefined) return "–";
+  if (s < 60) return s.toFixed(1) + " s";
+  if (s < 3600) return (s / 60).toFixed(1) + " min";
+  return (s / 3600).toFixed(2) + " h";
+}
+
+/* ---------- runs page ---------- */
+const COLUMNS = [
+  ["name", "name"], ["project", "project"], ["status", "status"], ["start_time", "started"],
+  ["duration", "duration"], ["tags", "tags"], ["best_val_loss", "best val loss"],
+  ["best_val_accuracy", "best val accuracy"], ["final_test_accuracy", "final test accuracy"],
+];
+const runsView = { sort: "start_time", desc: true, q: "", status: "", project: "", picked: new Set() };
+
+async function showRuns() {
+  const main = document.getElementById("main");
+  main.replaceChildren();
+  main.appendChild(fsEl("h1", null, "Runs"));
+  const bar = fsEl("div", { class: "toolbar" });
+  const search = fsEl("input", { id: "search", type: "search", placeholder: "search name, id, tag, project" });
+  search.value = runsView.q;
+  const status = fsEl("select", { id: "status-filter" });
+  for (const s of ["", "running", "finished", "failed", "crashed"]) {
+    const o = fsEl("option", { value: s }, s || "any status"); status.appendChild(o);
+  }
+  status.value = runsView.status;
+  const project = fsEl("select", { id: "project-filter" });
+  const compareBtn = fsEl("button", { id: "compare-btn" }, "Compare selected");
+  bar.append(search, status, project, compareBtn);
+  main.appendChild(bar);
+  const table = fsEl("table", { class: "runs", id: "runs-table" });
+  main.appendChild(table);
+  search.addEventListener("input", () => { runsView.q = search.value; draw(); });
+  status.addEventListener("change", () => { runsView.status = status.value; draw(); });
+  project.addEventListener("change", () => { runsView.project = project.value; draw(); });
+  compareBtn.addEventListener("click", () => {
+    if (runsView.picked.size) location.hash = "#/compare?ids=" + [...runsView.picked].map(encodeURIComponent).join(",");
+  });
+  let runs = [];
+  function draw() {
+    const q = runsView.q.toLowerCase();
+    const shown = runs.filter((r) =>
+      (!runsView.status || r.status === runsView.status) &&
+      (!runsView.project || r.project === runsView.project) &&
+      (!q || [r.name, r.id, r.project, ...r.tags].some((s) => String(s).toLowerCase().includes(q))));
+    const key = runsView.sort, sign = runsView.desc ? -1 : 1;
+    shown.sort((a, b) => {
+      let x = a[key], y = b[key];
+      if (Array.isArray(x)) { x = x.join(","); y = y.join(","); }
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * sign;
+    });
+    table.replaceChildren();
+    const head = fsEl("tr");
+    head.appendChild(fsEl("th", null, ""));
+    for (const [k, label] of COLUMNS) {
+      const th = fsEl("th", { "data-key": k }, label);
+      if (k === runsView.sort) th.className = runsView.desc ? "sorted-desc" : "sorted-asc";
+      th.addEventListener("click", () => {
+        runsView.desc = runsView.sort === k ? !runsView.desc : false;
+        runsView.sort = k; draw();
+      });
+      head.appendChild(th);
+    }
+    table.appendChild(head);
+    for (const r of shown) {
+      const tr = fsEl("tr", { class: "run-row", "data-id": r.id });
+      const pick = fsEl("input", { type: "checkbox", class: "pick" });
+      pick.checked = runsView.picked.has(r.id);
+      pick.addEventListener("change", () => { pick.checked ? runsView.picked.add(r.id) : runsView.picked.delete(r.id); });
+      const c0 = fsEl("td"); c0.appendChild(pick); tr.appendChild(c0);
+      const link = fsEl("a", { href: "#/run/" + encodeURIComponent(r.id), class: "run-link" }, r.name);
+      const c1 = fsEl("td"); c1.appendChild(link); tr.appendChild(c1);
+      tr.appendChild(fsEl("td", null, r.project));
+      const st = fsEl("td"); st.appendChild(fsEl("span", { class: "status status-" + r.status.replace(/[^a-z]/g, "") }, r.status)); tr.appendChild(st);
+      tr.appendChild(fsEl("td", null, fmtTime(r.start_time)));
+      tr.appendChild(fsEl("td", null, fmtDuration(r.duration)));
+      const tags = fsEl("td"); for (const t of r.tags) tags.appendChild(fsEl("span", { class: "tag" }, t)); tr.appendChild(tags);
+      for (const k of ["best_val_loss", "best_val_accuracy", "final_test_accuracy"]) tr.appendChild(fsEl("td", null, fsFmt(r[k])));
+      table.appendChild(tr);
+    }
+    if (!shown.length) {
+      const tr = fsEl("tr"); tr.appendChild(fsEl("td", { colspan: "10", class: "muted" }, "No runs match.")); table.appendChild(tr);
+    }
+  }
+  async function load() {
+    try {
+      runs = (await api("api/runs")).runs;
+      const projects = [...new Set(runs.map((r) => r.project))].sort();
+      const keep = project.value;
+      project.replaceChildren(fsEl("option", { value: "" }, "any project"));
+      for (const p of projects) project.appendChild(fsEl("option", { value: p }, p));
+      project.value = projects.includes(keep) ? keep : "";
+      draw();
+      setLive(runs.some((r) => r.status === "running") ? "live: refreshing every 2 s" : "");
+    } catch (err) { showError(err); }
+    state.timer = setTimeout(load, 2000);
+  }
+  await load();
+}
+
+/* ---------- run page ---------- */
+const runOpts = { x: "step", smoothing: 0, weight: 0.6, log: false };
+
+async function showRun(id) {
+  const main = document.getElementById("main");
+  main.replaceChildren(fsEl("p", { class: "muted" }, "Loading…"));
+  let detail;
+  try { detail = await api("api/runs/" + encodeURIComponent(id)); } catch (err) { showError(err); return; }
+  main.replaceChildren();
+  main.appendChild(fsEl("h1", { id: "run-name" }, detail.name));
+  const meta = fsEl("p", { class: "muted" });
+  meta.textContent = detail.project + " · " + detail.id + " · started " + fmtTime(detail.start_time) + " · ";
+  const status = fsEl("span", { id: "run-status", class: "status status-" + detail.status }, detail.status);
+  meta.appendChild(status);
+  for (const t of detail.tags) meta.appendChild(fsEl("span", { class: "tag" }, t));
+  main.appendChild(meta);
+
+  const bar = fsEl("div", { class: "toolbar" });
+  const xSel = fsEl("select", { id: "x-axis" });
+  for (const [v, l] of [["step", "x: step"], ["epoch", "x: epoch"], ["time", "x: wall time"]]) xSel.appendChild(fsEl("option", { value: v }, l));
+  xSel.value = runOpts.x;
+  const smoothLabel = fsEl("label");
+  const smooth = fsEl("input", { type: "checkbox", id: "smooth" }); smooth.checked = runOpts.smoothing > 0;
+  smoothLabel.append(smooth, document.createTextNode(" smoothing (EMA) "));
+  const weight = fsEl("input", { type: "range", id: "smooth-weight", min: "0", max: "0.99", step: "0.01" });
+  weight.value = String(runOpts.weight);
+  const weightText = fsEl("span", { id: "smooth-weight-value" }, runOpts.weight.toFixed(2));
+  const logLabel = fsEl("label");
+  const logBox = fsEl("input", { type: "checkbox", id: "log-scale" }); logBox.checked = runOpts.log;
+  logLabel.append(logBox, document.createTextNode(" log scale"));
+  const del = fsEl("button", { id: "delete-run", class: "danger" }, "Delete run");
+  bar.append(xSel, smoothLabel, weight, weightText, logLabel, del);
+  main.appendChild(bar);
+
+  const layout = fsEl("div", { class: "run-layout" });
+  const charts = fsEl("div", { class: "charts", id: "charts" });
+  const aside = fsEl("aside");
+  const findingsPanel = fsEl("div", { class: "panel" });
+  findingsPanel.appendChild(fsEl("h3", null, "Findings"));
+  const findings = fsEl("div", { id: "findings" });
+  findingsPanel.appendChild(findings);
+  const configPanel = fsEl("div", { class: "panel" });
+  configPanel.appendChild(fsEl("h3", null, "Config"));
+  const config = fsEl("div", { id: "config" });
+  configPanel.appendChild(config);
+  aside.append(findingsPanel, configPanel);
+  layout.append(charts, aside);
+  main.appendChild(layout);
+  fsRenderConfig(config, detail.config);
+
+  const preds = fsEl("section", { class: "predictions", id: "predictions" });
+  main.appendChild(preds);
+  if (detail.snapshots.length) buildPredictions(preds, id, detail.snapshots);
+
+  let last = null;
+  function redraw() {
+    if (!last) return;
+    const opts = { x: runOpts.x, smoothing: runOpts.smoothing, log: runOpts.log };
+    last.charts.forEach((chart, i) => {
+      let el = document.getElementById("chart-" + i);
+      if (!el) { el = fsEl("div", { class: "chart", id: "chart-" + i }); charts.appendChild(el); }
+      el.setAttribute("data-metric", chart.metric);
+      fsDrawChart(el, chart, opts);
+    });
+    charts.setAttribute("data-drawn", String(last.charts.length));
+  }
+  async function load() {
+    try {
+      last = await api("api/runs/" + encodeURIComponent(id) + "/charts?x=" + runOpts.x);
+      status.textContent = last.status;
+      status.className = "status status-" + last.status;
+      redraw();
+      const running = last.status === "running";
+      setLive(running ? "live: refreshing every second" : "");
+      charts.setAttribute("data-updates", String(Number(charts.getAttribute("data-updates") || 0) + 1));
+      if (running) state.timer = setTimeout(load, POLL_MS);
+    } catch (err) { showError(err); }
+  }
+  xSel.addEventListener("change", () => { runOpts.x = xSel.value; stopPolling(); charts.replaceChildren(); load(); });
+  smooth.addEventListener("change", () => { runOpts.smoothing = smooth.checked ? runOpts.weight : 0; redraw(); });
+  weight.addEventListener("input", () => {
+    runOpts.weight = Number(weight.value); weightText.textContent = runOpts.weight.toFixed(2);
+    if (smooth.checked) { runOpts.smoothing = runOpts.weight; redraw(); }
+  });
+  logBox.addEventListener("change", () => { runOpts.log = logBox.checked; redraw(); });
+  del.addEventListener("click", async () => {
+    if (!confirm("Delete this run and everything it logged?")) return;
+    try { await api("api/runs/" + encodeURIComponent(id), { method: "DELETE" }); location.hash = "#/"; } catch (err) { showError(err); }
+  });
+  await load();
+  // The doctor speaks en, ru, es and it: the browser's language when it is one of them.
+  const lang = ["en", "ru", "es", "it"].find((l) => (navigator.language || "en").startsWith(l)) || "en";
+  try { fsRenderFindings(findings, (await api("api/runs/" + encodeURIComponent(id) + "/findings?lang=" + lang)).findings); } catch (err) { showError(err); }
+}
+
+function buildPredictions(root, id, snapshots) {
+  root.appendChild(fsEl("h2", null, "Predictions"));
+  const bar = fsEl("div", { class: "toolbar" });
+  const splits = [...new Set(snapshots.map((s) => s.split))];
+  const splitSel = fsEl("select", { id: "snapshot-split" });
+  for (const s of splits) splitSel.appendChild(fsEl("option", { value: s }, s));
+  const slider = fsEl("input", { type: "range", id: "snapshot-slider", min: "0", step: "1" });
+  const label = fsEl("span", { id: "snapshot-label" });
+  bar.append(splitSel, slider, label);
+  root.appendChild(bar);
+  const body = fsEl("div", { id: "prediction-panel" });
+  root.appendChild(body);
+  let steps = [];
+  async function show() {
+    const step = steps[Number(slider.value)];
+    label.textContent = "snapshot at step " + step + " (" + (Number(slider.value) + 1) + " of " + steps.length + ")";
+    try {
+      const panel = await api("api/runs/" + encodeURIComponent(id) + "/predictions?split=" + encodeURIComponent(splitSel.value) + "&step=" + step);
+      fsRenderPredictions(body, panel);
+    } catch (err) { showError(err); }
+  }
+  function pickSplit() {
+    steps = snapshots.filter((s) => s.split === splitSel.value).map((s) => s.step);
+    slider.max = String(steps.length - 1);
+    slider.value = String(steps.length - 1);
+    show();
+  }
+  splitSel.addEventListener("change", pickSplit);
+  slider.addEventListener("input", show);
+  pickSplit();
+}
+
+/* ---------- compare page ---------- */
+async function showCompare(query) {
+  const main = document.getElementById("main");
+  main.replaceChildren(fsEl("h1", null, "Compare runs"));
+  const ids = (query.get("ids") || "").split(",").filter(Boolean);
+  if (!ids.length) {
+    main.appendChild(fsEl("p", { class: "muted" }, "Tick runs on the runs page, then press Compare selected."));
+    return;
+  }
+  let details;
+  try { details = await Promise.all(ids.map((i) => api("api/runs/" + encodeURIComponent(i)))); } catch (err) { showError(err); return; }
+  const pairs = new Set(details.flatMap((d) => d.series.map((s) => s.metric + "\u0000" + s.split)));
+  const metrics = [...new Set([...pairs].map((p) => p.split("\u0000")[0]))].filter((m) => m !== "epoch");
+  const bar = fsEl("div", { class: "toolbar" });
+  const mSel = fsEl("select", { id: "compare-metric" });
+  for (const m of metrics) mSel.appendChild(fsEl("option", { value: m }, m));
+  const sSel = fsEl("select", { id: "compare-split" });
+  const xSel = fsEl("select", { id: "compare-x" });
+  for (const [v, l] of [["step", "x: step"], ["epoch", "x: epoch"], ["time", "x: wall time"]]) xSel.appendChild(fsEl("option", { value: v }, l));
+  const logLabel = fsEl("label"); const logBox = fsEl("input", { type: "checkbox", id: "compare-log" });
+  logLabel.append(logBox, document.createTextNode(" log scale"));
+  bar.append(mSel, sSel, xSel, logLabel);
+  main.appendChild(bar);
+  const chart = fsEl("div", { class: "chart", id: "compare-chart" });
+  main.appendChild(chart);
+  function fillSplits() {
+    const splits = [...new Set([...pairs].filter((p) => p.startsWith(mSel.value + "\u0000")).map((p) => p.split("\u0000")[1]))];
+    const keep = sSel.value;
+    sSel.replaceChildren();
+    for (const s of splits) sSel.appendChild(fsEl("option", { value: s }, s));
+    sSel.value = splits.includes(keep) ? keep : (splits.find((s) => s === "val" || s === "validation") || splits[0]);
+  }
+  async function load() {
+    try {
+      const q = "api/compare?ids=" + ids.map(encodeURIComponent).join(",") + "&metric=" + encodeURIComponent(mSel.value) + "&split=" + encodeURIComponent(sSel.value) + "&x=" + xSel.value;
+      const res = await api(q);
+      const traces = res.series.map((s, i) => ({ x: s.x, y: s.y, type: "scatter", mode: "lines", name: fsPlotText(s.run_name), line: { color: fsColor("", i) } }));
+      Plotly.react(chart, traces, { title: { text: fsPlotText(res.metric + " (" + res.split + ")") }, height: 420,
+        yaxis: { type: logBox.checked ? "log" : "linear", title: { text: fsPlotText(res.metric) } }, xaxis: { title: { text: FS_AXIS_TITLE[res.x] } } },
+      { displaylogo: false, responsive: true });
+    } catch (err) { showError(err); }
+  }
+  mSel.addEventListener("change", () => { fillSplits(); load(); });
+  sSel.addEventListener("change", load);
+  xSel.addEventListener("change", load);
+  logBox.addEventListener("change", load);
+  fillSplits();
+  await load();
+}
+
+/* ---------- router ---------- */
+async function route() {
+  stopPolling();
+  setLive("");
+  const hash = location.hash || "#/";
+  const [path, qs] = hash.slice(1).split("?");
+  const query = new URLSearchParams(qs || "");
+  if (path.startsWith("/run/")) return showRun(decodeURIComponent(path.slice(5)));
+  if (path.startsWith("/compare")) return showCompare(query);
+  return showRuns();
+}
+window.addEventListener("hashchange", route);
+route();
