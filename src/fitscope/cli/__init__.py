@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from fitscope.cli.demo import demo_command
+from fitscope.cli.importer import import_command
 from fitscope.cli.metrics import metrics_command
 from fitscope.errors import FitscopeError
 
@@ -62,6 +63,7 @@ def cli() -> None:
 
 cli.add_command(demo_command)
 cli.add_command(metrics_command)
+cli.add_command(import_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
