@@ -5,14 +5,15 @@
 ...           callbacks=[FitscopeCallback(project="mnist")])      # doctest: +SKIP
 
 Needs ``pip install "fitscope[keras]"`` (Keras 3 with the torch backend). When KERAS_BACKEND is
-unset, no ``~/.keras/keras.json`` chooses a backend and TensorFlow is not installed, this module
-sets KERAS_BACKEND=torch before Keras is first imported, since Keras would otherwise try
-TensorFlow and fail.
+unset and the backend ``~/.keras/keras.json`` names (by default TensorFlow) is not installed,
+this module sets KERAS_BACKEND=torch before Keras is first imported, since Keras would
+otherwise fail to import.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -28,11 +29,20 @@ from fitscope.integrations.naming import parse_name
 from fitscope.track.run import Run
 from fitscope.track.store import Store
 
+
+def _configured_backend() -> str:
+    """The backend Keras would load: ~/.keras/keras.json's, else its default, TensorFlow."""
+    try:
+        with open(os.path.expanduser("~/.keras/keras.json")) as f:
+            return str(json.load(f).get("backend", "tensorflow"))
+    except (OSError, ValueError):
+        return "tensorflow"
+
+
 if (
     "keras" not in sys.modules
     and "KERAS_BACKEND" not in os.environ
-    and not os.path.exists(os.path.expanduser("~/.keras/keras.json"))
-    and importlib.util.find_spec("tensorflow") is None
+    and importlib.util.find_spec(_configured_backend()) is None
     and importlib.util.find_spec("torch") is not None
 ):
     os.environ["KERAS_BACKEND"] = "torch"

@@ -25,7 +25,7 @@ xgboost = require("xgboost", extra="xgboost")
 __all__ = ["FitscopeCallback"]
 
 
-class FitscopeCallback(xgboost.callback.TrainingCallback):  # type: ignore[misc]
+class FitscopeCallback(xgboost.callback.TrainingCallback):  # type: ignore[misc,name-defined]
     """Log each round's value of every eval metric of every eval set, at step = the round.
 
     Eval sets become splits by :func:`fitscope.integrations._boosting.split_for`: "train" /
