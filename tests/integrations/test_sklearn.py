@@ -95,3 +95,16 @@ def test_bad_uses_are_explained(store):
     assert store.runs()[0].status == "failed"
     with pytest.raises(InvalidInputError, match="must learn in iterations"):
         strategy(KNeighborsClassifier())
+
+
+def test_regressors_are_scored_from_predict(store):
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import SGDRegressor
+    from sklearn.metrics import mean_squared_error
+
+    x, y = make_regression(120, n_features=4, noise=1.0, random_state=0)
+    model = track(SGDRegressor(random_state=0), x, y, epochs=3, metrics=("mse", "r2"), store=store)
+    record = store.runs()[0]
+    assert record.history("mse").values[-1] == pytest.approx(
+        mean_squared_error(y, model.predict(x))
+    )
