@@ -60,6 +60,17 @@ def test_a_given_run_stays_open(store):
     assert ("test", "accuracy") in record.series() and len(record.history("loss")) == 2
 
 
+def test_a_reused_callback_starts_a_run_per_fit(store):
+    x, y, _, _ = _data()
+    callback, model = FitscopeCallback(store=store), _model()
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[callback])
+    first = callback.run.id
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[callback])
+    assert callback.run.id != first
+    assert [len(r.history("loss")) for r in store.runs()] == [2, 1]  # newest first
+    assert {r.status for r in store.runs()} == {"finished"}
+
+
 def test_validation_predictions_must_be_data():
     with pytest.raises(InvalidTypeError, match=r"validation_predictions must be False or a tuple"):
         FitscopeCallback(validation_predictions=True)

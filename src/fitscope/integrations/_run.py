@@ -57,6 +57,12 @@ class RunHolder:
             self.owned = True
         return self._run
 
+    def renew(self) -> None:
+        """Forget a run this holder started and finished, so the next use starts a new one
+        (a callback reused for a second training)."""
+        if self.owned and self._run is not None and self._run.status != "running":
+            self._run, self.owned = None, False
+
     def close(self, status: str = "finished") -> None:
         """Finish the run if this holder started it; otherwise write out what is buffered."""
         if self._run is None:

@@ -134,6 +134,7 @@ class FitscopeCallback(keras.callbacks.Callback):  # type: ignore[misc,name-defi
         return plain_config(config)
 
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
+        self._holder.renew()  # a second fit() with the same callback gets a run of its own
         self._holder.get(self._config())
         self._batches = 0
 

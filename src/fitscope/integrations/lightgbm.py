@@ -65,6 +65,8 @@ class FitscopeCallback:
         return self._holder.get() if self._holder.started else None
 
     def __call__(self, env: Any) -> None:
+        if env.iteration == env.begin_iteration:
+            self._holder.renew()  # a second training with the same callback gets its own run
         run = self._holder.get({"library": "lightgbm", **plain_config(env.params or {})})
         by_split: dict[str, dict[str, float]] = {}
         names = list(dict.fromkeys(item[0] for item in env.evaluation_result_list))

@@ -63,6 +63,7 @@ class FitscopeCallback(xgboost.callback.TrainingCallback):  # type: ignore[misc,
         return self._holder.get() if self._holder.started else None
 
     def before_training(self, model: Any) -> Any:
+        self._holder.renew()  # a second training with the same callback gets its own run
         config: dict[str, Any] = {"library": "xgboost"}
         try:
             import json
