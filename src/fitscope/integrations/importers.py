@@ -30,7 +30,7 @@ from typing import Any
 
 from fitscope._optional import require
 from fitscope.errors import InvalidInputError
-from fitscope.integrations.naming import parse_name, split_of
+from fitscope.integrations.naming import lightning_place, parse_name, split_of
 from fitscope.track.records import RunRecord
 from fitscope.track.run import init
 from fitscope.track.store import Store
@@ -117,16 +117,9 @@ def _read_lightning_csv(path: Path) -> Iterator[Point]:
                 value = None if key in ("step", "epoch") else _number(text or "")
                 if value is None:
                     continue
-                parsed = parse_name(key)
-                # The same rule as FitscopeLogger: epoch-level names at the epoch, the rest
-                # step-level at Lightning's global step.
-                if parsed.level == "epoch" and epoch is not None:
-                    yield parsed.split, epoch, parsed.metric, value
-                elif parsed.level == "epoch":
-                    yield parsed.split, step, parsed.metric, value
-                else:
-                    split = parsed.split if parsed.level == "step" else f"{parsed.split}_step"
-                    yield split, step, parsed.metric, value
+                # The same rule as FitscopeLogger; with no epoch column, the row's step.
+                split, metric, at = lightning_place(key, epoch=epoch, step=step)
+                yield split, step if at is None else at, metric, value
 
 
 def _read_trainer_state(path: Path) -> Iterator[Point]:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from fitscope._optional import require
 from fitscope.errors import InvalidInputError
 from fitscope.integrations._run import RunHolder, plain_config
-from fitscope.integrations.naming import parse_name
+from fitscope.integrations.naming import lightning_place
 from fitscope.track.run import Run
 from fitscope.track.store import Store
 
@@ -144,22 +144,17 @@ class FitscopeLogger(Logger):
         epoch = metrics.get("epoch")
         groups: dict[tuple[str, int | None], dict[str, float]] = {}
         for key, value in metrics.items():
-            if key in ("epoch", "step"):
-                continue
-            parsed = parse_name(key)
-            if parsed.level == "epoch":
-                where = (parsed.split, None if epoch is None else int(epoch))
-            else:
-                split = parsed.split if parsed.level == "step" else f"{parsed.split}_step"
-                where = (split, step)
-            groups.setdefault(where, {})[parsed.metric] = value
+            if key not in ("epoch", "step"):
+                split, metric, at = lightning_place(
+                    key, epoch=None if epoch is None else int(epoch), step=step
+                )
+                groups.setdefault((split, at), {})[metric] = value
         for (split, at), values in groups.items():
             run.log(values, step=at, split=split)
 
-    @rank_zero_only
     def save(self) -> None:
-        if self._holder.started and self._start().status == "running":
-            self._start().flush()
+        """Nothing to do: Lightning calls this after every log_metrics, and the run's writer
+        thread already stores what was logged within its flush interval (0.2 s)."""
 
     @rank_zero_only
     def finalize(self, status: str) -> None:

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["SPLIT_WORDS", "ParsedName", "metric_name", "parse_name", "split_of"]
+__all__ = [
+    "SPLIT_WORDS",
+    "ParsedName",
+    "lightning_place",
+    "metric_name",
+    "parse_name",
+    "split_of",
+]
 
 #: Words that name a split, and the split fitscope files them under.
 SPLIT_WORDS = {
@@ -114,3 +121,25 @@ def parse_name(name: str, *, default_split: str = "train") -> ParsedName:
     if level == "step":
         split = f"{split}_step"
     return ParsedName(split, metric_name(base), level)
+
+
+def lightning_place(
+    name: str, *, epoch: int | None, step: int | None
+) -> tuple[str, str, int | None]:
+    """Where a value Lightning logged under ``name`` goes: ``(split, metric, step)``.
+
+    Epoch-level names (``val_loss``, ``train_loss_epoch``) go to their split at ``epoch``;
+    the rest (``train_loss_step``, and ``train_loss`` / ``loss``, which ``self.log`` in
+    ``training_step`` sends once a step by default) to ``<split>_step`` at the global ``step``.
+    A None step lets the run pick the next one.
+
+    >>> lightning_place("val_acc", epoch=2, step=40)
+    ('val', 'accuracy', 2)
+    >>> lightning_place("train_loss", epoch=2, step=40)
+    ('train_step', 'loss', 40)
+    """
+    parsed = parse_name(name)
+    if parsed.level == "epoch":
+        return parsed.split, parsed.metric, epoch
+    split = parsed.split if parsed.level == "step" else f"{parsed.split}_step"
+    return split, parsed.metric, step
