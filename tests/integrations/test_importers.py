@@ -196,3 +196,15 @@ def test_unknown_files_are_refused(tmp_path):
     path.write_text("hello")
     with pytest.raises(InvalidInputError, match="path must be a TensorBoard event file"):
         detect_format(path)
+
+
+def test_an_event_file_still_being_written_keeps_its_complete_records(tmp_path):
+    writer = SummaryWriter(tmp_path / "run")
+    for step in range(5):
+        writer.add_scalar("loss", float(step), step)
+    writer.close()
+    (file,) = (tmp_path / "run").iterdir()
+    file.write_bytes(file.read_bytes()[:-7])  # the last record cut short
+    from fitscope.integrations.importers import read_logs
+
+    assert read_logs(tmp_path / "run")[("train", "loss")] == {0: 0.0, 1: 1.0, 2: 2.0, 3: 3.0}
