@@ -29,11 +29,23 @@ def describe(value: Any) -> str:
     return f"{value!r} ({type(value).__name__})"
 
 
+def _from_tensor(x: Any) -> Any:
+    """A PyTorch tensor (CPU or GPU, with or without grad) as a numpy array; anything else as
+    it is. Detected by its type's module, so torch is never imported here."""
+    if type(x).__module__.startswith("torch") and hasattr(x, "detach"):
+        x = x.detach()
+        if str(x.dtype) == "torch.bfloat16":  # numpy has no bfloat16
+            x = x.float()
+        return x.cpu().numpy()
+    return x
+
+
 def as_array(x: Any, name: str) -> NDArray[Any]:
-    """``x`` as a numeric numpy array (no copy when it already is one)."""
+    """``x`` as a numeric numpy array (no copy when it already is one). PyTorch tensors are
+    accepted as they are: on any device, with or without ``requires_grad``."""
     if isinstance(x, str | bytes):
         raise InvalidTypeError(f"{name} must be an array of numbers. Got {describe(x)} instead.")
-    arr = x if isinstance(x, np.ndarray) else np.asarray(x)
+    arr = x if isinstance(x, np.ndarray) else np.asarray(_from_tensor(x))
     if arr.dtype.kind not in "biuf":
         if arr.dtype.kind in "OUS" and arr.ndim >= 1:
             raise InvalidTypeError(

@@ -17,6 +17,7 @@ import click
 from fitscope.cli.demo import demo_command
 from fitscope.cli.doctor import doctor_command
 from fitscope.cli.eval import eval_command
+from fitscope.cli.importer import import_command
 from fitscope.cli.metrics import metrics_command
 from fitscope.cli.runs import runs_command
 from fitscope.cli.views import plot_command, report_command, ui_command
@@ -72,6 +73,7 @@ cli.add_command(eval_command)
 cli.add_command(ui_command)
 cli.add_command(report_command)
 cli.add_command(plot_command)
+cli.add_command(import_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,163 @@
+"""Lightning: a logger that writes a Trainer's metrics and hyperparameters to fitscope.
+
+>>> from fitscope.integrations.lightning import FitscopeLogger                # doctest: +SKIP
+>>> trainer = lightning.pytorch.Trainer(logger=FitscopeLogger(project="mnist"))  # doctest: +SKIP
+
+Needs ``pip install "fitscope[lightning]"``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from argparse import Namespace
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+from fitscope._optional import require
+from fitscope.errors import InvalidInputError
+from fitscope.integrations._run import RunHolder, plain_config
+from fitscope.integrations.naming import lightning_place
+from fitscope.track.run import Run
+from fitscope.track.store import Store
+
+require("lightning", extra="lightning")
+
+from lightning.fabric.utilities.logger import (  # noqa: E402
+    _convert_params,
+    _flatten_dict,
+)
+from lightning.pytorch.loggers.logger import Logger  # noqa: E402
+from lightning.pytorch.utilities import rank_zero_only  # noqa: E402
+
+__all__ = ["FitscopeLogger"]
+
+
+class _LazyRun:
+    """Starts the run at the first attribute asked of it, and answers from the run."""
+
+    def __init__(self, start: Callable[[], Run]) -> None:
+        self._start = start
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._start(), name)
+
+
+_STATUS = {"success": "finished", "finished": "finished"}
+
+
+class FitscopeLogger(Logger):
+    """A Lightning logger that records into a fitscope run.
+
+    Metric names are read with :func:`fitscope.integrations.naming.parse_name`:
+
+    - ``val_loss``, ``val_acc``, ``test_acc``, ``val/loss``, ``train_loss_epoch``: epoch-level
+      values, logged to "val", "test" or "train" at step = the epoch;
+    - ``train_loss_step``, and names without a split or suffix (``train_loss``, ``loss``,
+      ``train/loss``, what ``self.log`` in ``training_step`` sends by default): step-level
+      values, logged to "train_step" at Lightning's global step;
+    - ``epoch`` is the x-axis, never a metric.
+
+    To get per-epoch training values, log them with ``on_epoch=True``. Hyperparameters
+    (``save_hyperparameters()``) become the run's config: the run is started at the first
+    call that needs it, so they are in the config from the start.
+
+    With ``run=None`` the logger starts the run and finishes it in ``finalize`` ("finished"
+    on success, "failed" when training raised). A run passed in is only flushed there, so one
+    run can hold ``trainer.fit`` and then ``trainer.test``.
+    """
+
+    def __init__(
+        self,
+        run: Run | None = None,
+        *,
+        project: str = "default",
+        name: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        tags: Sequence[str] | None = None,
+        store: Store | str | os.PathLike[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self._project = project
+        # Lightning asks for name and version (checkpoint folders) before training starts;
+        # the run name is fixed here so the answer never changes.
+        self._run_name = name or time.strftime("run-%Y%m%d-%H%M%S")
+        self._holder = RunHolder(
+            run, project=project, name=self._run_name, config=config, tags=tags, store=store
+        )
+        self._hparams: dict[str, Any] = {}
+
+    @property
+    def name(self) -> str:
+        """The project (Lightning's "experiment name")."""
+        return self._project
+
+    @property
+    def version(self) -> str:
+        """The run's name."""
+        return self._start().name if self._holder.started else self._run_name
+
+    @property
+    def experiment(self) -> Run:
+        """The fitscope :class:`~fitscope.track.run.Run` being written.
+
+        Lightning touches ``experiment`` before it sends the hyperparameters; until the run is
+        needed this is a stand-in that starts the run on first use, so the hyperparameters
+        still reach the config."""
+        if self._holder.started:
+            return self._start()
+        return cast(Run, _LazyRun(self._start))
+
+    def _start(self) -> Run:
+        return self._holder.get(self._hparams)
+
+    @rank_zero_only
+    def log_hyperparams(
+        self, params: dict[str, Any] | Namespace, *args: Any, **kwargs: Any
+    ) -> None:
+        """Hyperparameters (flattened: ``{"optim": {"lr": 0.1}}`` -> ``"optim/lr"``) become the
+        run's config."""
+        flat = plain_config(_flatten_dict(_convert_params(params)))
+        if not self._holder.started:
+            self._hparams.update(flat)
+            return
+        config = self._start().config
+        differ = {k: v for k, v in flat.items() if config.get(k, v) != v or k not in config}
+        if differ:
+            raise InvalidInputError(
+                "hyperparameters must be known when the run starts. Got "
+                f"{sorted(differ)} after the run had started instead. Pass them as "
+                "fitscope.init(config=...), or let FitscopeLogger start the run (run=None)."
+            )
+
+    @rank_zero_only
+    def log_metrics(self, metrics: Mapping[str, float], step: int | None = None) -> None:
+        """File each value under its split and level (see the class docstring)."""
+        run = self._start()
+        if run.status != "running":
+            raise InvalidInputError(
+                f"FitscopeLogger's run must be running to log. Got a run that is {run.status!r} "
+                "(it finished when an earlier trainer call ended) instead. To log trainer.fit "
+                "and trainer.test into one run, start it yourself: "
+                "FitscopeLogger(fitscope.init(...))."
+            )
+        epoch = metrics.get("epoch")
+        groups: dict[tuple[str, int | None], dict[str, float]] = {}
+        for key, value in metrics.items():
+            if key not in ("epoch", "step"):
+                split, metric, at = lightning_place(
+                    key, epoch=None if epoch is None else int(epoch), step=step
+                )
+                groups.setdefault((split, at), {})[metric] = value
+        for (split, at), values in groups.items():
+            run.log(values, step=at, split=split)
+
+    def save(self) -> None:
+        """Nothing to do: Lightning calls this after every log_metrics, and the run's writer
+        thread already stores what was logged within its flush interval (0.2 s)."""
+
+    @rank_zero_only
+    def finalize(self, status: str) -> None:
+        """Lightning's "success" finishes the run as "finished", anything else as "failed"."""
+        if self._holder.started:
+            self._holder.close(_STATUS.get(status, "failed"))

@@ -1,0 +1,61 @@
+"""PyTorch: evaluate a model over a whole DataLoader with fitscope's exact metrics.
+
+Tensors need no helper: ``run.log``, :func:`fitscope.evaluate`, :class:`fitscope.Evaluator`
+and ``run.log_predictions`` take them directly (CPU or GPU, with or without grad).
+
+>>> from fitscope.integrations.torch import evaluate_model                 # doctest: +SKIP
+>>> run.log(evaluate_model(model, val_loader), step=epoch, split="val")    # doctest: +SKIP
+
+Needs ``pip install "fitscope[torch]"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fitscope._optional import require
+from fitscope.metrics.evaluator import Evaluator
+
+torch = require("torch", extra="torch")
+
+__all__ = ["evaluate_model"]
+
+
+def evaluate_model(
+    model: Any,
+    batches: Iterable[Any],
+    *,
+    metrics: Sequence[Any] = ("log_loss", "accuracy"),
+    from_logits: bool = True,
+    device: Any = None,
+) -> dict[str, Any]:
+    """Metrics of ``model`` over every ``(inputs, targets)`` batch, merged exactly (not a mean
+    of batch means). The model runs in eval mode without gradients and is put back in the mode
+    it was in. Its outputs are logits by default (``from_logits=True``): the class scores of a
+    network that ends in a Linear layer.
+
+    >>> import torch, fitscope
+    >>> from fitscope.integrations.torch import evaluate_model
+    >>> model = torch.nn.Linear(2, 2)
+    >>> with torch.no_grad():
+    ...     _ = model.weight.copy_(torch.eye(2)); _ = model.bias.zero_()
+    >>> batches = [(torch.tensor([[2.0, 0.0], [0.0, 2.0]]), torch.tensor([0, 0]))]
+    >>> evaluate_model(model, batches, metrics=["accuracy"])
+    {'accuracy': 0.5}
+    """
+    evaluator = Evaluator(metrics, from_logits=from_logits)
+    was_training = bool(getattr(model, "training", False))
+    model.eval()
+    try:
+        with torch.no_grad():
+            for inputs, targets in batches:
+                if device is not None:
+                    inputs = inputs.to(device)
+                outputs = model(inputs)
+                if outputs.ndim == 2 and outputs.shape[1] == 1:
+                    outputs = outputs[:, 0]  # one output unit: the score of class 1
+                evaluator.update(targets, outputs)
+    finally:
+        model.train(was_training)
+    return evaluator.compute()
