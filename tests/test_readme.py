@@ -20,7 +20,10 @@ def test_readme_has_a_python_example() -> None:
     assert _python_blocks()
 
 
-def test_readme_metrics_example_runs_and_merges_like_one_pass() -> None:
+def test_readme_examples_run_and_merge_like_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the tracking example writes runs.db into the folder it runs in
     namespace: dict[str, object] = {}
     for block in _python_blocks():
         exec(compile(block, str(README), "exec"), namespace)
@@ -31,3 +34,9 @@ def test_readme_metrics_example_runs_and_merges_like_one_pass() -> None:
     assert a.merge(b).compute() == pytest.approx(one_pass)
     assert one_pass == pytest.approx({"accuracy": 0.5, "f1": 0.5})
     assert fitscope.metrics.log_loss(y_true, y_pred) == pytest.approx(0.5108256, rel=1e-6)
+    # The tracking example read back what it logged.
+    assert namespace["run"].status == "finished"  # type: ignore[attr-defined]
+    record = fitscope.Store(tmp_path / "runs.db").get_run(namespace["run"].id)  # type: ignore[attr-defined]
+    assert record.history("loss", split="val").values.tolist() == pytest.approx(
+        [1.1, 0.55, 1.1 / 3]
+    )

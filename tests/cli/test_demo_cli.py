@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import socket
 import string
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -133,11 +138,32 @@ def test_the_printed_doctor_command_works(english: str) -> None:
     assert "Overfitting since epoch" in result.output
 
 
-def test_ui_without_a_dashboard_says_so_once(tmp_path: Path) -> None:
-    if "ui" in cli.commands:
-        pytest.skip("fitscope ui is installed: --ui would start the server")
-    output = _run("--ui", "--store", str(tmp_path / "s.db")).output
-    assert output.count(TEXT["en"]["dashboard_missing"]) == 1
+def test_ui_serves_the_demo_run_on_the_dashboard(tmp_path: Path) -> None:
+    """`fitscope demo --quick --ui` ends by serving the dashboard, which lists the demo's run."""
+    with socket.socket() as probe:  # a free port for this test
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = Path(sys.executable).parent / "fitscope"
+    env = {**os.environ, "BROWSER": "true"}  # webbrowser runs `true URL`: no window opens
+    args = [str(script), "demo", "--quick", "--ui", "--port", str(port), "--store", "s.db"]
+    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        runs = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/runs", timeout=2) as r:
+                    runs = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert runs is not None, "the dashboard never answered"
+        names = [run["name"] for run in (runs["runs"] if isinstance(runs, dict) else runs)]
+        assert "digits-even-overfit" in names
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/#/run/" in " ".join(out.split())
 
 
 def test_installed_console_script_runs_the_demo(tmp_path: Path) -> None:

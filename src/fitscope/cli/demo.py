@@ -6,7 +6,9 @@ The numbers come from :mod:`fitscope.demo` (pure computation); the renderables f
 
 from __future__ import annotations
 
+import threading
 import time
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,14 @@ from fitscope.cli.doctor import render as render_findings
 from fitscope.demo._overfit import CONFIG
 from fitscope.doctor import diagnose, explain
 from fitscope.errors import MissingDependencyError
+from fitscope.track import Store
 
 __all__ = ["LANGUAGES", "demo_command", "render_worked_example"]
 
 PNG_NAME = "loss_accuracy_surfaces.png"
 REPORT_NAME = "report.html"
+#: The dashboard port of `fitscope demo --ui` (the same default as `fitscope ui`).
+UI_PORT = 8765
 #: The text heatmap's size in characters (columns = b1, rows = b2): two fit in 80 columns.
 HEATMAP_SIZE = (30, 13)
 
@@ -90,34 +95,22 @@ def _doctor_findings(
     return out
 
 
-def _subcommand(name: str) -> click.Command | None:
-    """Another ``fitscope`` command by name, if this installation has it."""
-    ctx = click.get_current_context()
-    parent = ctx.parent
-    if parent is None or not isinstance(parent.command, click.Group):
-        return None
-    return parent.command.get_command(parent, name)
-
-
 def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[RenderableType]:
-    """Part 4: write the HTML report with ``fitscope report`` and say how to open the dashboard."""
+    """Part 4: write the run's HTML report (in the narration's language) and say how to open
+    the dashboard. The report needs the `web` extra (plotly.js is inlined from it)."""
     out: list[RenderableType] = [Text(""), Text(nar.t("part4"), style="bold")]
-    report = _subcommand("report")
-    if report is None:
-        out.append(Text(nar.t("report_missing", store=run.store_url, run=run.run_id)))
-    else:
+    try:
+        from fitscope.views.report import write_report
+
         out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / REPORT_NAME
-        args = [run.run_id, "-o", str(path), "--store", run.store_url]
-        report.main(args, prog_name="fitscope report", standalone_mode=False)
+        store = Store(run.store_url)
+        path = write_report(store.get_run(run.run_id), out_dir / REPORT_NAME, lang=nar.lang)
         out.append(Text(nar.t("report_written", path=str(path))))
+    except MissingDependencyError:
+        out.append(Text(nar.t("report_missing", store=run.store_url, run=run.run_id)))
     out.append(Text(nar.t("doctor_hint", run=run.run_id[:8], store=run.store_url)))
-    if _subcommand("runs") is not None:
-        out.append(Text(nar.t("runs_hint", store=run.store_url)))
-    has_ui = _subcommand("ui") is not None
-    out.append(
-        Text(nar.t("dashboard_hint", store=run.store_url) if has_ui else nar.t("dashboard_missing"))
-    )
+    out.append(Text(nar.t("runs_hint", store=run.store_url)))
+    out.append(Text(nar.t("dashboard_hint", store=run.store_url)))
     return out
 
 
@@ -130,6 +123,13 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
     help="Language of the narration: English, Russian, Spanish or Italian.",
 )
 @click.option("--ui", "open_ui", is_flag=True, help="Open the dashboard on the run at the end.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=UI_PORT,
+    show_default=True,
+    help="Port of the dashboard that --ui starts on 127.0.0.1.",
+)
 @click.option(
     "--quick",
     is_flag=True,
@@ -150,7 +150,9 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
     show_default=True,
     help="Folder for the picture of the surfaces and the HTML report.",
 )
-def demo_command(lang: str, open_ui: bool, quick: bool, store: str | None, out_dir: Path) -> None:
+def demo_command(
+    lang: str, open_ui: bool, port: int, quick: bool, store: str | None, out_dir: Path
+) -> None:
     """Show why loss and accuracy disagree, from three people to a real run.
 
     \b
@@ -183,12 +185,14 @@ def demo_command(lang: str, open_ui: bool, quick: bool, store: str | None, out_d
     show(_report(nar, run, out_dir))
     console.print(Text(nar.t("done", seconds=nar.num(time.perf_counter() - started, 1))))
     if open_ui:
-        _open_ui(nar, console, run)
+        _open_ui(nar, console, run, port)
 
 
-def _open_ui(nar: Narrator, console: Console, run: demo.OverfitRun) -> None:
-    ui: Any = _subcommand("ui")
-    if ui is None:  # part 4 has already said that this installation has no dashboard
-        return
-    console.print(Text(nar.t("opening_ui")))
-    ui.main(["--store", run.store_url], prog_name="fitscope ui", standalone_mode=False)
+def _open_ui(nar: Narrator, console: Console, run: demo.OverfitRun, port: int) -> None:
+    """Serve the dashboard on 127.0.0.1 and open the run's page in the default browser."""
+    from fitscope.web.server import serve
+
+    url = f"http://127.0.0.1:{port}/#/run/{run.run_id}"
+    console.print(Text(nar.t("opening_ui") + " " + url))
+    threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    serve(Store(run.store_url), port=port)
