@@ -20,12 +20,16 @@ browser:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium not installed: the browser tests will skip"; }
 
+# Regenerate the --help blocks of docs/cli/*.md (a test fails when they are stale).
+docs: $(STAMP)
+	$(BIN)/python tools/update_cli_docs.py
+
 demo: $(STAMP)
 	$(BIN)/fitscope demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard bench)
-	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests $(wildcard bench tools)
+	$(BIN)/ruff format --check src tests $(wildcard bench tools)
 	$(BIN)/mypy
 
 test: lint browser
