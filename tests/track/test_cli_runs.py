@@ -51,6 +51,12 @@ def test_list_and_filters(store_url: str, two_runs: tuple[str, str]) -> None:
     assert "wide" in failed.output and "baseline" not in failed.output
     none = invoke("list", "--store", store_url, "--project", "nothing")
     assert "No runs" in none.output
+    by_config = invoke("list", "--store", store_url, "--config", "lr=0.1")
+    assert "baseline" in by_config.output and "wide" not in by_config.output
+    other = invoke("list", "--store", store_url, "--config", "lr=0.2")
+    assert "No runs" in other.output
+    bad = CliRunner().invoke(cli, ["runs", "list", "--store", store_url, "--config", "lr"])
+    assert bad.exit_code == 1 and "--config must be KEY=VALUE. Got 'lr' instead." in bad.output
 
 
 def test_show_prints_final_and_best_per_split(store_url: str, two_runs: tuple[str, str]) -> None:

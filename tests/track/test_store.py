@@ -86,6 +86,18 @@ def test_runs_filters(store: fitscope.Store) -> None:
     c.finish()
 
 
+def test_runs_filter_by_config(store: fitscope.Store) -> None:
+    a = fitscope.init(config={"lr": 0.1, "optimizer": {"name": "adam"}}, store=store)
+    a.finish()
+    b = fitscope.init(config={"lr": 0.01, "optimizer": {"name": "adam"}}, store=store)
+    b.finish()
+    assert [r.id for r in store.runs(config={"lr": 0.1})] == [a.id]
+    assert {r.id for r in store.runs(config={"optimizer.name": "adam"})} == {a.id, b.id}
+    assert [r.id for r in store.runs(config={"optimizer.name": "adam", "lr": 0.01})] == [b.id]
+    assert store.runs(config={"lr": 1.0}) == []
+    assert store.runs(config={"optimizer.name.x": "adam"}) == []
+
+
 def _set_liveness(store: fitscope.Store, run_id: str, **values: object) -> None:
     with store.engine.begin() as conn:
         conn.execute(schema.runs.update().where(schema.runs.c.id == run_id).values(**values))

@@ -19,6 +19,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from fitscope.errors import InvalidInputError
 from fitscope.track import RunRecord, Store
 
 __all__ = ["export_rows", "runs_command"]
@@ -81,6 +82,16 @@ def runs_command() -> None:
     """List, show, delete, tag and export tracked runs."""
 
 
+def _config_item(item: str) -> tuple[str, Any]:
+    key, sep, raw = item.partition("=")
+    if not sep or not key:
+        raise InvalidInputError(f"--config must be KEY=VALUE. Got {item!r} instead.")
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw
+
+
 @runs_command.command(name="list")
 @store_option
 @click.option("--project", default=None, help="Only runs of this project.")
@@ -91,12 +102,25 @@ def runs_command() -> None:
     default=None,
     help="Only runs with this status.",
 )
+@click.option(
+    "--config",
+    "config_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Only runs whose config has KEY (dotted for nested) equal to VALUE, read as JSON when "
+    "it parses (lr=0.1, layers=[64,32]), else as a string (repeatable: all).",
+)
 def list_command(
-    store_url: str | None, project: str | None, tags: tuple[str, ...], status: str | None
+    store_url: str | None,
+    project: str | None,
+    tags: tuple[str, ...],
+    status: str | None,
+    config_items: tuple[str, ...],
 ) -> None:
     """List the runs in the store, newest first."""
     store = _open(store_url)
-    records = store.runs(project=project, tags=list(tags), status=status)
+    config = dict(_config_item(item) for item in config_items)
+    records = store.runs(project=project, tags=list(tags), status=status, config=config)
     console = _console()
     if not records:
         console.print(f"No runs in {store.safe_url}.")

@@ -16,7 +16,7 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -117,6 +117,20 @@ _MEMORY = ("sqlite://", "sqlite:///:memory:")
 
 class _Again(Exception):
     """Raised inside a transaction to have :meth:`Store._retry` run it again."""
+
+
+_MISSING = object()
+
+
+def _config_matches(config: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
+    """Whether ``config`` holds every (possibly dotted) key of ``wanted`` with an equal value."""
+    for key, value in wanted.items():
+        node: Any = config
+        for part in str(key).split("."):
+            node = node.get(part, _MISSING) if isinstance(node, Mapping) else _MISSING
+        if node is _MISSING or node != value:
+            return False
+    return True
 
 
 def _is_lock_error(error: sa.exc.OperationalError) -> bool:
@@ -444,8 +458,11 @@ class Store:
         project: str | None = None,
         tags: Iterable[str] | str | None = None,
         status: str | None = None,
+        config: Mapping[str, Any] | None = None,
     ) -> list[RunRecord]:
-        """Runs, newest first; ``tags`` keeps runs that carry every tag given."""
+        """Runs, newest first. ``tags`` keeps runs that carry every tag given; ``config`` keeps
+        runs whose config has every key given with an equal value (a dotted key such as
+        ``"optimizer.lr"`` looks inside nested dicts)."""
         query = sa.select(schema.runs).order_by(schema.runs.c.start_time.desc())
         if project is not None:
             query = query.where(schema.runs.c.project == project)
@@ -466,6 +483,10 @@ class Store:
         records = self._retry(tx)
         if status is not None:
             records = [r for r in records if r.status == status]
+        if config:
+            # Filtered here rather than in SQL: config is a JSON text column, and SQLite's and
+            # PostgreSQL's JSON operators differ; stores hold thousands of runs, not millions.
+            records = [r for r in records if _config_matches(r.config, config)]
         return records
 
     def get_run(self, run_id: str) -> RunRecord:
