@@ -18,40 +18,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from fitscope.errors import UnknownMetricError
-from fitscope.metrics import describe
+from fitscope._names import LOSS, METRIC_ALIASES, SPLIT_WORDS, direction
 
-__all__ = ["Key", "direction", "parse_key"]
+__all__ = ["LOSS", "Key", "direction", "parse_key"]
 
-_SPLITS = {
-    "train": "train",
-    "training": "train",
-    "val": "val",
-    "valid": "val",
-    "validation": "val",
-    "eval": "val",
-    "dev": "val",
-    "test": "test",
-}
 _SUFFIXES = ("epoch", "step")
-_ALIASES = {
-    "acc": "accuracy",
-    "categorical_accuracy": "accuracy",
-    "sparse_categorical_accuracy": "accuracy",
-    "binary_accuracy": "accuracy",
-    "crossentropy": "log_loss",
-    "categorical_crossentropy": "log_loss",
-    "sparse_categorical_crossentropy": "log_loss",
-    "binary_crossentropy": "log_loss",
-    "nll": "log_loss",
-    "nll_loss": "log_loss",
-    "auc": "roc_auc",
-    "f1_score": "f1",
-    "mean_squared_error": "mse",
-    "mean_absolute_error": "mae",
-    "balanced_acc": "balanced_accuracy",
-}
-LOSS = "loss"
 
 
 class Key(NamedTuple):
@@ -73,20 +44,9 @@ def parse_key(key: str) -> Key:
         suffix = tokens.pop()
     if tokens and tokens[0] == "epoch" and len(tokens) > 1:  # TensorBoard's "epoch_loss"
         tokens.pop(0)
-    if tokens and tokens[0] in _SPLITS and len(tokens) > 1:
-        split = _SPLITS[tokens.pop(0)]
-    elif tokens and tokens[-1] in _SPLITS and len(tokens) > 1:  # "loss_val", "accuracy/train"
-        split = _SPLITS[tokens.pop()]
+    if tokens and tokens[0] in SPLIT_WORDS and len(tokens) > 1:
+        split = SPLIT_WORDS[tokens.pop(0)]
+    elif tokens and tokens[-1] in SPLIT_WORDS and len(tokens) > 1:  # "loss_val", "accuracy/train"
+        split = SPLIT_WORDS[tokens.pop()]
     name = "_".join(tokens)
-    return Key(split or "train", _ALIASES.get(name, name), suffix, key)
-
-
-def direction(metric: str) -> bool | None:
-    """True if higher is better, False if lower is, None if fitscope does not know the metric
-    (such a series is not diagnosed)."""
-    if metric == LOSS:
-        return False
-    try:
-        return describe(metric).higher_is_better
-    except UnknownMetricError:
-        return None
+    return Key(split or "train", METRIC_ALIASES.get(name, name), suffix, key)

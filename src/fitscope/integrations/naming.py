@@ -19,7 +19,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from fitscope._names import METRIC_ALIASES, SPLIT_WORDS, canonical_metric
+
 __all__ = [
+    "METRIC_ALIASES",
     "SPLIT_WORDS",
     "ParsedName",
     "lightning_place",
@@ -27,34 +30,6 @@ __all__ = [
     "parse_name",
     "split_of",
 ]
-
-#: Words that name a split, and the split fitscope files them under.
-SPLIT_WORDS = {
-    "train": "train",
-    "training": "train",
-    "val": "val",
-    "valid": "val",
-    "validation": "val",
-    "eval": "val",
-    "evaluation": "val",
-    "test": "test",
-}
-
-#: Other frameworks' names for metrics fitscope knows under another name (same quantity).
-METRIC_ALIASES = {
-    "acc": "accuracy",
-    "logloss": "log_loss",
-    "mlogloss": "log_loss",
-    "binary_logloss": "log_loss",
-    "multi_logloss": "log_loss",
-    "auc": "roc_auc",
-    "error": "zero_one_loss",
-    "merror": "zero_one_loss",
-    "binary_error": "zero_one_loss",
-    "multi_error": "zero_one_loss",
-    "l2": "mse",
-    "l1": "mae",
-}
 
 
 class ParsedName(NamedTuple):
@@ -75,8 +50,7 @@ def metric_name(name: str) -> str:
     >>> metric_name("acc"), metric_name("logloss"), metric_name("Loss"), metric_name("f1_macro")
     ('accuracy', 'log_loss', 'loss', 'f1_macro')
     """
-    lower = name.lower()
-    return METRIC_ALIASES.get(lower, lower)
+    return canonical_metric(name)
 
 
 def split_of(word: str) -> str | None:

@@ -7,26 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fitscope.errors import UnknownMetricError
-from fitscope.metrics import describe
+from fitscope._names import direction
 
 if TYPE_CHECKING:  # pragma: no cover
     from fitscope.track.records import History
 
-# Names that every framework logs but that are not metric names in fitscope's registry. "loss"
-# is whatever the optimizer minimises, so lower is better by definition, not by guessing.
-_ALIASES = {"loss": False, "acc": True}
-
 
 def higher_is_better(metric: str) -> bool | None:
-    """The direction of a logged metric name: registry first, then the few framework aliases;
-    None when unknown (then no "best" value is reported)."""
-    if metric in _ALIASES:
-        return _ALIASES[metric]
-    try:
-        return describe(metric).higher_is_better
-    except UnknownMetricError:
-        return None
+    """The direction of a logged metric name (see :func:`fitscope._names.direction`); None
+    when unknown, and then no "best" value is reported."""
+    return direction(metric)
 
 
 def summarize(metric: str, history: History) -> dict[str, Any]:
