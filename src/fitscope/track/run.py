@@ -76,7 +76,9 @@ def _to_float(key: str, value: object) -> float:
             )
         # A 0-d numpy array or framework tensor (moved to the host here); its item is checked
         # like any other value.
-        return _to_float(key, value.item())
+        item = value.item()
+        if item is not value:  # guard against an .item() that returns the object itself
+            return _to_float(key, item)
     raise InvalidTypeError(
         f"values[{key!r}] must be a number. Got {value!r} ({type(value).__name__}) instead."
     )
