@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: setup demo test lint bench bench-tracking browser
+.PHONY: setup demo test lint bench bench-tracking browser docs
 setup: $(STAMP)
 
 # The dashboard's browser tests drive Debian's Chromium (never a downloaded browser build).
@@ -28,8 +28,8 @@ demo: $(STAMP)
 	$(BIN)/fitscope demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard bench tools)
-	$(BIN)/ruff format --check src tests $(wildcard bench tools)
+	$(BIN)/ruff check src tests $(wildcard bench tools examples)
+	$(BIN)/ruff format --check src tests $(wildcard bench tools examples)
 	$(BIN)/mypy
 
 test: lint browser
