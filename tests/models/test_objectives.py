@@ -125,3 +125,18 @@ def test_gram_in_chunks_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None
     whole = obj.hessian(theta)
     monkeypatch.setattr(_objectives, "GRAM_ELEMENTS", 7 * X.shape[1])  # 7-row chunks
     np.testing.assert_allclose(obj.hessian(theta), whole, rtol=1e-13)
+
+
+@pytest.mark.parametrize(("model", "fit_intercept", "weighted", "l2"), CASES)
+def test_one_pass_value_grad_raw_equals_the_separate_products(
+    model: str, fit_intercept: bool, weighted: bool, l2: float
+) -> None:
+    # 6,000 rows of 50 features span three ~1 MB blocks, the last one partial.
+    X, y, w = _data(model, n=6000, d=50)
+    obj = Objective(model, X, y, l2=l2, sample_weight=w if weighted else None,
+                    fit_intercept=fit_intercept)  # fmt: skip
+    theta = np.random.default_rng(2).normal(size=obj.size) * 0.1
+    f, g, z = obj.value_grad_raw(theta)
+    np.testing.assert_allclose(z, obj.raw(theta), rtol=1e-13, atol=1e-13)
+    assert f == pytest.approx(obj.value(theta), rel=1e-13)
+    np.testing.assert_allclose(g, obj.grad_from_raw(theta, obj.raw(theta)), rtol=1e-11, atol=1e-13)

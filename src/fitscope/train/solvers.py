@@ -43,6 +43,8 @@ class SmoothObjective(Protocol):
 
     def grad_from_raw(self, theta: FloatArray, z: FloatArray) -> FloatArray: ...
 
+    def value_grad_raw(self, theta: FloatArray) -> tuple[float, FloatArray, FloatArray]: ...
+
     def hessian(self, theta: FloatArray, z: FloatArray | None = None) -> FloatArray: ...
 
     def batch(self, idx: NDArray[np.int64]) -> Any: ...
@@ -189,10 +191,9 @@ def run_lbfgs(
     cache: dict[str, Any] = {}
 
     def fun(theta: FloatArray) -> tuple[float, FloatArray]:
-        z = obj.raw(theta)
-        f = obj.value_from_raw(theta, z)
+        f, g, z = obj.value_grad_raw(theta)
         cache["theta"], cache["z"], cache["f"] = theta.copy(), z, f
-        return f, obj.grad_from_raw(theta, z)
+        return f, g
 
     count = 0
     last = Decision()
