@@ -52,10 +52,10 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def _when(t: float | None) -> str:
+def _when(t: float | None, *, seconds: bool = True) -> str:
     if t is None:
         return "-"
-    return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S")
+    return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
 
 
 def _duration(record: RunRecord) -> str:
@@ -126,15 +126,18 @@ def list_command(
         console.print(f"No runs in {store.safe_url}.")
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    # Names, projects and tags wrap in a narrow terminal; the short fixed-width columns never
+    # do, so an id stays copyable and a status readable.
     for column in ("id", "name", "project", "status", "started", "duration", "tags"):
-        table.add_column(column, no_wrap=column != "tags")
+        fixed = column in ("id", "status", "started", "duration")
+        table.add_column(column, no_wrap=fixed, overflow="ellipsis" if fixed else "fold")
     for r in records:
         table.add_row(
             r.id[:8],
             r.name,
             r.project,
             _status(r.status),
-            _when(r.start_time),
+            _when(r.start_time, seconds=False),
             _duration(r),
             ", ".join(r.tags),
         )
