@@ -27,6 +27,7 @@ from fitscope.cli._demo_render import (
     surfaces_heatmap,
 )
 from fitscope.cli._demo_text import LANGUAGES
+from fitscope.cli._options import lang_option, store_option
 from fitscope.cli.doctor import render as render_findings
 from fitscope.demo._overfit import CONFIG
 from fitscope.doctor import diagnose, explain
@@ -115,13 +116,7 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
 
 
 @click.command(name="demo")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the narration: English, Russian, Spanish or Italian.",
-)
+@lang_option("Language of the narration: English, Russian, Spanish or Italian.")
 @click.option("--ui", "open_ui", is_flag=True, help="Open the dashboard on the run at the end.")
 @click.option(
     "--port",
@@ -135,13 +130,7 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
     is_flag=True,
     help="CI-sized: fewer epochs for the slow optimizers, and no PNG (a few seconds).",
 )
-@click.option(
-    "--store",
-    default=None,
-    metavar="URL",
-    help="Where the run is recorded (a SQLite path, sqlite:///... or postgresql://...). "
-    "Default: $FITSCOPE_STORE, else ./.fitscope/fitscope.db.",
-)
+@store_option("store")
 @click.option(
     "--out",
     "out_dir",

@@ -14,7 +14,8 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from fitscope.doctor import LANGUAGES, Finding, diagnose
+from fitscope.cli._options import lang_option, store_option
+from fitscope.doctor import Finding, diagnose
 from fitscope.doctor.i18n import translator
 from fitscope.doctor.messages import LABELS
 
@@ -52,20 +53,9 @@ def to_json(findings: Sequence[Finding]) -> str:
 
 @click.command(name="doctor")
 @click.argument("source")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the findings.",
-)
+@lang_option("Language of the findings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-@click.option(
-    "--store",
-    default=None,
-    metavar="URL",
-    help="Store to look RUN up in (path or URL; default $FITSCOPE_STORE or ./.fitscope).",
-)
+@store_option("store")
 def doctor_command(source: str, lang: str, as_json: bool, store: str | None) -> None:
     """Explain a run's loss and accuracy curves, or a set of predictions.
 

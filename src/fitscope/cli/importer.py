@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from fitscope.cli._options import store_option
+
 __all__ = ["import_command"]
 
 
@@ -18,11 +20,7 @@ __all__ = ["import_command"]
     default=None,
     help="Log format (default: recognised from the path).",
 )
-@click.option(
-    "--store",
-    default=None,
-    help="Store path or URL (default: $FITSCOPE_STORE, else ./.fitscope/fitscope.db).",
-)
+@store_option("store")
 def import_command(
     path: str, project: str, name: str | None, fmt: str | None, store: str | None
 ) -> None:

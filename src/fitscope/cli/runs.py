@@ -11,35 +11,24 @@ import datetime as dt
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
-from typing import IO, Any, TypeVar
+from collections.abc import Iterator
+from typing import IO, Any
 
 import click
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from fitscope.cli._options import store_option
 from fitscope.errors import InvalidInputError
 from fitscope.track import RunRecord, Store
 
 __all__ = ["export_rows", "runs_command"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 _STATUS_STYLE = {"running": "cyan", "finished": "green", "failed": "red", "crashed": "magenta"}
 # Shown first in `show`, in this order; other metrics follow alphabetically.
 _FIRST = ("loss", "accuracy")
-
-
-def store_option(fn: F) -> F:
-    """The ``--store`` option every runs command takes."""
-    return click.option(
-        "--store",
-        "store_url",
-        default=None,
-        metavar="PATH|URL",
-        help="Store path or URL (default: $FITSCOPE_STORE, else ./.fitscope/fitscope.db).",
-    )(fn)
 
 
 def _open(store_url: str | None) -> Store:
@@ -93,7 +82,7 @@ def _config_item(item: str) -> tuple[str, Any]:
 
 
 @runs_command.command(name="list")
-@store_option
+@store_option()
 @click.option("--project", default=None, help="Only runs of this project.")
 @click.option("--tag", "tags", multiple=True, help="Only runs with this tag (repeatable: all).")
 @click.option(
@@ -146,7 +135,7 @@ def list_command(
 
 @runs_command.command(name="show")
 @click.argument("run")
-@store_option
+@store_option()
 def show_command(run: str, store_url: str | None) -> None:
     """Show one RUN (an id, a unique id prefix or a name): status, duration, config, tags,
     and the final and best value of every metric on every split."""
@@ -199,7 +188,7 @@ def show_command(run: str, store_url: str | None) -> None:
 
 @runs_command.command(name="rm")
 @click.argument("run")
-@store_option
+@store_option()
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 def rm_command(run: str, store_url: str | None, yes: bool) -> None:
     """Delete RUN and everything it logged."""
@@ -217,7 +206,7 @@ def rm_command(run: str, store_url: str | None, yes: bool) -> None:
 @runs_command.command(name="tag")
 @click.argument("run")
 @click.argument("tags", nargs=-1, required=True)
-@store_option
+@store_option()
 def tag_command(run: str, tags: tuple[str, ...], store_url: str | None) -> None:
     """Add TAGS to RUN."""
     store = _open(store_url)
@@ -287,7 +276,7 @@ def _write_export(record: RunRecord, fmt: str, out: IO[str]) -> int:
 
 @runs_command.command(name="export")
 @click.argument("run")
-@store_option
+@store_option()
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )

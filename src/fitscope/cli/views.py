@@ -6,18 +6,14 @@ from pathlib import Path
 
 import click
 
+from fitscope.cli._options import lang_option, store_option
 from fitscope.track.store import Store
 
 __all__ = ["plot_command", "report_command", "ui_command"]
 
-_STORE = click.option(
-    "--store", "store_url", default=None, metavar="URL",
-    help="SQLite path or URL, postgresql://... (default: $FITSCOPE_STORE or ./.fitscope).",
-)  # fmt: skip
-
 
 @click.command(name="ui")
-@_STORE
+@store_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -43,15 +39,12 @@ def ui_command(store_url: str | None, host: str, port: int, token: str | None) -
 
 @click.command(name="report")
 @click.argument("run")
-@_STORE
+@store_option()
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="HTML file to write (default: <first 8 characters of the run id>.html).",
 )  # fmt: skip
-@click.option(
-    "--lang", default="en", show_default=True, type=click.Choice(["en", "ru", "es", "it"]),
-    help="Language of the doctor's findings.",
-)  # fmt: skip
+@lang_option("Language of the doctor's findings.")
 def report_command(run: str, store_url: str | None, output: Path | None, lang: str) -> None:
     """Write one self-contained HTML report of RUN (id, id prefix or name); opens offline."""
     from fitscope.views.report import write_report
@@ -67,7 +60,7 @@ def report_command(run: str, store_url: str | None, output: Path | None, lang: s
 
 @click.command(name="plot")
 @click.argument("run")
-@_STORE
+@store_option()
 @click.option(
     "--png", "directory", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="Folder for loss.png and accuracy.png.",
