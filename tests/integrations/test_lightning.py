@@ -107,3 +107,20 @@ def test_a_given_run_holds_fit_and_test(store, tmp_path):
         (result,) = trainer.test(Classifier(), _loader(), verbose=False)
     record = store.get_run(run.id)
     assert record.history("accuracy", "test").values.tolist() == pytest.approx([result["test_acc"]])
+
+
+def test_fit_then_test_with_the_logger_own_run_is_one_run(store, tmp_path):
+    logger = FitscopeLogger(project="pl", store=store)
+    trainer = _trainer(logger, tmp_path)
+    trainer.fit(Classifier(), _loader(), _loader())
+    (result,) = trainer.test(Classifier(), _loader(), verbose=False)
+    (record,) = store.runs(project="pl")
+    assert record.status == "finished"
+    assert ("val", "loss") in record.series()
+    assert record.history("accuracy", "test").values.tolist() == pytest.approx([result["test_acc"]])
+
+
+def test_hyperparameters_sent_after_the_run_started_reach_its_config(store, tmp_path):
+    with fitscope.init(store=store, config={"lr": 0.1}) as run:
+        _trainer(FitscopeLogger(run), tmp_path).fit(Classifier(lr=0.3), _loader(), _loader())
+    assert store.get_run(run.id).config == {"lr": 0.3, "fail_at_epoch": -1}

@@ -363,3 +363,29 @@ def test_password_never_shown(postgres_store_url: str) -> None:
         store.get_run("nope")
     assert "hunter2" not in str(info.value)
     store.close()
+
+
+def test_resume_continues_steps_and_merges_config(store: fitscope.Store) -> None:
+    with fitscope.init(name="long", config={"lr": 0.1}, tags=["a"], store=store) as first:
+        for _ in range(3):
+            first.log({"loss": 1.0})
+        first.log({"loss": 2.0}, split="val")
+    with fitscope.init(resume="long", config={"phase": 2}, tags=["b"], store=store) as again:
+        assert again.id == first.id
+        again.log({"loss": 0.5})
+        again.log({"loss": 1.5}, split="val")
+        again.update_config({"lr": 0.01})
+    record = store.get_run(first.id)
+    assert record.status == "finished"
+    assert record.history("loss").steps.tolist() == [0, 1, 2, 3]
+    assert record.history("loss", split="val").steps.tolist() == [0, 1]
+    assert record.config == {"lr": 0.01, "phase": 2}
+    assert record.tags == ["a", "b"]
+    assert len(store.runs()) == 1
+
+
+def test_resume_refuses_a_running_run(store: fitscope.Store) -> None:
+    run = fitscope.init(name="live", store=store)
+    with pytest.raises(InvalidInputError, match="resume must name a run that is not running"):
+        fitscope.init(resume="live", store=store)
+    run.finish()

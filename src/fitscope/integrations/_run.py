@@ -57,6 +57,14 @@ class RunHolder:
             self.owned = True
         return self._run
 
+    def resume(self) -> Run:
+        """The run, resumed if this holder started it and it has since finished (Lightning's
+        trainer.test after trainer.fit with the same logger)."""
+        run = self.get()
+        if self.owned and run.status != "running":
+            self._run = run = init(resume=run.id, store=run.store)
+        return run
+
     def renew(self) -> None:
         """Forget a run this holder started and finished, so the next use starts a new one
         (a callback reused for a second training)."""

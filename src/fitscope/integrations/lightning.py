@@ -121,25 +121,21 @@ class FitscopeLogger(Logger):
         if not self._holder.started:
             self._hparams.update(flat)
             return
-        config = self._start().config
-        differ = {k: v for k, v in flat.items() if config.get(k, v) != v or k not in config}
+        run = self._start()
+        differ = {k: v for k, v in flat.items() if k not in run.config or run.config[k] != v}
         if differ:
-            raise InvalidInputError(
-                "hyperparameters must be known when the run starts. Got "
-                f"{sorted(differ)} after the run had started instead. Pass them as "
-                "fitscope.init(config=...), or let FitscopeLogger start the run (run=None)."
-            )
+            run.update_config(differ)
 
     @rank_zero_only
     def log_metrics(self, metrics: Mapping[str, float], step: int | None = None) -> None:
         """File each value under its split and level (see the class docstring)."""
-        run = self._start()
+        # A run this logger started was finished by the last trainer call's finalize; a later
+        # call (trainer.test after trainer.fit) resumes the same run rather than starting one.
+        run = self._holder.resume() if self._holder.started else self._start()
         if run.status != "running":
             raise InvalidInputError(
                 f"FitscopeLogger's run must be running to log. Got a run that is {run.status!r} "
-                "(it finished when an earlier trainer call ended) instead. To log trainer.fit "
-                "and trainer.test into one run, start it yourself: "
-                "FitscopeLogger(fitscope.init(...))."
+                "instead: the run passed to FitscopeLogger was finished by its owner."
             )
         epoch = metrics.get("epoch")
         groups: dict[tuple[str, int | None], dict[str, float]] = {}

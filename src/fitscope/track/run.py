@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from fitscope._validation import as_array, describe
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
-from fitscope.track.records import PredictionSnapshot
+from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.store import Chunk, Store
 
 __all__ = ["Run", "init"]
@@ -128,6 +128,7 @@ class Run:
         config: Mapping[str, Any] | None,
         tags: Sequence[str] | None,
         flush_interval: float = FLUSH_INTERVAL,
+        resume: RunRecord | None = None,
     ) -> None:
         _check_name("project", project)
         if name is not None:
@@ -159,20 +160,46 @@ class Run:
         self._lock = threading.Lock()  # serialises writes (writer thread vs flush/finish)
         self._error: BaseException | None = None
         self._flush_interval = flush_interval
-        store.create_run(
-            self.id,
-            project=project,
-            name=self.name,
-            config=self.config,
-            tags=self.tags,
-            start_time=self.start_time,
-        )
+        if resume is None:
+            store.create_run(
+                self.id,
+                project=project,
+                name=self.name,
+                config=self.config,
+                tags=self.tags,
+                start_time=self.start_time,
+            )
+        else:
+            self._resume(resume)
         self._stop = threading.Event()
         self._writer = threading.Thread(
             target=self._write_loop, name=f"fitscope-writer-{self.id[:8]}", daemon=True
         )
         self._writer.start()
         _live_runs.add(self)
+
+    def _resume(self, record: RunRecord) -> None:
+        """Continue ``record``: same id, name, project and start; config and tags merged; each
+        split's steps go on after the last one stored."""
+        self.id, self.project, self.name = record.id, record.project, record.name
+        self.start_time = record.start_time
+        self.config = {**record.config, **self.config}
+        new_tags = sorted(set(self.tags) - set(record.tags))
+        self.tags = sorted(set(record.tags) | set(self.tags))
+        for split, metric in record.series():
+            steps = record.history(metric, split).steps
+            if steps.size:
+                self._next_step[split] = max(self._next_step.get(split, 0), int(steps.max()) + 1)
+        self.store.reopen_run(self.id, config=self.config)
+        if new_tags:
+            self.store.tag_run(self.id, *new_tags)
+
+    def update_config(self, values: Mapping[str, Any]) -> None:
+        """Add or change config entries of a running run (hyperparameters known late)."""
+        if not isinstance(values, Mapping):
+            raise InvalidTypeError(f"values must be a dict. Got {describe(values)} instead.")
+        self.config.update(values)
+        self.store.set_config(self.id, self.config)
 
     # -- logging (training thread) ---------------------------------------------------------
 
@@ -384,9 +411,14 @@ def init(
     config: Mapping[str, Any] | None = None,
     tags: Sequence[str] | None = None,
     store: Store | str | os.PathLike[str] | None = None,
+    resume: str | None = None,
 ) -> Run:
     """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
     $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
+
+    ``resume`` (a run id, id prefix or name) continues a run that is not running any more
+    (finished, failed or crashed) instead of starting one: ``config`` and ``tags`` are merged
+    into its own, and each split's steps go on after its last stored step.
 
     >>> import tempfile, pathlib, fitscope
     >>> with fitscope.init(project="mnist", config={"lr": 0.1},
@@ -398,8 +430,16 @@ def init(
     """
     if not isinstance(store, Store):
         store = Store(store)
+    record = None
+    if resume is not None:
+        record = store.get_run(resume)
+        if record.status == "running":
+            raise InvalidInputError(
+                f"resume must name a run that is not running. Got {resume!r}, which is running "
+                "(its process is alive). Finish it there first, or start a new run."
+            )
     _install_hook()
-    return Run(store, project=project, name=name, config=config, tags=tags)
+    return Run(store, project=project, name=name, config=config, tags=tags, resume=record)
 
 
 def _hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

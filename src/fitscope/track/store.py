@@ -361,6 +361,39 @@ class Store:
 
         self._retry(tx)
 
+    def reopen_run(self, run_id: str, *, config: Mapping[str, Any]) -> None:
+        """Mark a run running again in this process, with ``config`` (used by resume)."""
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    schema.runs.update()
+                    .where(schema.runs.c.id == run_id)
+                    .values(
+                        status="running",
+                        end_time=None,
+                        heartbeat=time.time(),
+                        host=_HOST,
+                        pid=os.getpid(),
+                        config=json.dumps(dict(config), default=repr, sort_keys=True),
+                    )
+                )
+
+        self._retry(tx)
+
+    def set_config(self, run_id: str, config: Mapping[str, Any]) -> None:
+        """Replace a run's config (the Run merges updates before it calls this)."""
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    schema.runs.update()
+                    .where(schema.runs.c.id == run_id)
+                    .values(config=json.dumps(dict(config), default=repr, sort_keys=True))
+                )
+
+        self._retry(tx)
+
     def write(
         self,
         run_id: str,
