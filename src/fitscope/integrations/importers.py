@@ -12,8 +12,10 @@ Formats, recognised from the path:
   config);
 - a Hugging Face ``trainer_state.json`` (or a folder holding exactly one).
 
->>> from fitscope.integrations.importers import import_logs                       # doctest: +SKIP
->>> record = import_logs("lightning_logs/version_0", project="mnist")              # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from fitscope.integrations.importers import import_logs
+    record = import_logs("lightning_logs/version_0", project="mnist")
 
 Values are logged at the steps the tool recorded; their times are the time of the import.
 """

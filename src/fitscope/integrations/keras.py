@@ -1,8 +1,10 @@
 """Keras 3: a callback that records each epoch's logs, and optionally batches and predictions.
 
->>> from fitscope.integrations.keras import FitscopeCallback      # doctest: +SKIP
->>> model.fit(x, y, validation_split=0.2, epochs=5,
-...           callbacks=[FitscopeCallback(project="mnist")])      # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from fitscope.integrations.keras import FitscopeCallback
+    model.fit(x, y, validation_split=0.2, epochs=5,
+              callbacks=[FitscopeCallback(project="mnist")])
 
 Needs ``pip install "fitscope[keras]"`` (Keras 3 with the torch backend). When KERAS_BACKEND is
 unset and the backend ``~/.keras/keras.json`` names (by default TensorFlow) is not installed,

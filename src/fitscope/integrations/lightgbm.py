@@ -1,8 +1,10 @@
 """LightGBM: a callback that records every boosting round's eval metrics.
 
->>> from fitscope.integrations.lightgbm import FitscopeCallback                 # doctest: +SKIP
->>> lightgbm.train(params, dtrain, valid_sets=[dtrain, dval], valid_names=["train", "val"],
-...                callbacks=[FitscopeCallback(project="churn")])               # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from fitscope.integrations.lightgbm import FitscopeCallback
+    lightgbm.train(params, dtrain, valid_sets=[dtrain, dval], valid_names=["train", "val"],
+                   callbacks=[FitscopeCallback(project="churn")])
 
 Needs ``pip install "fitscope[lightgbm]"``.
 """

@@ -1,7 +1,9 @@
 """Lightning: a logger that writes a Trainer's metrics and hyperparameters to fitscope.
 
->>> from fitscope.integrations.lightning import FitscopeLogger                # doctest: +SKIP
->>> trainer = lightning.pytorch.Trainer(logger=FitscopeLogger(project="mnist"))  # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from fitscope.integrations.lightning import FitscopeLogger
+    trainer = lightning.pytorch.Trainer(logger=FitscopeLogger(project="mnist"))
 
 Needs ``pip install "fitscope[lightning]"``.
 """

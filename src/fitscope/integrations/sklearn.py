@@ -1,9 +1,11 @@
 """scikit-learn: follow an estimator that learns in iterations, one log per iteration.
 
->>> from sklearn.linear_model import SGDClassifier                              # doctest: +SKIP
->>> from fitscope.integrations.sklearn import track                             # doctest: +SKIP
->>> track(SGDClassifier(loss="log_loss"), X, y, validation_data=(X_val, y_val),
-...       epochs=20)                                                            # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from sklearn.linear_model import SGDClassifier
+    from fitscope.integrations.sklearn import track
+    track(SGDClassifier(loss="log_loss"), X, y, validation_data=(X_val, y_val),
+          epochs=20)
 
 Needs scikit-learn (``pip install scikit-learn``).
 """

@@ -3,8 +3,10 @@
 Tensors need no helper: ``run.log``, :func:`fitscope.evaluate`, :class:`fitscope.Evaluator`
 and ``run.log_predictions`` take them directly (CPU or GPU, with or without grad).
 
->>> from fitscope.integrations.torch import evaluate_model                 # doctest: +SKIP
->>> run.log(evaluate_model(model, val_loader), step=epoch, split="val")    # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from fitscope.integrations.torch import evaluate_model
+    run.log(evaluate_model(model, val_loader), step=epoch, split="val")
 
 Needs ``pip install "fitscope[torch]"``.
 """

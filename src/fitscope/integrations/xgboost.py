@@ -1,8 +1,10 @@
 """XGBoost: a training callback that records every boosting round's eval metrics.
 
->>> from fitscope.integrations.xgboost import FitscopeCallback                  # doctest: +SKIP
->>> xgboost.train(params, dtrain, 100, evals=[(dtrain, "train"), (dval, "val")],
-...               callbacks=[FitscopeCallback(project="churn")])                # doctest: +SKIP
+A sketch (needs your own data)::
+
+    from fitscope.integrations.xgboost import FitscopeCallback
+    xgboost.train(params, dtrain, 100, evals=[(dtrain, "train"), (dval, "val")],
+                  callbacks=[FitscopeCallback(project="churn")])
 
 Needs ``pip install "fitscope[xgboost]"``.
 """
