@@ -120,6 +120,7 @@ def test_errors_exit_1_with_the_message(tmp_path: Path) -> None:
     bad.write_text("[1, 2]")
     code, out = run(str(bad))
     assert code == 1 and "must hold a JSON object of per-epoch lists" in out
+    fitscope.Store(tmp_path / "runs.db").close()  # an existing, empty store
     code, out = run("nope", "--store", str(tmp_path / "runs.db"))
     assert code == 1 and "matches no run" in out
     code, out = run(str(bad), "--lang", "de")
@@ -129,3 +130,15 @@ def test_errors_exit_1_with_the_message(tmp_path: Path) -> None:
 def test_help() -> None:
     code, out = run("--help")
     assert code == 0 and "Keras History" in out and "--lang" in out and "--store" in out
+
+
+@pytest.mark.parametrize("command", [["doctor", "some-run"], ["report", "some-run"]])
+def test_reading_commands_never_create_a_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FITSCOPE_STORE", raising=False)
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 1
+    assert "store must be an existing fitscope store" in result.output
+    assert not (tmp_path / ".fitscope").exists()

@@ -49,7 +49,7 @@ def report_command(run: str, store_url: str | None, output: Path | None, lang: s
     """Write one self-contained HTML report of RUN (id, id prefix or name); opens offline."""
     from fitscope.views.report import write_report
 
-    store = Store(store_url)
+    store = Store(store_url, create=False)  # reading never creates a store
     try:
         record = store.get_run(run)
         path = write_report(record, output or Path(f"{record.id[:8]}.html"), lang=lang)
@@ -69,7 +69,7 @@ def plot_command(run: str, store_url: str | None, directory: Path) -> None:
     """Write RUN's loss and accuracy curves as PNG files (matplotlib)."""
     from fitscope.views.plots import plot_run
 
-    store = Store(store_url)
+    store = Store(store_url, create=False)  # reading never creates a store
     try:
         written = plot_run(store.get_run(run), directory)
     finally:

@@ -135,7 +135,8 @@ def _from_store(run_id: str, store: Any) -> tuple[list[Curve], list[Any]]:
     owned = store is None or isinstance(store, str | os.PathLike)
     if owned:
         track: Any = importlib.import_module("fitscope.track")
-        store = track.Store(None if store is None else str(store))
+        # Looking a run up never creates a store: a wrong path says so instead.
+        store = track.Store(None if store is None else str(store), create=False)
     try:
         return _from_record(store.get_run(run_id))
     finally:
