@@ -4,13 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package of the dev environment, so a new upstream release cannot
+# break a clean clone's CI; `make lock` rewrites it from the current .venv.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: setup demo test lint bench bench-tracking browser docs
+lock:
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+	  | grep -v '^fitscope' | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+.PHONY: setup demo test lint bench bench-tracking browser docs lock
 setup: $(STAMP)
 
 # The dashboard's browser tests drive Debian's Chromium (never a downloaded browser build).
