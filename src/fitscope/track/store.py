@@ -119,6 +119,11 @@ class _Again(Exception):
     """Raised inside a transaction to have :meth:`Store._retry` run it again."""
 
 
+def _config_json(config: Mapping[str, Any]) -> str:
+    """A run's config as stored: JSON, keys sorted, anything JSON cannot hold as its repr."""
+    return json.dumps(dict(config), default=repr, sort_keys=True)
+
+
 _MISSING = object()
 
 
@@ -347,7 +352,7 @@ class Store:
                         project=project,
                         name=name,
                         status="running",
-                        config=json.dumps(config, default=repr, sort_keys=True),
+                        config=_config_json(config),
                         start_time=start_time,
                         heartbeat=start_time,
                         host=_HOST,
@@ -375,7 +380,7 @@ class Store:
                         heartbeat=time.time(),
                         host=_HOST,
                         pid=os.getpid(),
-                        config=json.dumps(dict(config), default=repr, sort_keys=True),
+                        config=_config_json(config),
                     )
                 )
 
@@ -389,7 +394,7 @@ class Store:
                 conn.execute(
                     schema.runs.update()
                     .where(schema.runs.c.id == run_id)
-                    .values(config=json.dumps(dict(config), default=repr, sort_keys=True))
+                    .values(config=_config_json(config))
                 )
 
         self._retry(tx)

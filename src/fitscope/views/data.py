@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._names import direction
 from fitscope.errors import FitscopeError, InvalidInputError
-from fitscope.track._summary import higher_is_better, summarize
+from fitscope.track._summary import summarize
 from fitscope.track.records import History, RunRecord
 from fitscope.views.downsample import minmax_indices
 
@@ -215,7 +216,7 @@ def chart_specs(
     return [
         {
             "metric": metric,
-            "higher_is_better": higher_is_better(metric),
+            "higher_is_better": direction(metric),
             "baseline": base.get(metric),
             "series": [
                 series_data(record, metric, split, x=x, max_points=max_points)
