@@ -8,10 +8,24 @@ means the same thing everywhere.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
 from fitscope.errors import UnknownMetricError
 from fitscope.metrics import describe
 
-__all__ = ["LOSS", "METRIC_ALIASES", "SPLIT_WORDS", "canonical_metric", "direction"]
+__all__ = [
+    "LOSS",
+    "METRIC_ALIASES",
+    "SPLIT_WORDS",
+    "Name",
+    "canonical_metric",
+    "direction",
+    "is_held_out",
+    "parse_key",
+    "split_of",
+]
 
 #: Words that name a split, and the split fitscope files them under.
 SPLIT_WORDS = {
@@ -55,7 +69,29 @@ METRIC_ALIASES = {
     "multi_error": "zero_one_loss",
     "l2": "mse",
     "l1": "mae",
+    # PyTorch scripts and tutorials
+    "total_loss": "loss",
+    "running_loss": "loss",
+    "avg_loss": "loss",
+    "mean_loss": "loss",
+    "ce": "log_loss",
+    "ce_loss": "log_loss",
+    "xent": "log_loss",
+    "cross_entropy": "log_loss",
+    "cross_entropy_loss": "log_loss",
+    "crossentropyloss": "log_loss",
+    "nllloss": "log_loss",
+    "bce": "log_loss",
+    "bce_loss": "log_loss",
+    "mse_loss": "mse",
+    "mseloss": "mse",
+    "l1_loss": "mae",
 }
+
+#: Words that say a value is per step or per epoch: Lightning's ``_step`` / ``_epoch``
+#: suffixes, and Keras' TensorBoard prefixes ``epoch_`` / ``batch_``.
+LEVEL_SUFFIXES = {"epoch": "epoch", "step": "step"}
+LEVEL_PREFIXES = {"epoch": "epoch", "batch": "step"}
 
 #: The model's training objective, whatever it is: minimised by definition, and the one name
 #: that is not a registered metric.
@@ -76,13 +112,93 @@ def direction(metric: str) -> bool | None:
     """True if higher is better, False if lower is, None when fitscope does not know the name
     (then no "best" value is reported and the doctor leaves the series alone).
 
+    A name whose last word is "loss" (``recon_loss``, ``kl_loss``) is a loss: minimised.
+
     >>> direction("loss"), direction("val_acc"), direction("acc"), direction("lr")
     (False, None, True, None)
+    >>> direction("recon_loss")
+    False
     """
     name = canonical_metric(metric)
-    if name == LOSS:
+    if name == LOSS or name.endswith("_loss"):
         return False
     try:
         return describe(name).higher_is_better
     except UnknownMetricError:
         return None
+
+
+def split_of(word: str) -> str | None:
+    """The split a word names (``"validation"`` -> ``"val"``), or None.
+
+    >>> split_of("valid"), split_of("validation_1"), split_of("weights")
+    ('val', None, None)
+    """
+    return SPLIT_WORDS.get(word.strip().lower())
+
+
+def is_held_out(split: str, splits: object) -> bool:
+    """Whether the doctor treats ``split`` as held-out data: "val" and "test", and any split
+    the vocabulary does not know ("holdout", "oof", "cv", "val_0", "validation_1") when the
+    run also has a "train" split. Step-level splits ("train_step") never are.
+
+    >>> is_held_out("holdout", ["train", "holdout"]), is_held_out("holdout", ["holdout"])
+    (True, False)
+    """
+    if split in ("val", "test"):
+        return True
+    if split == "train" or split.endswith("_step"):
+        return False
+    return "train" in splits  # type: ignore[operator]
+
+
+class Name(NamedTuple):
+    """A key read into fitscope's terms: ``split`` ("train", "val", "test"; a step-level
+    value's split ends in ``_step``), canonical ``metric``, ``level`` ("epoch", "step" or None:
+    what the name itself says) and the ``key`` as written, kept for display."""
+
+    split: str
+    metric: str
+    level: str | None
+    key: str
+
+
+# Separators between the words of a key: "/" (wandb, TensorBoard), "_", ".", "-", ":" and
+# spaces (the PyTorch tutorial's "training loss").
+_SEP = re.compile(r"[\s/_.:\-]+")
+
+
+@lru_cache(maxsize=4096)
+def parse_key(key: str, default_split: str = "train") -> Name:
+    """Read a key another tool wrote into (split, metric), the one parser every entry uses.
+
+    Rules, in order, over the key's words: a last word ``step`` / ``epoch`` (Lightning) or a
+    first word ``epoch`` / ``batch`` (Keras' TensorBoard) sets the level; then a first word
+    that names a split (``val_loss``, ``train/loss``, ``training loss``) or else a last one
+    (``loss_val``, ``Loss/train``) gives the split; a key with neither is ``default_split``'s.
+    The remaining words, joined by ``_`` and lower-cased, are the metric, with known aliases
+    renamed (``acc`` -> ``accuracy``, ``total_loss`` -> ``loss``, ``xent`` -> ``log_loss``).
+    A step-level value's split is ``<split>_step``: it is never mixed with per-epoch values.
+
+    >>> parse_key("val/loss")
+    Name(split='val', metric='loss', level=None, key='val/loss')
+    >>> parse_key("train_loss_step").split, parse_key("Loss/train").split
+    ('train_step', 'train')
+    >>> parse_key("training loss").metric, parse_key("val_acc_epoch")[:3]
+    ('loss', ('val', 'accuracy', 'epoch'))
+    """
+    words = [w for w in _SEP.split(key.strip().lower()) if w]
+    level: str | None = None
+    if len(words) > 1 and words[-1] in LEVEL_SUFFIXES:
+        level = LEVEL_SUFFIXES[words.pop()]
+    elif len(words) > 1 and words[0] in LEVEL_PREFIXES:
+        level = LEVEL_PREFIXES[words.pop(0)]
+    split = default_split
+    if len(words) > 1 and words[0] in SPLIT_WORDS:
+        split = SPLIT_WORDS[words.pop(0)]
+    elif len(words) > 1 and words[-1] in SPLIT_WORDS:
+        split = SPLIT_WORDS[words.pop()]
+    metric = canonical_metric("_".join(words) or key.strip().lower())
+    if level == "step" and not split.endswith("_step"):
+        split = f"{split}_step"
+    return Name(split, metric, level, key)

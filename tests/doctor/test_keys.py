@@ -1,4 +1,5 @@
-"""Key names in the common styles, and metric directions from the metrics engine."""
+"""Key names in the common styles (the one parser, fitscope._names.parse_key), and metric
+directions from the metrics engine."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 import fitscope
-from fitscope.doctor.keys import direction, parse_key
+from fitscope._names import direction, is_held_out, parse_key
 
 
 @pytest.mark.parametrize(
@@ -19,7 +20,20 @@ from fitscope.doctor.keys import direction, parse_key
         ("train_loss", "train", "loss"),
         ("val_acc", "val", "accuracy"),
         ("val_acc_epoch", "val", "accuracy"),
-        ("train_loss_step", "train", "loss"),
+        ("train_loss_step", "train_step", "loss"),
+        ("loss_val", "val", "loss"),
+        ("Loss_train", "train", "loss"),
+        ("Loss/train", "train", "loss"),
+        ("val/loss", "val", "loss"),
+        ("train_loss_epoch", "train", "loss"),
+        ("training loss", "train", "loss"),
+        ("total_loss", "train", "loss"),
+        ("acc", "train", "accuracy"),
+        ("nll", "train", "log_loss"),
+        ("ce", "train", "log_loss"),
+        ("xent", "train", "log_loss"),
+        ("valid/xent", "val", "log_loss"),
+        ("batch_loss", "train_step", "loss"),
         ("train/loss", "train", "loss"),
         ("eval_loss", "val", "loss"),
         ("validation/accuracy", "val", "accuracy"),
@@ -41,6 +55,15 @@ def test_directions_come_from_the_metrics_engine() -> None:
     for name in ("accuracy", "log_loss", "roc_auc", "mse", "f1"):
         assert direction(name) is fitscope.metrics.describe(name).higher_is_better
     assert direction("learning_rate") is None  # not a metric: not diagnosed
+    assert direction("recon_loss") is False and direction("kl_loss") is False
+
+
+def test_unknown_splits_are_held_out_only_beside_a_training_split() -> None:
+    for split in ("holdout", "oof", "cv", "val_0", "validation_0", "valid_1"):
+        assert is_held_out(split, {"train", split})
+        assert not is_held_out(split, {split})
+    assert not is_held_out("train_step", {"train", "train_step"})
+    assert is_held_out("val", {"val"})
 
 
 def lightning_style(n: int = 40) -> dict[str, list[float]]:
@@ -78,9 +101,17 @@ def test_a_keras_history_object_and_prefixed_keys() -> None:
     ]
 
 
-def test_no_loss_curve_is_an_error_that_lists_the_keys() -> None:
-    with pytest.raises(ValueError, match=r"at least one loss curve.*\['accuracy'\]"):
-        fitscope.diagnose({"accuracy": [0.5, 0.6]})
+def test_no_loss_curve_is_said_not_raised() -> None:
+    (finding,) = fitscope.diagnose({"accuracy": [0.5, 0.6], "lr": [0.1, 0.1]})
+    assert (finding.code, finding.severity) == ("not_judged", "info")
+    assert finding.evidence["keys"] == "accuracy, lr"
+    assert fitscope.diagnose({"accuracy": [0.5]}, lang="ru")[0].title == "Кривые не оценены"
+
+
+def test_unknown_loss_names_get_the_generic_curve_rules() -> None:
+    h = lightning_style()
+    vae = {"recon_loss": h["train_loss_epoch"], "val_recon_loss": h["val_loss"]}
+    assert [f.code for f in fitscope.diagnose(vae)] == ["overfitting"]
     with pytest.raises(TypeError, match="source must be a dict of per-epoch lists"):
         fitscope.diagnose(42)
     with pytest.raises(TypeError, match=r"source\['loss'\] must be a list"):

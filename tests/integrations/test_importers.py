@@ -168,9 +168,15 @@ def test_hugging_face_trainer_state(tmp_path, store):
         ("train", "loss"),
         ("train", "grad_norm"),
         ("train", "learning_rate"),
+        ("train", "epoch"),
         ("val", "loss"),
         ("val", "accuracy"),
+        ("val", "epoch"),
     }
+    # Steps are optimizer steps; the epoch of each step is kept beside them.
+    assert record.history("epoch").steps.tolist() == [5, 10, 20]
+    assert record.history("epoch").values.tolist() == [0.5, 1.0, 2.0]
+    assert record.key("loss", "val") == "eval_loss"
     assert record.history("loss").values.tolist() == [0.69, 0.55, 0.41]
     assert record.history("loss", "val").steps.tolist() == [10, 20]
     assert record.history("accuracy", "val").values.tolist() == [0.71, 0.78]

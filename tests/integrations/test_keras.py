@@ -41,12 +41,13 @@ def test_epoch_logs_equal_keras_history(store):
     for key, values in history.history.items():
         split, metric = ("val", key[4:]) if key.startswith("val_") else ("train", key)
         stored = record.history(metric, split)
-        assert stored.steps.tolist() == [0, 1, 2]
+        assert stored.steps.tolist() == [1, 2, 3]  # Keras' "Epoch 1/3", ...
+        assert record.key(metric, split) == key
         np.testing.assert_allclose(stored.values, values, rtol=1e-6)
     # 4 batches an epoch (120 / 32), every 2nd logged: global batches 1, 3, ..., 11.
     assert record.history("loss", "train_step").steps.tolist() == [1, 3, 5, 7, 9, 11]
     (snapshot,) = record.predictions("val")
-    assert snapshot.step == 2 and snapshot.y_pred.shape == (40, 2)
+    assert snapshot.step == 3 and snapshot.y_pred.shape == (40, 2)
     assert snapshot.y_true.tolist() == yv.tolist()
 
 

@@ -24,18 +24,19 @@ __all__ = ["import_command"]
 def import_command(
     path: str, project: str, name: str | None, fmt: str | None, store: str | None
 ) -> None:
-    """Import the log at PATH as a new run.
+    """Import the log at PATH as new runs (one per run it holds).
 
-    PATH is a TensorBoard log folder or event file, a Keras CSVLogger file, a Lightning
-    metrics.csv (or its version folder) or a Hugging Face trainer_state.json.
+    PATH is a TensorBoard log folder (one run per run folder) or event file, a Keras
+    CSVLogger file (any name: recognised by its header), a Lightning metrics.csv (or its
+    version folder) or a Hugging Face trainer_state.json.
     """
-    from fitscope.integrations.importers import import_logs
+    from fitscope.integrations.importers import import_runs
 
-    record = import_logs(path, project=project, name=name, format=fmt, store=store)
-    series = record.series()
-    points = sum(len(record.history(metric, split)) for split, metric in series)
-    listed = ", ".join(f"{split}/{metric}" for split, metric in series)
-    click.echo(
-        f"Imported {record.config['format']} log {path} as run {record.id} ({record.name}) "
-        f"in project {record.project}: {len(series)} series, {points} points ({listed})."
-    )
+    for record in import_runs(path, project=project, name=name, format=fmt, store=store):
+        series = record.series()
+        points = sum(len(record.history(metric, split)) for split, metric in series)
+        listed = ", ".join(f"{split}/{metric}" for split, metric in series)
+        click.echo(
+            f"Imported {record.config['format']} log {path} as run {record.id} ({record.name}) "
+            f"in project {record.project}: {len(series)} series, {points} points ({listed})."
+        )

@@ -215,6 +215,19 @@ def tag_command(run: str, tags: tuple[str, ...], store_url: str | None) -> None:
     click.echo(f"Tagged run {record.name!r}: {', '.join(store.get_run(record.id).tags)}")
 
 
+@runs_command.command(name="untag")
+@click.argument("run")
+@click.argument("tags", nargs=-1, required=True)
+@store_option()
+def untag_command(run: str, tags: tuple[str, ...], store_url: str | None) -> None:
+    """Remove TAGS from RUN."""
+    store = _open(store_url)
+    record = store.get_run(run)
+    store.untag_run(record.id, *tags)
+    left = store.get_run(record.id).tags
+    click.echo(f"Untagged run {record.name!r}: {', '.join(left) if left else 'no tags left'}")
+
+
 def export_rows(record: RunRecord) -> Iterator[tuple[str, str, int, float, float]]:
     """Every logged point of ``record`` as (split, metric, step, value, time), series by
     series in (split, metric) order, each ordered by step."""

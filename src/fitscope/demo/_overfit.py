@@ -122,12 +122,7 @@ def overfit_run(
             p_test = model.predict_proba(X_te)[:, 1]
             test_loss = float(metrics.log_loss(y_te, p_test))
             test_accuracy = float(metrics.accuracy(y_te, p_test))
-            # The validation curves are stored under the split name the trainer logs them
-            # with ("val" by the tracking contract; older trainers wrote "validation").
-            run.flush()
-            logged = {split for split, _ in db.get_run(run.id).series()}
-            val_split = "validation" if "validation" in logged else "val"
-            run.log_predictions(y_val, p_val, split=val_split, step=best)
+            run.log_predictions(y_val, p_val, split="val", step=best)
             run.log_predictions(y_te, p_test, split="test", step=best)
             run.log({"loss": test_loss, "accuracy": test_accuracy}, step=best, split="test")
         return OverfitRun(

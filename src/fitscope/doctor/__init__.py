@@ -26,18 +26,21 @@ from typing import Any
 import numpy as np
 
 from fitscope import _validation as v
+from fitscope._names import LOSS, direction, is_held_out, parse_key
 from fitscope.doctor import files
 from fitscope.doctor.curves import Curve, Reference, curve_drafts
 from fitscope.doctor.finding import SEVERITIES, Draft, Finding
 from fitscope.doctor.i18n import LANGUAGES, check_lang
-from fitscope.doctor.keys import LOSS, Key, direction, parse_key
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
 from fitscope.errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["LANGUAGES", "Finding", "diagnose", "explain"]
 
-_SUFFIX_RANK = {"epoch": 0, "": 1, "step": 2}
+_LEVEL_RANK = {"epoch": 0, None: 1, "step": 2}
 _HELD_OUT = ("val", "test")
+#: Loss curves by preference: the objective itself, then the losses fitscope computes, then
+#: any other minimised name ending in "loss" (a VAE's recon_loss, kl_loss).
+_LOSS_RANK = {LOSS: 0, "log_loss": 1, "mse": 1}
 
 
 def explain(
@@ -65,23 +68,30 @@ def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Findin
     ``series()``, ``history(metric, split)`` and ``predictions()``), a run id or name (looked up
     in ``store``: a :class:`fitscope.Store` or its URL; default the default store), or the path
     of a History JSON, a per-epoch CSV or a predictions CSV.
+
+    Parts that cannot be judged are said, not raised: a run with no loss curve (only unknown
+    names, or accuracy alone), regression predictions, or predictions that are not labels or
+    probabilities each give an info finding ``not_judged`` that says why, and the rest of the
+    run is still judged.
     """
     lang = check_lang(lang)
     curves, snapshots = _read(source, store)
     if isinstance(curves, files.PredictionsFile):
         return explain(curves.y_true, curves.y_pred, lang=lang, sample_ids=curves.ids)
-    losses, accuracies = _pick(curves)
-    if not losses:
-        raise InvalidInputError(
-            "source must hold at least one loss curve (a key such as 'loss', 'val_loss', "
-            f"'train/loss'). Got keys {sorted(c.key for c in curves)} instead."
-        )
     drafts: list[Draft] = []
     ref = Reference()
     if snapshots:
         pred_drafts, ref = _snapshot_drafts(snapshots)
         drafts.extend(pred_drafts)
-    drafts = curve_drafts(losses, accuracies, ref) + drafts
+    losses, accuracies = _pick(curves)
+    if losses:
+        drafts = curve_drafts(losses, accuracies, ref) + drafts
+    elif not drafts or curves:
+        keys = ", ".join(sorted(c.key for c in curves)) or "-"
+        drafts.insert(
+            0,
+            Draft("not_judged", "info", {"part": "curves", "keys": keys}, {"keys": keys}, "curves"),
+        )
     return _render(drafts, lang)
 
 
@@ -145,28 +155,26 @@ def _from_store(run_id: str, store: Any) -> tuple[list[Curve], list[Any]]:
 
 
 def _from_record(record: Any) -> tuple[list[Curve], list[Any]]:
+    """The record's series as stored, (split, metric) already read at the edge; the key as
+    written (where the record keeps one) is what findings show."""
+    shown = record.keys() if callable(getattr(record, "keys", None)) else {}
     curves = []
     for split, metric in record.series():
-        key = parse_key(f"{split}/{metric}")
-        hib = direction(key.metric)
-        if hib is None:
-            continue
         h = record.history(metric, split)
-        curves.append(
-            _curve(key, np.asarray(h.steps, dtype=np.int64), np.asarray(h.values, float), hib)
-        )
+        key = shown.get((split, metric), metric if split == "train" else f"{split}/{metric}")
+        steps, values = np.asarray(h.steps, dtype=np.int64), np.asarray(h.values, float)
+        curves.append(Curve(split, metric, key, steps, values, bool(direction(metric))))
     return curves, list(record.predictions())
 
 
 def _from_mapping(data: Mapping[Any, Any], name: str) -> list[Curve]:
-    curves = []
+    """Per-epoch lists by key, each key read by the one parser; where two keys name the same
+    series (``train_loss_epoch`` and ``train_loss``) the epoch-level one is kept."""
+    chosen: dict[tuple[str, str], tuple[int, Curve]] = {}
     for k, values in data.items():
         if not isinstance(k, str):
             continue
         key = parse_key(k)
-        hib = direction(key.metric)
-        if hib is None:
-            continue
         if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
             raise InvalidTypeError(
                 f"{name}[{k!r}] must be a list of per-epoch values. Got "
@@ -177,32 +185,35 @@ def _from_mapping(data: Mapping[Any, Any], name: str) -> list[Curve]:
             raise InvalidInputError(
                 f"{name}[{k!r}] must be a flat list of numbers. Got shape {arr.shape} instead."
             )
-        curves.append(_curve(key, np.arange(1, arr.size + 1, dtype=np.int64), arr, hib))
-    return curves
-
-
-def _curve(key: Key, steps: Any, values: Any, hib: bool) -> Curve:
-    return Curve(key.split, key.metric, key.key, steps, values, hib)
+        steps = np.arange(1, arr.size + 1, dtype=np.int64)
+        curve = Curve(key.split, key.metric, key.key, steps, arr, bool(direction(key.metric)))
+        rank = _LEVEL_RANK.get(key.level, 1)
+        pair = (key.split, key.metric)
+        if pair not in chosen or rank < chosen[pair][0]:
+            chosen[pair] = (rank, curve)
+    return [c for _, c in chosen.values()]
 
 
 def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
-    """One loss and one accuracy curve per split; ``loss`` beats ``log_loss``/``mse`` and an
-    ``_epoch`` series beats an unsuffixed one, which beats a ``_step`` one."""
-    losses: dict[str, tuple[tuple[int, int, int], Curve]] = {}
-    accs: dict[str, tuple[tuple[int, int, int], Curve]] = {}
+    """One loss and one accuracy curve per judged split: "train", and the held-out splits
+    (:func:`fitscope._names.is_held_out`: "val", "test", and any split the vocabulary does
+    not know when the run has a "train" split). ``loss`` beats ``log_loss``/``mse``, which
+    beat other minimised names ending in "loss"; step-level splits are never judged."""
+    splits = {c.split for c in curves}
+    losses: dict[str, tuple[tuple[int, str], Curve]] = {}
+    accs: dict[str, tuple[tuple[int, str], Curve]] = {}
     for c in curves:
-        rank_suffix = _SUFFIX_RANK.get(parse_key(c.key).suffix, 1)
+        if c.values.size == 0 or not (c.split == "train" or is_held_out(c.split, splits)):
+            continue
         if c.metric == "accuracy":
             target, kind_rank = accs, 0
-        elif c.metric == LOSS:
-            target, kind_rank = losses, 0
-        elif c.metric in ("log_loss", "mse"):
-            target, kind_rank = losses, 1
+        elif c.metric in _LOSS_RANK:
+            target, kind_rank = losses, _LOSS_RANK[c.metric]
+        elif c.metric.endswith("loss") and direction(c.metric) is False:
+            target, kind_rank = losses, 2
         else:
             continue
-        if c.values.size == 0:
-            continue
-        rank = (kind_rank, rank_suffix, len(c.key))
+        rank = (kind_rank, c.metric)
         if c.split not in target or rank < target[c.split][0]:
             target[c.split] = (rank, c)
     return {s: c for s, (_, c) in losses.items()}, {s: c for s, (_, c) in accs.items()}
@@ -210,10 +221,30 @@ def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
 
 def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     by_split: dict[str, list[tuple[int, Scored]]] = {}
+    skipped: list[Draft] = []
     for snap in snapshots:
-        split = parse_key(f"{snap.split}_loss").split
-        scored = score(snap.y_true, snap.y_pred, snap.ids)
-        by_split.setdefault(split, []).append((int(snap.step), scored))
+        if _is_regression(snap.y_true, snap.y_pred):
+            skipped = [_regression_draft(snap)] + [
+                d for d in skipped if d.params["split"] != snap.split
+            ]
+            continue
+        try:
+            scored = score(snap.y_true, snap.y_pred, snap.ids)
+        except InvalidInputError as error:
+            evidence = {"part": "predictions", "split": snap.split, "reason": str(error)}
+            skipped.append(
+                Draft(
+                    "not_judged",
+                    "info",
+                    evidence,
+                    {"split": snap.split, "reason": str(error)},
+                    "predictions",
+                )
+            )
+            continue
+        by_split.setdefault(snap.split, []).append((int(snap.step), scored))
+    if not by_split:
+        return skipped, Reference()
     ref = Reference(
         prior_log_loss={s: items[-1][1].prior_log_loss for s, items in by_split.items()},
         majority_accuracy={s: items[-1][1].majority for s, items in by_split.items()},
@@ -227,4 +258,38 @@ def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     ]
     persistent = persistent_drafts(split, [st for st, _ in items], [sc for _, sc in items])
     drafts.extend(persistent)
-    return drafts, ref
+    return drafts + skipped, ref
+
+
+def _is_regression(y_true: Any, y_pred: Any) -> bool:
+    """Real-valued targets: a y_true with fractions, or 1-D predictions that are neither
+    labels nor probabilities (values outside [0, 1] that are not whole numbers)."""
+    yt = np.asarray(y_true)
+    yp = np.asarray(y_pred)
+    if yt.dtype.kind == "f" and np.any(np.isfinite(yt) & (yt != np.round(yt))):
+        return True
+    if yp.ndim == 1 and yp.dtype.kind == "f":
+        finite = yp[np.isfinite(yp)]
+        fractional = np.any(finite != np.round(finite))
+        return bool(fractional and (np.any(finite < 0) or np.any(finite > 1)))
+    return False
+
+
+def _regression_draft(snap: Any) -> Draft:
+    """Regression predictions get regression numbers, not class-label checks."""
+    from fitscope import metrics
+
+    yt = np.asarray(snap.y_true, dtype=np.float64).reshape(-1)
+    yp = np.asarray(snap.y_pred, dtype=np.float64).reshape(-1)
+    mae = float(metrics.mae(yt, yp))
+    rmse = float(metrics.rmse(yt, yp))
+    evidence = {
+        "part": "predictions",
+        "split": snap.split,
+        "epoch": int(snap.step),
+        "n": int(yt.size),
+        "mae": mae,
+        "rmse": rmse,
+    }
+    params = {"split": snap.split, "n": int(yt.size), "mae": mae, "rmse": rmse}
+    return Draft("not_judged", "info", evidence, params, "regression")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._logformats import read_keras_csv
 from fitscope.errors import InvalidInputError
 
 __all__ = ["PredictionsFile", "load"]
@@ -80,7 +81,15 @@ def _csv(p: Path) -> dict[str, list[float]] | PredictionsFile:
     lower = {c.lower(): c for c in columns}
     if "y_true" in lower:
         return _predictions(table, lower)
-    curves = {c: [_num(x) for x in vals] for c, vals in table.items() if c.lower() != "epoch"}
+    if "epoch" in columns:
+        # A Keras CSVLogger file: the reader `fitscope import` uses (a header repeated by
+        # append=True is skipped); where an epoch repeats, its last row wins.
+        by_key: dict[str, dict[int, float]] = {}
+        for key, epoch, value in read_keras_csv(p):
+            by_key.setdefault(key, {})[epoch] = value
+        epochs = sorted({e for values in by_key.values() for e in values})
+        return {k: [values.get(e, math.nan) for e in epochs] for k, values in by_key.items()}
+    curves = {c: [_num(x) for x in vals] for c, vals in table.items()}
     return curves
 
 

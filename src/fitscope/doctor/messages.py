@@ -172,6 +172,36 @@ MESSAGES: dict[str, Texts] = {
             "isotonic regression) before using them as probabilities."
         ),
     ),
+    "not_judged.curves": Texts(
+        N_("The curves were not judged"),
+        N_(
+            "The run holds no loss curve of a training or held-out split that fitscope can "
+            "read (its series: {keys}), and the curve checks judge loss curves. Splits are "
+            "read from the names (train/loss, val_loss, Loss/val) or from split=."
+        ),
+        N_(
+            "Log the training objective under a loss name (loss, val_loss, train/loss), or "
+            "pass split= with the loss of each split."
+        ),
+    ),
+    "not_judged.regression": Texts(
+        N_("Regression predictions: the class checks do not apply"),
+        N_(
+            "The {split} predictions have real-valued targets ({n} samples): the mean "
+            "absolute error is {mae} and the root mean squared error {rmse}. The checks for "
+            "class labels and probabilities (confident mistakes, class balance, calibration) "
+            "were not run."
+        ),
+        N_("Judge a regression by its error curves over the epochs (mse, mae)."),
+    ),
+    "not_judged.predictions": Texts(
+        N_("The {split} predictions were not judged"),
+        N_("They are neither class labels nor probabilities: {reason}"),
+        N_(
+            "Log labels with probabilities or logits: run.log_predictions(y_true, y_prob, "
+            "split=...)."
+        ),
+    ),
 }
 
 # Words put into the sentences above.

@@ -2,11 +2,16 @@
 
 Formats, recognised from the path:
 
-- a folder with TensorBoard event files (``*tfevents*``, in it or below): scalars become
-  series; a subfolder named like a split (``train/``, ``validation/`` as Keras writes them)
-  gives the split, else the tag does (``train/loss``, ``Loss/train``, ``val_loss``); Keras's
-  ``epoch_`` prefix is dropped and its ``batch_`` prefix goes to the split "train_step";
-- a Keras ``CSVLogger`` file (a CSV with an ``epoch`` column and no ``step`` column);
+- a folder with TensorBoard event files (``*tfevents*``, in it or below): one run per run
+  folder (``tensorboard --logdir`` layout: ``logs/exp1``, ``logs/exp2``), named by its path
+  under the folder given; scalars become series; a subfolder named like a split (``train/``,
+  ``validation/`` as Keras writes them) gives the split, and so does an ``add_scalars``
+  folder (``Loss_train/``, ``Loss_val/`` holding the tag ``Loss``); else the tag does
+  (``train/loss``, ``Loss/train``, ``val_loss``, ``training loss``); Keras's ``epoch_``
+  prefix is dropped and its ``batch_`` prefix goes to the split "train_step";
+- a Keras ``CSVLogger`` file, recognised by its content whatever its name (``training.log``):
+  a header with an ``epoch`` column and no ``step`` column; stored at step = epoch + 1, the
+  epoch as Keras prints it;
 - a Lightning ``CSVLogger`` ``metrics.csv`` (``step`` and usually ``epoch`` columns, empty
   cells where a row has no value), or its version folder (``hparams.yaml`` becomes the
   config);
@@ -31,19 +36,22 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from fitscope._logformats import csv_header, read_keras_csv
 from fitscope._optional import require
 from fitscope.errors import InvalidInputError
-from fitscope.integrations.naming import lightning_place, parse_name, split_of
+from fitscope.integrations.naming import lightning_place, parse_key, split_of
 from fitscope.track.records import RunRecord
 from fitscope.track.run import init
 from fitscope.track.store import Store
 
-__all__ = ["FORMATS", "detect_format", "import_logs", "read_logs"]
+__all__ = ["FORMATS", "detect_format", "import_logs", "import_runs", "read_logs"]
 
 FORMATS = ("tensorboard", "keras_csv", "lightning_csv", "hf_trainer_state")
 
-#: One point: (split, step, metric, value).
-Point = tuple[str, int, str, float]
+#: One point: (split, step, metric, value, key as written).
+Point = tuple[str, int, str, float, str]
+#: The series of one run: (split, metric) -> (key as written, {step: value}).
+Series = dict[tuple[str, str], tuple[str, dict[int, float]]]
 
 #: Hugging Face log keys that describe the run's speed or bookkeeping, not the model.
 _HF_SKIP_SUFFIXES = ("_runtime", "_samples_per_second", "_steps_per_second")
@@ -74,13 +82,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         return "tensorboard"
     if p.suffix == ".json":
         return "hf_trainer_state"
-    if p.suffix == ".csv":
-        with p.open(newline="") as f:
-            header = next(csv.reader(f), [])
-        if "step" in header:
-            return "lightning_csv"
-        if "epoch" in header:
-            return "keras_csv"
+    header = csv_header(p)  # by content: Keras' CSVLogger is often "training.log"
+    if "step" in header:
+        return "lightning_csv"
+    if "epoch" in header:
+        return "keras_csv"
     raise InvalidInputError(
         f"path must be a TensorBoard event file or folder, a Keras or Lightning CSV log, or a "
         f"trainer_state.json. Got {str(p)!r} instead."
@@ -98,16 +104,9 @@ def _number(text: str) -> float | None:
 
 
 def _read_keras_csv(path: Path) -> Iterator[Point]:
-    with path.open(newline="") as f:
-        for row in csv.DictReader(f):
-            if row.get("epoch") in (None, "", "epoch"):  # a header repeated by append=True
-                continue
-            epoch = int(float(row["epoch"]))
-            for key, text in row.items():
-                value = None if key == "epoch" else _number(text or "")
-                if value is not None:
-                    parsed = parse_name(key)
-                    yield parsed.split, epoch, parsed.metric, value
+    for key, epoch, value in read_keras_csv(path):  # the reader `fitscope doctor` uses
+        parsed = parse_key(key)
+        yield parsed.split, epoch + 1, parsed.metric, value, key
 
 
 def _read_lightning_csv(path: Path) -> Iterator[Point]:
@@ -120,9 +119,10 @@ def _read_lightning_csv(path: Path) -> Iterator[Point]:
                 value = None if key in ("step", "epoch") else _number(text or "")
                 if value is None:
                     continue
-                # The same rule as FitscopeLogger; with no epoch column, the row's step.
+                # The same rule as FitscopeLogger; with no epoch column, the row's step. A
+                # row with an epoch and no train step value is written at an epoch's end.
                 split, metric, at = lightning_place(key, epoch=epoch, step=step)
-                yield split, step if at is None else at, metric, value
+                yield split, step if at is None else at, metric, value, key
 
 
 def _read_trainer_state(path: Path) -> Iterator[Point]:
@@ -141,8 +141,14 @@ def _read_trainer_state(path: Path) -> Iterator[Point]:
                 continue
             if not isinstance(value, int | float) or isinstance(value, bool):
                 continue
-            parsed = parse_name(key)
-            yield parsed.split, step, parsed.metric, float(value)
+            parsed = parse_key(key)
+            yield parsed.split, step, parsed.metric, float(value), key
+        epoch = entry.get("epoch")
+        if isinstance(epoch, int | float) and not summary:
+            # Steps are the x-axis (optimizer steps); the epoch each step fell in is kept
+            # beside them, so both are there.
+            split = "val" if any(k.startswith("eval_") for k in entry) else "train"
+            yield split, step, "epoch", float(epoch), "epoch"
 
 
 def _events(file: Path) -> Iterator[Any]:
@@ -163,49 +169,70 @@ def _events(file: Path) -> Iterator[Any]:
         pos = end
 
 
-def _read_tensorboard(path: Path) -> Iterator[Point]:
-    require("tensorboard", extra="tensorboard")
+def _scalars(file: Path) -> list[tuple[str, int, float]]:
+    """(tag, step, value) of every scalar in one event file."""
     from tensorboard.util import tensor_util
 
+    out = []
+    for event in _events(file):
+        if not event.HasField("summary"):
+            continue
+        for value in event.summary.value:
+            if value.HasField("simple_value"):
+                number = float(value.simple_value)
+            elif value.HasField("tensor") and (
+                value.metadata.plugin_data.plugin_name in ("scalars", "")
+            ):
+                array = tensor_util.make_ndarray(value.tensor)
+                if array.size != 1 or array.dtype.kind not in "biuf":
+                    continue
+                number = float(array.reshape(-1)[0])
+            else:
+                continue
+            out.append((value.tag, int(event.step), number))
+    return out
+
+
+def _tensorboard_runs(path: Path) -> dict[str, list[Point]]:
+    """The points of every run under a TensorBoard log folder, by run name.
+
+    A folder of event files is a run, unless it names a split (Keras' ``train/`` and
+    ``validation/``) or is an ``add_scalars`` folder (``Loss_train/`` holding the tag
+    ``Loss``, as PyTorch's SummaryWriter writes it): those belong to the run above them.
+    """
+    require("tensorboard", extra="tensorboard")
     root = path if path.is_dir() else path.parent
     files = _tfevents(path) if path.is_dir() else [path]
+    runs: dict[str, list[Point]] = {}
     for file in files:
-        folder_split = None
-        for part in file.parent.relative_to(root).parts:
-            folder_split = split_of(part) or folder_split
-        for event in _events(file):
-            if not event.HasField("summary"):
+        parts = list(file.parent.relative_to(root).parts)
+        folder = parts[-1] if parts else ""
+        scalars = _scalars(file)
+        folder_split = split_of(folder) if folder else None
+        suffix = None
+        tags = {tag for tag, _, _ in scalars}
+        if folder_split is None and folder and tags:
+            for tag in tags:
+                prefix = tag.replace("/", "_") + "_"
+                if not folder.startswith(prefix) or len(folder) == len(prefix):
+                    break
+            else:
+                suffix = folder[len(prefix) :]
+        if folder_split is not None or suffix is not None:
+            parts = parts[:-1]
+        name = "/".join(parts) or root.name
+        points = runs.setdefault(name, [])
+        for tag, step, value in scalars:
+            if suffix is not None:  # add_scalars: the folder's last word is the split
+                split = split_of(suffix) or suffix
+                points.append((split, step, parse_key(tag).metric, value, folder))
                 continue
-            for value in event.summary.value:
-                if value.HasField("simple_value"):
-                    number = float(value.simple_value)
-                elif value.HasField("tensor") and (
-                    value.metadata.plugin_data.plugin_name in ("scalars", "")
-                ):
-                    array = tensor_util.make_ndarray(value.tensor)
-                    if array.size != 1 or array.dtype.kind not in "biuf":
-                        continue
-                    number = float(array.reshape(-1)[0])
-                else:
-                    continue
-                yield _tb_point(value.tag, folder_split, int(event.step), number)
-
-
-def _tb_point(tag: str, folder_split: str | None, step: int, value: float) -> Point:
-    level = None
-    for prefix, lvl in (("epoch_", "epoch"), ("batch_", "step")):
-        if tag.startswith(prefix) and folder_split is not None:
-            tag, level = tag[len(prefix) :], lvl
-            break
-    parsed = parse_name(tag, default_split=folder_split or "train")
-    split = parsed.split
-    if level == "step" and not split.endswith("_step"):
-        split = f"{split}_step"
-    return split, step, parsed.metric, value
+            parsed = parse_key(tag, folder_split or "train")
+            points.append((parsed.split, step, parsed.metric, value, tag))
+    return runs
 
 
 _READERS = {
-    "tensorboard": _read_tensorboard,
     "keras_csv": _read_keras_csv,
     "lightning_csv": _read_lightning_csv,
     "hf_trainer_state": _read_trainer_state,
@@ -220,26 +247,45 @@ def _source_file(path: Path, fmt: str) -> Path:
     return path
 
 
+def _read_runs(p: Path, fmt: str) -> dict[str, Series]:
+    """The series of every run in the log at ``p``, by run name; where a step repeats (a
+    restarted run, a validation run twice in one epoch) the last value is kept."""
+    if fmt not in FORMATS:
+        raise InvalidInputError(f"format must be one of {FORMATS}. Got {fmt!r} instead.")
+    if fmt == "tensorboard":
+        points = _tensorboard_runs(p)
+    else:
+        points = {p.stem if p.is_file() else p.name: list(_READERS[fmt](_source_file(p, fmt)))}
+    runs: dict[str, Series] = {}
+    for name, run_points in points.items():
+        series: Series = {}
+        for split, step, metric, value, key in run_points:
+            series.setdefault((split, metric), (key, {}))[1][step] = value
+        runs[name] = series
+    return runs
+
+
 def read_logs(
     path: str | os.PathLike[str], *, format: str | None = None
 ) -> dict[tuple[str, str], dict[int, float]]:
-    """The series in the log at ``path``: ``{(split, metric): {step: value}}``, the last value
-    kept where a step repeats (a restarted run).
+    """The series in the log at ``path`` (one run): ``{(split, metric): {step: value}}``, the
+    last value kept where a step repeats (a restarted run).
 
     >>> import pathlib, tempfile
     >>> log = pathlib.Path(tempfile.mkdtemp()) / "training.log"
     >>> _ = log.write_text("epoch,accuracy,loss,val_accuracy,val_loss\\n0,0.5,0.9,0.4,1.0\\n")
-    >>> read_logs(log, format="keras_csv")[("val", "loss")]
-    {0: 1.0}
+    >>> read_logs(log)[("val", "loss")]
+    {1: 1.0}
     """
     p = Path(path)
-    fmt = detect_format(p) if format is None else format
-    if fmt not in _READERS:
-        raise InvalidInputError(f"format must be one of {FORMATS}. Got {fmt!r} instead.")
-    series: dict[tuple[str, str], dict[int, float]] = {}
-    for split, step, metric, value in _READERS[fmt](_source_file(p, fmt)):
-        series.setdefault((split, metric), {})[step] = value
-    return series
+    runs = _read_runs(p, detect_format(p) if format is None else format)
+    if len(runs) > 1:
+        raise InvalidInputError(
+            f"path must hold one run for read_logs. Got {str(p)!r}, which holds {len(runs)} "
+            f"({', '.join(sorted(runs))}), instead. Read one folder, or use import_runs."
+        )
+    (series,) = runs.values()
+    return {pair: points for pair, (_, points) in series.items()}
 
 
 def _config_of(path: Path, fmt: str) -> dict[str, Any]:
@@ -260,15 +306,59 @@ def _plain(value: Any) -> bool:
     return value is None or isinstance(value, bool | int | float | str)
 
 
-def _points_by_step(
-    series: Mapping[tuple[str, str], Mapping[int, float]],
-) -> Iterable[tuple[str, int, dict[str, float]]]:
+def _points_by_step(series: Series) -> Iterable[tuple[str, int, dict[str, float]]]:
     grouped: dict[tuple[str, int], dict[str, float]] = {}
-    for (split, metric), points in series.items():
+    for (split, metric), (_, points) in series.items():
         for step, value in points.items():
             grouped.setdefault((split, step), {})[metric] = value
     for (split, step), values in sorted(grouped.items()):
         yield split, step, values
+
+
+def import_runs(
+    path: str | os.PathLike[str],
+    *,
+    project: str = "default",
+    name: str | None = None,
+    format: str | None = None,
+    store: Store | str | os.PathLike[str] | None = None,
+) -> list[RunRecord]:
+    """Read the log at ``path`` into new, finished runs tagged "imported", one per run it
+    holds (a TensorBoard folder of several run folders gives several), and return them.
+
+    A run's name is ``name``, else its folder's path under ``path`` (TensorBoard), else the
+    file's or folder's name (``version_0``, ``training``); with ``name`` and several runs,
+    each is ``name/<folder>``. Its config holds where it came from and the format (and
+    Lightning's ``hparams.yaml`` or the Trainer's settings when there are some). Keys are
+    kept as written for display.
+    """
+    p = Path(path)
+    fmt = detect_format(p) if format is None else format
+    runs = _read_runs(p, fmt)
+    if not any(runs.values()):
+        raise InvalidInputError(
+            f"path must hold at least one logged number. Got {str(p)!r}, which holds none, instead."
+        )
+    records = []
+    for run_name, series in sorted(runs.items()):
+        if not series:
+            continue
+        if name is not None:
+            run_name = name if len(runs) == 1 else f"{name}/{run_name}"
+        run = init(
+            project=project,
+            name=run_name,
+            config=_config_of(p, fmt),
+            tags=["imported", fmt],
+            store=store,
+        )
+        with run:
+            for (split, metric), (key, _) in series.items():
+                run._keep_key(split, metric, key)
+            for split, step, values in _points_by_step(series):
+                run.log(values, step=step, split=split)
+        records.append(run.store.get_run(run.id))
+    return records
 
 
 def import_logs(
@@ -279,11 +369,8 @@ def import_logs(
     format: str | None = None,
     store: Store | str | os.PathLike[str] | None = None,
 ) -> RunRecord:
-    """Read the log at ``path`` into a new, finished run tagged "imported" and return it.
-
-    The run's name defaults to the file's or folder's name (``version_0``, ``training``); its
-    config holds where it came from and the format (and Lightning's ``hparams.yaml`` or the
-    Trainer's settings when there are some).
+    """Read the log of one run at ``path`` into a new, finished run tagged "imported" and
+    return it (see :func:`import_runs` for a folder of several runs, which this refuses).
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -294,19 +381,9 @@ def import_logs(
     """
     p = Path(path)
     fmt = detect_format(p) if format is None else format
-    series = read_logs(p, format=fmt)
-    if not series:
+    if fmt == "tensorboard" and len(_tensorboard_runs(p)) > 1:
         raise InvalidInputError(
-            f"path must hold at least one logged number. Got {str(p)!r}, which holds none, instead."
+            f"path must hold one run for import_logs. Got {str(p)!r}, which holds several "
+            "TensorBoard runs, instead. Use import_runs (or fitscope import) to import each."
         )
-    run = init(
-        project=project,
-        name=name or (p.stem if p.is_file() else p.name),
-        config=_config_of(p, fmt),
-        tags=["imported", fmt],
-        store=store,
-    )
-    with run:
-        for split, step, values in _points_by_step(series):
-            run.log(values, step=step, split=split)
-    return run.store.get_run(run.id)
+    return import_runs(p, project=project, name=name, format=fmt, store=store)[0]

@@ -27,7 +27,7 @@ from fitscope._optional import require
 from fitscope._validation import check_positive_int, describe
 from fitscope.errors import InvalidTypeError
 from fitscope.integrations._run import RunHolder, plain_config
-from fitscope.integrations.naming import parse_name
+from fitscope.integrations.naming import parse_key
 from fitscope.track.run import Run
 from fitscope.track.store import Store
 
@@ -68,10 +68,14 @@ def _labels(y: Any) -> Any:
 class FitscopeCallback(keras.callbacks.Callback):  # type: ignore[misc,name-defined]
     """Record a Keras training into a fitscope run.
 
-    Each epoch's logs are logged at step = epoch: names with a ``val_`` prefix go to the split
-    "val" (prefix removed), the others to "train". With ``log_every_n_batches=n`` every n-th
-    batch's logs also go to the split ``"train_step"`` at step = the batch's index counted over
-    the whole training; these are what Keras reports, the running mean over the epoch so far.
+    Each epoch's logs are logged at step = the epoch as Keras prints it ("Epoch 1/5" is step
+    1, the same numbering as the doctor uses for a History): each key is read by
+    :func:`fitscope._names.parse_key` (``val_loss`` -> "val"/loss, ``acc`` -> accuracy) and
+    kept as written for display. ``model.evaluate(x, y, callbacks=[cb])`` logs its results to
+    the split "test" at the epoch the model has reached (0 before any training). With
+    ``log_every_n_batches=n`` every n-th batch's logs also go to the split ``"train_step"`` at
+    step = the batch's index counted over the whole training; these are what Keras reports,
+    the running mean over the epoch so far.
 
     ``validation_predictions=(x_val, y_val)`` stores the model's predictions on that data at the
     end of training, for per-sample diagnosis. Keras 3 does not show callbacks the
@@ -116,6 +120,7 @@ class FitscopeCallback(keras.callbacks.Callback):  # type: ignore[misc,name-defi
             )
         self._batches = 0
         self._last_epoch = 0
+        self._in_fit = False
 
     @property
     def run(self) -> Run | None:
@@ -139,23 +144,31 @@ class FitscopeCallback(keras.callbacks.Callback):  # type: ignore[misc,name-defi
         self._holder.renew()  # a second fit() with the same callback gets a run of its own
         self._holder.get(self._config())
         self._batches = 0
+        self._last_epoch = 0
+        self._in_fit = True
 
     def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
         self._batches += 1
         n = self.log_every_n_batches
         if n is not None and logs and self._batches % n == 0:
-            values = {parse_name(k).metric: v for k, v in logs.items()}
+            values = {parse_key(k).metric: v for k, v in logs.items()}
             self._holder.get().log(values, step=self._batches - 1, split=BATCH_SPLIT)
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
-        self._last_epoch = epoch
-        by_split: dict[str, dict[str, Any]] = {}
-        for key, value in (logs or {}).items():
-            parsed = parse_name(key)
-            by_split.setdefault(parsed.split, {})[parsed.metric] = value
-        run = self._holder.get()
-        for split, values in by_split.items():
-            run.log(values, step=epoch, split=split)
+        self._last_epoch = epoch + 1
+        if logs:
+            self._holder.get().log(dict(logs), step=epoch + 1)
+
+    def on_test_end(self, logs: Mapping[str, Any] | None = None) -> None:
+        """``model.evaluate(callbacks=[cb])``: its results go to the split "test". (Keras also
+        calls this for fit's own validation, which on_epoch_end already logs as val_...)"""
+        if self._in_fit or not logs:
+            return
+        run = self._holder.resume()
+        values = {f"test_{parse_key(k).metric}": v for k, v in logs.items()}
+        run.log(values, step=self._last_epoch)
+        if self._holder.owned:
+            self._holder.close("finished")
 
     def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
         run = self._holder.get()
@@ -165,4 +178,5 @@ class FitscopeCallback(keras.callbacks.Callback):  # type: ignore[misc,name-defi
             if pred.ndim == 2 and pred.shape[1] == 1:
                 pred = pred[:, 0]  # a sigmoid output: the probability of class 1
             run.log_predictions(_labels(y_val), pred, split="val", step=self._last_epoch)
+        self._in_fit = False
         self._holder.close("finished")

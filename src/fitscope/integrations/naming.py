@@ -1,47 +1,31 @@
 """How a metric name that another framework wrote becomes fitscope's (split, metric).
 
-Frameworks put the split into the metric's name: Keras ``val_loss``, Lightning ``val_acc`` or
-``train/loss``, Hugging Face ``eval_loss``, PyTorch tutorials ``Loss/train``. One function reads
-them all, so a hook and an importer of the same framework file the same value identically.
+Every hook and importer reads names with the one parser, :func:`fitscope._names.parse_key`
+(re-exported here), so a hook and an importer of the same framework file the same value
+identically, and ``run.log`` files a key the way they do. This module adds the one rule that
+is Lightning's own: where a value goes when the name alone does not say whether it is
+per-step or per-epoch.
 
->>> from fitscope.integrations.naming import parse_name
->>> parse_name("val_loss")
-ParsedName(split='val', metric='loss', level='epoch')
->>> parse_name("train_loss_step")
-ParsedName(split='train_step', metric='loss', level='step')
->>> parse_name("Loss/train")
-ParsedName(split='train', metric='loss', level=None)
->>> parse_name("eval_accuracy").split, parse_name("val_acc").metric
-('val', 'accuracy')
+>>> from fitscope.integrations.naming import parse_key
+>>> parse_key("val_loss")[:3]
+('val', 'loss', None)
+>>> parse_key("train_loss_step")[:3]
+('train_step', 'loss', 'step')
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from fitscope._names import METRIC_ALIASES, SPLIT_WORDS, canonical_metric
+from fitscope._names import METRIC_ALIASES, SPLIT_WORDS, Name, canonical_metric, parse_key, split_of
 
 __all__ = [
     "METRIC_ALIASES",
     "SPLIT_WORDS",
-    "ParsedName",
+    "Name",
     "lightning_place",
     "metric_name",
-    "parse_name",
+    "parse_key",
     "split_of",
 ]
-
-
-class ParsedName(NamedTuple):
-    """A framework's metric name read as fitscope's split and metric.
-
-    ``level`` is "step" or "epoch" when the name says so (Lightning's ``_step`` / ``_epoch``
-    suffixes, or a validation prefix, which frameworks log once an epoch), else None.
-    """
-
-    split: str
-    metric: str
-    level: str | None
 
 
 def metric_name(name: str) -> str:
@@ -53,67 +37,32 @@ def metric_name(name: str) -> str:
     return canonical_metric(name)
 
 
-def split_of(word: str) -> str | None:
-    """The split a word names (``"validation"`` -> ``"val"``), or None.
-
-    >>> split_of("valid"), split_of("validation_1"), split_of("weights")
-    ('val', None, None)
-    """
-    return SPLIT_WORDS.get(word.lower())
-
-
-def parse_name(name: str, *, default_split: str = "train") -> ParsedName:
-    """Read the split and metric out of a framework's metric name.
-
-    Rules, in order: a ``_step`` / ``_epoch`` suffix sets the level (step-level values go to the
-    split ``<split>_step``); a path (``train/loss``, ``Loss/train``) takes its split from the
-    segment that names one; a prefix ``train_``, ``val_``, ``valid_``, ``validation_``,
-    ``eval_`` or ``test_`` names the split; anything else is ``default_split``. Metric aliases
-    are then renamed (:func:`metric_name`).
-    """
-    level: str | None = None
-    base = name
-    for suffix in ("_step", "_epoch"):
-        if base.endswith(suffix) and len(base) > len(suffix):
-            base, level = base[: -len(suffix)], suffix[1:]
-            break
-    split: str | None = None
-    if "/" in base:
-        parts = [p for p in base.split("/") if p]
-        named = [i for i, p in enumerate(parts) if split_of(p) is not None]
-        if named and len(parts) > 1:
-            split = split_of(parts[named[0]])
-            base = "/".join(p for i, p in enumerate(parts) if i != named[0])
-    if split is None:
-        head, sep, rest = base.partition("_")
-        if sep and rest and split_of(head) is not None:
-            split, base = split_of(head), rest
-    if split is None:
-        split = default_split
-    elif split != "train" and level is None:
-        level = "epoch"  # validation and test values are computed over a whole pass
-    if level == "step":
-        split = f"{split}_step"
-    return ParsedName(split, metric_name(base), level)
-
-
 def lightning_place(
-    name: str, *, epoch: int | None, step: int | None
+    name: str, *, epoch: int | None, step: int | None, epoch_level: bool | None = None
 ) -> tuple[str, str, int | None]:
     """Where a value Lightning logged under ``name`` goes: ``(split, metric, step)``.
 
-    Epoch-level names (``val_loss``, ``train_loss_epoch``) go to their split at ``epoch``;
-    the rest (``train_loss_step``, and ``train_loss`` / ``loss``, which ``self.log`` in
-    ``training_step`` sends once a step by default) to ``<split>_step`` at the global ``step``.
-    A None step lets the run pick the next one.
+    Epoch-level values go to their split at ``epoch``; step-level values to ``<split>_step``
+    at the global ``step``. ``epoch_level`` is what the caller knows of the moment the value
+    was sent (Lightning's epoch-end logging, or its step logging); when it is None the name
+    decides: ``_epoch`` suffixes and validation or test names are epoch-level, the rest
+    (``train_loss``, ``loss``: what ``self.log`` in ``training_step`` sends by default) are
+    step-level. A None step lets the run pick the next one.
 
     >>> lightning_place("val_acc", epoch=2, step=40)
     ('val', 'accuracy', 2)
     >>> lightning_place("train_loss", epoch=2, step=40)
     ('train_step', 'loss', 40)
+    >>> lightning_place("train_loss", epoch=2, step=40, epoch_level=True)
+    ('train', 'loss', 2)
     """
-    parsed = parse_name(name)
+    parsed = parse_key(name)
+    if parsed.level == "step":
+        return parsed.split, parsed.metric, step
     if parsed.level == "epoch":
         return parsed.split, parsed.metric, epoch
-    split = parsed.split if parsed.level == "step" else f"{parsed.split}_step"
-    return split, parsed.metric, step
+    if epoch_level is None:
+        epoch_level = parsed.split != "train"
+    if epoch_level:
+        return parsed.split, parsed.metric, epoch
+    return f"{parsed.split}_step", parsed.metric, step

@@ -82,6 +82,20 @@ predictions = sa.Table(
     sa.Index("ix_fitscope_predictions_run", "run_id", "split", "step"),
 )
 
+#: The key as the user or framework wrote it (``val/loss``, ``Loss/train``), per series whose
+#: (split, metric) was read from a key: shown instead of the metric name. A table of its own so
+#: that older stores gain it on open without a migration.
+series_keys = sa.Table(
+    "fitscope_series_keys",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("split", sa.String(64), primary_key=True),
+    sa.Column("metric", sa.String(255), primary_key=True),
+    sa.Column("key", sa.String(255), nullable=False),
+)
+
 # Migrations: MIGRATIONS[v] upgrades a store at version v to v + 1. Version 1 is the first
 # schema, created whole by metadata.create_all, so the list is empty for now; each later schema
 # change appends one function here and bumps SCHEMA_VERSION.

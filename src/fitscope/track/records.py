@@ -65,6 +65,7 @@ class RunRecord:
     _predictions: Callable[[str | None], list[PredictionSnapshot]] = field(
         repr=False, compare=False
     )
+    _keys: Callable[[], dict[tuple[str, str], str]] = field(default=dict, repr=False, compare=False)
 
     @property
     def duration(self) -> float | None:
@@ -78,6 +79,14 @@ class RunRecord:
     def history(self, metric: str, split: str = "train") -> History:
         """Every logged value of ``metric`` on ``split``, ordered by step."""
         return self._history(metric, split)
+
+    def keys(self) -> dict[tuple[str, str], str]:
+        """The key as written (``"val/loss"``) of each series read from one, by (split, metric)."""
+        return self._keys()
+
+    def key(self, metric: str, split: str = "train") -> str:
+        """What to call a series when showing it: the key as written, else the metric."""
+        return self._keys().get((split, metric), metric)
 
     def predictions(self, split: str | None = None) -> list[PredictionSnapshot]:
         """Prediction snapshots, sorted by (split, step); only ``split``'s when given."""

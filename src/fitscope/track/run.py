@@ -149,6 +149,14 @@ class Run:
         self.tags = sorted(set(tag_list))
         self.status = "running"
         self._next_step: dict[str, int] = {}
+        # log() without split=: one step counter for the whole call (wandb's habit), the
+        # parsed keys of each key set seen, keys as written per series (kept for display,
+        # written once), and what log(..., commit=False) has gathered for the next step.
+        self._step = 0
+        self._routes: dict[tuple[str, ...], dict[str, list[tuple[str, str]]]] = {}
+        self._raw_keys: dict[tuple[str, str], str] = {}
+        self._new_keys: list[tuple[str, str, str]] = []
+        self._pending: dict[str, Any] = {}
         # Logged points, flat: per log() call split, step, time, keys (a tuple, shared by the
         # calls of a split that log the same keys), then one value per key. Flat so that a
         # call adds no object the garbage collector tracks (a tuple or dict per call made the
@@ -190,6 +198,8 @@ class Run:
             steps = record.history(metric, split).steps
             if steps.size:
                 self._next_step[split] = max(self._next_step.get(split, 0), int(steps.max()) + 1)
+        self._step = max(self._next_step.values(), default=0)
+        self._raw_keys = dict(record.keys())
         self.store.reopen_run(self.id, config=self.config)
         if new_tags:
             self.store.tag_run(self.id, *new_tags)
@@ -204,16 +214,35 @@ class Run:
     # -- logging (training thread) ---------------------------------------------------------
 
     def log(
-        self, values: Mapping[str, Any], *, step: int | None = None, split: str = "train"
+        self,
+        values: Mapping[str, Any],
+        *,
+        step: int | None = None,
+        split: str | None = None,
+        commit: bool = True,
     ) -> None:
-        """Record metric values for one step of one split.
+        """Record metric values for one step.
+
+        Without ``split`` each key is read by :func:`fitscope._names.parse_key`
+        (``"val/loss"``, ``"val_loss"``, ``"Loss/train"``, ``"acc"``... land in their split
+        under fitscope's metric name; the key as written is kept for display), and all the
+        call's values share one step: the run's step counter, which counts such calls like
+        wandb's. With ``split`` the keys are taken literally and the split has its own
+        counter. ``commit=False`` keeps the values for the next call's step.
 
         >>> import tempfile, pathlib, fitscope
         >>> run = fitscope.init(store=pathlib.Path(tempfile.mkdtemp()) / "r.db")
-        >>> run.log({"loss": 0.41, "accuracy": 0.87})            # train, step 0
+        >>> run.log({"loss": 0.41, "val/loss": 0.52})            # train and val, step 0
         >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val")
         >>> run.finish()
         """
+        if not commit or self._pending:
+            values = self._gather(values, commit)
+            if not commit:
+                return
+        if split is None:
+            self._log_parsed(values, step)
+            return
         if self.status != "running":
             raise InvalidInputError(
                 f"run must be running to log. Got a run that is {self.status!r} instead. "
@@ -242,6 +271,54 @@ class Run:
         if keys != self._keys.get(split):
             self._keys[split] = keys
         self._points.extend((split, step, time.time(), self._keys[split], *clean.values()))
+
+    def _gather(self, values: Mapping[str, Any], commit: bool) -> dict[str, Any]:
+        """Values kept by commit=False calls merged with this call's (this call's win)."""
+        _clean(values)  # checked at the call that gave them
+        self._pending.update(values)
+        if not commit:
+            return {}
+        merged, self._pending = self._pending, {}
+        return merged
+
+    def _keep_key(self, split: str, metric: str, key: str) -> None:
+        """Keep ``key`` as what (split, metric) is shown as (importers and hooks that read
+        the key themselves and log with an explicit split)."""
+        if (split, metric) not in self._raw_keys:
+            self._raw_keys[(split, metric)] = key
+            if key != metric:
+                self._new_keys.append((split, metric, key))
+
+    def _log_parsed(self, values: Mapping[str, Any], step: int | None) -> None:
+        """log() without split=: each key to the split and metric its name says."""
+        from fitscope._names import parse_key
+
+        keys = tuple(values)
+        route = self._routes.get(keys)
+        if route is None:
+            route = {}
+            seen: dict[tuple[str, str], str] = {}
+            for key in keys:
+                if type(key) is not str or not key:
+                    _clean(values)  # raises the usual error for the key
+                name = parse_key(key)
+                pair = (name.split, name.metric)
+                if pair in seen:
+                    raise InvalidInputError(
+                        f"values must name each series once. Got {seen[pair]!r} and {key!r}, "
+                        f"which both mean {name.metric!r} of split {name.split!r}, instead. "
+                        "Pass split= to keep the keys as written."
+                    )
+                seen[pair] = key
+                route.setdefault(name.split, []).append((key, name.metric))
+            self._routes[keys] = route
+        step = self._step if step is None else _check_step(step)
+        for split, pairs in route.items():
+            for key, metric in pairs:
+                if (split, metric) not in self._raw_keys:
+                    self._keep_key(split, metric, key)
+            self.log({metric: values[key] for key, metric in pairs}, step=step, split=split)
+        self._step = step + 1
 
     def log_predictions(
         self,
@@ -299,11 +376,13 @@ class Run:
             # del is atomic under the GIL, and only this locked section removes items.
             points = _take(self._points)
             snaps = _take(self._snapshots)
+            keys = _take(self._new_keys)
             try:
                 self.store.write(
                     self.id,
                     _chunks(points),
                     snaps,
+                    keys=keys,
                     heartbeat=heartbeat or time.time(),
                     status=status,
                     end_time=time.time() if status else None,
@@ -311,6 +390,7 @@ class Run:
             except BaseException:
                 self._points[:0] = points  # back to the front, in order, for the next try
                 self._snapshots[:0] = snaps
+                self._new_keys[:0] = keys
                 raise
             self._error = None
 
@@ -325,6 +405,8 @@ class Run:
             raise InvalidInputError(f"status must be one of {_STATUSES}. Got {status!r} instead.")
         if self.status != "running":
             return
+        if self._pending:  # values of a commit=False call with no call after it
+            self._log_parsed(self._gather({}, True), None)
         self._stop.set()
         self._writer.join()
         self._write(status=status)

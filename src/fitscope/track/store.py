@@ -408,8 +408,10 @@ class Store:
         heartbeat: float | None = None,
         status: str | None = None,
         end_time: float | None = None,
+        keys: Sequence[tuple[str, str, str]] = (),
     ) -> None:
-        """Write points, snapshots and the run's liveness in one transaction."""
+        """Write points, snapshots, keys as written ``(split, metric, key)`` and the run's
+        liveness in one transaction."""
         point_rows = [
             {
                 "run_id": run_id,
@@ -447,12 +449,38 @@ class Store:
                     conn.execute(schema.points.insert(), point_rows)
                 if snap_rows:
                     conn.execute(schema.predictions.insert(), snap_rows)
+                if keys:
+                    self._insert_keys(conn, run_id, keys)
                 if values:
                     conn.execute(
                         schema.runs.update().where(schema.runs.c.id == run_id).values(**values)
                     )
 
         self._retry(tx)
+
+    @staticmethod
+    def _insert_keys(conn: Connection, run_id: str, keys: Sequence[tuple[str, str, str]]) -> None:
+        k = schema.series_keys.c
+        have = {
+            (s, m) for s, m in conn.execute(sa.select(k.split, k.metric).where(k.run_id == run_id))
+        }
+        rows = []
+        for split, metric, key in keys:
+            if (split, metric) not in have:
+                have.add((split, metric))
+                rows.append({"run_id": run_id, "split": split, "metric": metric, "key": key})
+        if rows:
+            conn.execute(schema.series_keys.insert(), rows)
+
+    def _keys(self, run_id: str) -> dict[tuple[str, str], str]:
+        k = schema.series_keys.c
+        query = sa.select(k.split, k.metric, k.key).where(k.run_id == run_id)
+
+        def tx() -> dict[tuple[str, str], str]:
+            with self.engine.connect() as conn:
+                return {(s, m): key for s, m, key in conn.execute(query)}
+
+        return self._retry(tx)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -473,6 +501,7 @@ class Store:
             _series=lambda: self._series(run_id),
             _history=lambda metric, split: self._history(run_id, metric, split),
             _predictions=lambda split: self._predictions(run_id, split),
+            _keys=lambda: self._keys(run_id),
         )
 
     @staticmethod
@@ -630,7 +659,12 @@ class Store:
 
         def tx() -> None:
             with self.engine.begin() as conn:
-                for table in (schema.points, schema.predictions, schema.tags):
+                for table in (
+                    schema.points,
+                    schema.predictions,
+                    schema.tags,
+                    schema.series_keys,
+                ):
                     conn.execute(table.delete().where(table.c.run_id == record.id))
                 conn.execute(schema.runs.delete().where(schema.runs.c.id == record.id))
 
@@ -664,5 +698,23 @@ class Store:
                     conn.execute(
                         schema.tags.insert(), [{"run_id": record.id, "tag": t} for t in new]
                     )
+
+        self._retry(tx)
+
+    def untag_run(self, run_id: str, *tags: str) -> None:
+        """Remove tags from a run (a tag it does not carry is an error: likely a typo)."""
+        record = self.get_run(run_id)
+        missing = [t for t in tags if t not in record.tags]
+        if missing:
+            raise InvalidInputError(
+                f"tags must be tags the run carries ({record.tags}). Got {missing} instead."
+            )
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                t = schema.tags.c
+                conn.execute(
+                    schema.tags.delete().where(t.run_id == record.id, t.tag.in_(list(tags)))
+                )
 
         self._retry(tx)

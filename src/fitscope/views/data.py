@@ -23,7 +23,6 @@ from fitscope.views.downsample import minmax_indices
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
-    "VAL_SPLITS",
     "X_AXES",
     "baselines",
     "chart_specs",
@@ -38,10 +37,10 @@ __all__ = [
 
 #: Points per series sent to a chart: two per pixel column of a wide chart is enough.
 DEFAULT_MAX_POINTS = 2000
-#: Split names that mean "validation" (run.log users write "val"; the trainers "validation").
-VAL_SPLITS = ("val", "validation")
 X_AXES = ("step", "epoch", "time")
-_SPLIT_ORDER = {"train": 0, "val": 1, "validation": 1, "test": 2}
+# Splits are canonical names (fitscope._names.SPLIT_WORDS): every entry files validation
+# values under "val", so no view needs to know another spelling.
+_SPLIT_ORDER = {"train": 0, "val": 1, "test": 2}
 
 
 def finite_or_none(value: Any) -> float | None:
@@ -53,10 +52,7 @@ def finite_or_none(value: Any) -> float | None:
 
 
 def _val_split(record: RunRecord, metric: str, pairs: Sequence[tuple[str, str]]) -> str | None:
-    for split in VAL_SPLITS:
-        if (split, metric) in pairs:
-            return split
-    return None
+    return "val" if ("val", metric) in pairs else None
 
 
 def _best(record: RunRecord, metric: str, split: str | None) -> float | None:
@@ -193,7 +189,7 @@ def baselines(record: RunRecord) -> dict[str, float]:
     snaps = record.predictions()
     if not snaps:
         return {}
-    val = [s for s in snaps if s.split in VAL_SPLITS]
+    val = [s for s in snaps if s.split == "val"]
     snap = (val or snaps)[-1]
     classify = _is_classification(snap.y_true, snap.y_pred)
     out: dict[str, float] = {}

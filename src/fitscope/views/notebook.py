@@ -179,7 +179,6 @@ class LivePlot:
     def log(self, values: Mapping[str, Any], step: int, split: str = "train") -> None:
         """Add one step of ``split``; redraw when a train step is a multiple of ``every``
         (the other splits' points show with the next train redraw, or at :meth:`close`)."""
-        split = "val" if split == "validation" else split
         for name, value in values.items():
             if name in self.metrics:
                 xs, ys = self.points.setdefault(split, {}).setdefault(name, ([], []))

@@ -21,7 +21,7 @@ __all__ = ["PLOTTED", "draw_chart", "plot_run"]
 
 #: The metrics written as PNGs, in this order.
 PLOTTED = ("loss", "accuracy")
-_COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "validation": "#ff7f0e", "test": "#2ca02c"}
+_COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c"}
 
 
 def draw_chart(ax: Any, chart: dict[str, Any], *, x_label: str = "step") -> None:
@@ -35,7 +35,7 @@ def draw_chart(ax: Any, chart: dict[str, Any], *, x_label: str = "step") -> None
         if np.isfinite(y).any():
             top = max(top, float(np.nanmax(y)))
     best = next(
-        (s for s in chart["series"] if s["best"] and s["split"] in ("val", "validation")),
+        (s for s in chart["series"] if s["best"] and s["split"] == "val"),
         next((s for s in chart["series"] if s["best"]), None),
     )
     if best is not None:

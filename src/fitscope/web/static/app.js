@@ -296,7 +296,7 @@ async function showCompare(query) {
     const keep = sSel.value;
     sSel.replaceChildren();
     for (const s of splits) sSel.appendChild(fsEl("option", { value: s }, s));
-    sSel.value = splits.includes(keep) ? keep : (splits.find((s) => s === "val" || s === "validation") || splits[0]);
+    sSel.value = splits.includes(keep) ? keep : (splits.includes("val") ? "val" : splits[0]);
   }
   async function load() {
     try {

@@ -3,7 +3,7 @@
  * never writes innerHTML with data. */
 "use strict";
 
-const FS_COLORS = { train: "#1f77b4", val: "#ff7f0e", validation: "#ff7f0e", test: "#2ca02c" };
+const FS_COLORS = { train: "#1f77b4", val: "#ff7f0e", test: "#2ca02c" };
 const FS_EXTRA = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 
 function fsColor(name, i) {
@@ -71,8 +71,7 @@ function fsChartTraces(chart, opts) {
   });
   // The best point of the validation split (else the first split that has one).
   const ranked = chart.series.slice().sort((a, b) =>
-    (a.split === "val" || a.split === "validation" ? 0 : 1) -
-    (b.split === "val" || b.split === "validation" ? 0 : 1));
+    (a.split === "val" ? 0 : 1) - (b.split === "val" ? 0 : 1));
   const withBest = ranked.find((s) => s.best);
   if (withBest) {
     traces.push({
