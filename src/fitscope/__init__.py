@@ -23,7 +23,8 @@ from fitscope.errors import (
 )
 from fitscope.metrics import Evaluator, evaluate, metric
 from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
-from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store, init
+from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store
+from fitscope.track.habits import finish, init, log
 from fitscope.train._split import Splits, split
 
 try:
@@ -58,7 +59,9 @@ __all__ = [
     "errors",
     "evaluate",
     "explain",
+    "finish",
     "init",
+    "log",
     "metric",
     "metrics",
     "models",
@@ -67,3 +70,13 @@ __all__ = [
     "track",
     "train",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``fitscope.config``, ``fitscope.summary`` and ``fitscope.run``: the current run's (the
+    one :func:`init` started last), as wandb users write them."""
+    if name in ("config", "summary", "run"):
+        from fitscope.track import habits
+
+        return habits.module_attribute(name)
+    raise AttributeError(f"module 'fitscope' has no attribute {name!r}")

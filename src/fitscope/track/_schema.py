@@ -96,6 +96,16 @@ series_keys = sa.Table(
     sa.Column("key", sa.String(255), nullable=False),
 )
 
+#: Values a user set on a run's summary (``run.summary["best"] = 0.9``), as JSON text.
+run_summary = sa.Table(
+    "fitscope_run_summary",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("values", sa.Text, nullable=False),  # JSON object
+)
+
 # Migrations: MIGRATIONS[v] upgrades a store at version v to v + 1. Version 1 is the first
 # schema, created whole by metadata.create_all, so the list is empty for now; each later schema
 # change appends one function here and bumps SCHEMA_VERSION.

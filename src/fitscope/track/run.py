@@ -129,6 +129,7 @@ class Run:
         tags: Sequence[str] | None,
         flush_interval: float = FLUSH_INTERVAL,
         resume: RunRecord | None = None,
+        run_id: str | None = None,
     ) -> None:
         _check_name("project", project)
         if name is not None:
@@ -141,7 +142,7 @@ class Run:
         for tag in tag_list:
             _check_name("tags", tag)
         self.store = store
-        self.id = uuid.uuid4().hex
+        self.id = run_id or uuid.uuid4().hex
         self.project = project
         self.start_time = time.time()
         self.name = name or time.strftime("run-%Y%m%d-%H%M%S", time.localtime(self.start_time))
@@ -179,6 +180,10 @@ class Run:
             )
         else:
             self._resume(resume)
+        from fitscope.track.habits import Config
+
+        # A dict that saves its changes (run.config["lr"] = 0.1, run.config.lr = 0.1).
+        self.config = Config(self.config, lambda c: store.set_config(self.id, c))
         self._stop = threading.Event()
         self._writer = threading.Thread(
             target=self._write_loop, name=f"fitscope-writer-{self.id[:8]}", daemon=True
@@ -208,8 +213,7 @@ class Run:
         """Add or change config entries of a running run (hyperparameters known late)."""
         if not isinstance(values, Mapping):
             raise InvalidTypeError(f"values must be a dict. Got {describe(values)} instead.")
-        self.config.update(values)
-        self.store.set_config(self.id, self.config)
+        self.config.update(values)  # a Config: saved
 
     # -- logging (training thread) ---------------------------------------------------------
 
@@ -412,12 +416,22 @@ class Run:
         self._write(status=status)
         self.status = status
         _live_runs.discard(self)
+        from fitscope.track import habits
+
+        habits._forget(self)
 
     @property
-    def summary(self) -> dict[str, dict[str, Any]]:
-        """Final and best value of every series logged so far, keyed ``"split/metric"``."""
+    def summary(self) -> dict[str, Any]:
+        """Final and best value of every series logged so far, keyed ``"split/metric"``, and
+        the values set on it (``run.summary["best"] = 0.9``: saved at once)."""
+        from fitscope.track.habits import Summary
+
         self.flush()
-        return self.store.get_run(self.id).summary
+        return Summary(
+            self.store.get_run(self.id).summary,
+            self.store.user_summary(self.id),
+            lambda own: self.store.set_user_summary(self.id, own),
+        )
 
     def __enter__(self) -> Run:
         return self
@@ -494,6 +508,7 @@ def init(
     tags: Sequence[str] | None = None,
     store: Store | str | os.PathLike[str] | None = None,
     resume: str | None = None,
+    run_id: str | None = None,
 ) -> Run:
     """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
     $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
@@ -521,7 +536,9 @@ def init(
                 "(its process is alive). Finish it there first, or start a new run."
             )
     _install_hook()
-    return Run(store, project=project, name=name, config=config, tags=tags, resume=record)
+    return Run(
+        store, project=project, name=name, config=config, tags=tags, resume=record, run_id=run_id
+    )
 
 
 def _hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -472,6 +472,31 @@ class Store:
         if rows:
             conn.execute(schema.series_keys.insert(), rows)
 
+    def set_user_summary(self, run_id: str, values: Mapping[str, Any]) -> None:
+        """Replace the values a user set on a run's summary."""
+        text = _config_json(values)
+
+        def tx() -> None:
+            with self.engine.begin() as conn:
+                table = schema.run_summary
+                conn.execute(table.delete().where(table.c.run_id == run_id))
+                conn.execute(table.insert().values(run_id=run_id, values=text))
+
+        self._retry(tx)
+
+    def user_summary(self, run_id: str) -> dict[str, Any]:
+        """The values a user set on a run's summary ({} when none)."""
+        table = schema.run_summary
+
+        def tx() -> Any:
+            with self.engine.connect() as conn:
+                return conn.execute(
+                    sa.select(table.c["values"]).where(table.c.run_id == run_id)
+                ).scalar()
+
+        text = self._retry(tx)
+        return {} if text is None else dict(json.loads(text))
+
     def _keys(self, run_id: str) -> dict[tuple[str, str], str]:
         k = schema.series_keys.c
         query = sa.select(k.split, k.metric, k.key).where(k.run_id == run_id)
@@ -664,6 +689,7 @@ class Store:
                     schema.predictions,
                     schema.tags,
                     schema.series_keys,
+                    schema.run_summary,
                 ):
                     conn.execute(table.delete().where(table.c.run_id == record.id))
                 conn.execute(schema.runs.delete().where(schema.runs.c.id == record.id))
