@@ -37,7 +37,9 @@ class FitscopeCallback:
 
     With ``run=None`` a run is started at the first round (config: LightGBM's params) and
     finished after the last round. When early stopping ends training sooner, LightGBM calls
-    no callback at the end: call :meth:`finish` (or pass a run you finish yourself).
+    no callback at the end: call :meth:`finish` (or pass a run you finish yourself); if you
+    do not, the next training with this callback finishes it and starts a new run
+    (``continue_run=True``: the next training goes on in the same run).
     """
 
     #: Runs before LightGBM's own callbacks (early stopping is 30), so the round that
@@ -49,6 +51,7 @@ class FitscopeCallback:
         self,
         run: Run | None = None,
         *,
+        continue_run: bool = False,
         splits: Mapping[str, str] | None = None,
         project: str = "default",
         name: str | None = None,
@@ -57,6 +60,9 @@ class FitscopeCallback:
         store: Store | str | os.PathLike[str] | None = None,
     ) -> None:
         self._splits = check_splits(splits)
+        self._continue = bool(continue_run)
+        self._offset = 0  # continue_run: where the next training's rounds start
+        self._next = 0
         self._holder = RunHolder(
             run, project=project, name=name, config=config, tags=tags, store=store
         )
@@ -68,7 +74,15 @@ class FitscopeCallback:
 
     def __call__(self, env: Any) -> None:
         if env.iteration == env.begin_iteration:
-            self._holder.renew()  # a second training with the same callback gets its own run
+            # A second training with the same callback gets its own run, also when early
+            # stopping left the first one open (LightGBM calls no callback at the end);
+            # continue_run=True keeps writing into the first one instead.
+            if not self._continue:
+                self._holder.close("finished")
+                self._holder.renew()
+                self._offset = 0
+            else:
+                self._offset = self._next
         run = self._holder.get({"library": "lightgbm", **plain_config(env.params or {})})
         by_split: dict[str, dict[str, float]] = {}
         names = list(dict.fromkeys(item[0] for item in env.evaluation_result_list))
@@ -80,7 +94,8 @@ class FitscopeCallback:
             split = split_for(data_name, names, self._splits)
             by_split.setdefault(split, {})[metric_name(metric)] = value
         for split, values in by_split.items():
-            run.log(values, step=env.iteration - env.begin_iteration, split=split)
+            run.log(values, step=self._offset + env.iteration - env.begin_iteration, split=split)
+        self._next = self._offset + env.iteration - env.begin_iteration + 1
         if env.iteration + 1 >= env.end_iteration:
             self._holder.close("finished")
 

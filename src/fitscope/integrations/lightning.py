@@ -11,6 +11,7 @@ Needs ``pip install "fitscope[lightning]"``.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from argparse import Namespace
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +47,29 @@ class _LazyRun:
 
 
 _STATUS = {"success": "finished", "finished": "finished"}
+
+# Lightning tells a logger neither whether a call carries step-level or epoch-level values
+# (a metric logged with on_step=False, on_epoch=True arrives as plain "train_loss", as does
+# one with on_step=True, on_epoch=False) nor which evaluation sent it; the LoggerConnector
+# method that called log_metrics is the one place that knows, so it is read off the stack.
+_EPOCH_CALLERS = {"update_train_epoch_metrics", "log_eval_end_metrics"}
+_STEP_CALLERS = {"update_train_step_metrics", "update_eval_step_metrics"}
+
+
+def _epoch_level() -> bool | None:
+    """True when Lightning is logging epoch-end values, False for step values, None when the
+    caller is not Lightning's LoggerConnector (then the names decide)."""
+    frame = sys._getframe(1)
+    for _ in range(10):
+        if frame is None:
+            break
+        name = frame.f_code.co_name
+        if name in _EPOCH_CALLERS:
+            return True
+        if name in _STEP_CALLERS:
+            return False
+        frame = frame.f_back
+    return None
 
 
 class FitscopeLogger(Logger):
@@ -88,6 +112,12 @@ class FitscopeLogger(Logger):
             run, project=project, name=self._run_name, config=config, tags=tags, store=store
         )
         self._hparams: dict[str, Any] = {}
+        # Epoch-level evaluation values wait until their epoch is over: with
+        # val_check_interval < 1 the last validation of an epoch is the epoch's value (as in
+        # a CSV import of the same training), and trainer.validate() after fit adds no second
+        # point at an epoch already written.
+        self._pending: dict[str, tuple[int | None, dict[str, float]]] = {}
+        self._written: set[tuple[str, int | None]] = set()
 
     @property
     def name(self) -> str:
@@ -140,15 +170,32 @@ class FitscopeLogger(Logger):
                 "instead: the run passed to FitscopeLogger was finished by its owner."
             )
         epoch = metrics.get("epoch")
+        level = _epoch_level()
         groups: dict[tuple[str, int | None], dict[str, float]] = {}
         for key, value in metrics.items():
             if key not in ("epoch", "step"):
                 split, metric, at = lightning_place(
-                    key, epoch=None if epoch is None else int(epoch), step=step
+                    key, epoch=None if epoch is None else int(epoch), step=step, epoch_level=level
                 )
                 groups.setdefault((split, at), {})[metric] = value
+                run._keep_key(split, metric, key)
         for (split, at), values in groups.items():
-            run.log(values, step=at, split=split)
+            if split in ("train",) or split.endswith("_step") or at is None:
+                if split == "train":
+                    self._write_pending(run)
+                run.log(values, step=at, split=split)
+                continue
+            held = self._pending.get(split)
+            if held is not None and held[0] != at:
+                self._write_pending(run, split)
+            self._pending[split] = (at, {**self._pending.get(split, (at, {}))[1], **values})
+
+    def _write_pending(self, run: Run, only: str | None = None) -> None:
+        for split in [only] if only else list(self._pending):
+            at, values = self._pending.pop(split)
+            if (split, at) not in self._written:
+                self._written.add((split, at))
+                run.log(values, step=at, split=split)
 
     def save(self) -> None:
         """Nothing to do: Lightning calls this after every log_metrics, and the run's writer
@@ -158,4 +205,6 @@ class FitscopeLogger(Logger):
     def finalize(self, status: str) -> None:
         """Lightning's "success" finishes the run as "finished", anything else as "failed"."""
         if self._holder.started:
+            if self._pending:
+                self._write_pending(self._holder.resume())
             self._holder.close(_STATUS.get(status, "failed"))

@@ -38,6 +38,10 @@ class FitscopeCallback(xgboost.callback.TrainingCallback):  # type: ignore[misc,
     mlogloss -> log_loss, error and merror -> zero_one_loss, auc -> roc_auc; others keep
     their names.
 
+    With ``xgboost.cv`` the callback records one run (not one per fold): its splits are
+    xgboost.cv's "train" and "test" eval sets ("test" is the held-out fold), and each round's
+    value is the mean over the folds, as in the DataFrame ``xgboost.cv`` returns.
+
     With ``run=None`` a run is started before training (config: the booster's parameters) and
     finished after it; a run passed in is left open.
     """
@@ -72,7 +76,9 @@ class FitscopeCallback(xgboost.callback.TrainingCallback):  # type: ignore[misc,
 
             params = json.loads(model.save_config())["learner"]["gradient_booster"]
             config["booster"] = params.get("name")
-        except (KeyError, ValueError, TypeError):  # a config layout this version lacks
+        except (KeyError, ValueError, TypeError, AttributeError):
+            # A config layout this version lacks, or xgboost.cv's packed boosters (one per
+            # fold, no save_config): the run is then one run with the folds' mean per round.
             pass
         self._holder.get(config)
         return model
