@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from argparse import Namespace
+from types import FrameType
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -59,7 +60,7 @@ _STEP_CALLERS = {"update_train_step_metrics", "update_eval_step_metrics"}
 def _epoch_level() -> bool | None:
     """True when Lightning is logging epoch-end values, False for step values, None when the
     caller is not Lightning's LoggerConnector (then the names decide)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     for _ in range(10):
         if frame is None:
             break
