@@ -14,8 +14,8 @@ import os
 import sys
 import time
 from argparse import Namespace
-from types import FrameType
 from collections.abc import Callable, Mapping, Sequence
+from types import FrameType
 from typing import Any, cast
 
 from fitscope._optional import require

@@ -21,7 +21,35 @@ from fitscope.metrics.evaluator import Evaluator
 
 torch = require("torch", extra="torch")
 
-__all__ = ["evaluate_model"]
+__all__ = ["evaluate_model", "sync"]
+
+
+def sync(evaluator: Evaluator, *, group: Any = None) -> Evaluator:
+    """``evaluator`` merged with every other rank's, so each rank holds the metrics over all
+    ranks' data (a DDP validation loop: each rank updates with its shard, then syncs).
+
+    The evaluator's state is picklable sufficient statistics, so it travels with
+    ``torch.distributed.all_gather_object`` (any backend, gloo on CPU included) and merges
+    exactly, in rank order: the result equals one evaluator fed all the data. Without an
+    initialised process group (a single process) the evaluator is returned as it is. Every
+    rank of ``group`` must call it (it is a collective).
+    """
+    if not isinstance(evaluator, Evaluator):
+        from fitscope._validation import describe
+        from fitscope.errors import InvalidTypeError
+
+        raise InvalidTypeError(
+            f"evaluator must be a fitscope.Evaluator. Got {describe(evaluator)} instead."
+        )
+    dist = torch.distributed
+    if not (dist.is_available() and dist.is_initialized()):
+        return evaluator
+    states: list[Any] = [None] * dist.get_world_size(group)
+    dist.all_gather_object(states, evaluator, group=group)
+    merged: Evaluator = states[0]
+    for other in states[1:]:
+        merged = merged.merge(other)
+    return merged
 
 
 def evaluate_model(
