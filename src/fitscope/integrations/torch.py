@@ -24,7 +24,7 @@ torch = require("torch", extra="torch")
 __all__ = ["evaluate_model", "sync"]
 
 
-def sync(evaluator: Evaluator, *, group: Any = None) -> Evaluator:
+def sync(evaluator: Any, *, group: Any = None) -> Evaluator:
     """``evaluator`` merged with every other rank's, so each rank holds the metrics over all
     ranks' data (a DDP validation loop: each rank updates with its shard, then syncs).
 
