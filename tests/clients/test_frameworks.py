@@ -73,6 +73,7 @@ def test_lightning_on_step_on_epoch_in_all_four_ways(db, tmp_path):
     )
     module = FourWays()
     trainer.fit(module, _loader(), _loader(seed=1))
+    trainer.validate(module, _loader(seed=1), verbose=False)
     record = fitscope.Store(db).get_run(logger.version)
     series = set(record.series())
     assert {("train", "loss"), ("train", "both"), ("train", "end_metric")} <= series
@@ -82,6 +83,7 @@ def test_lightning_on_step_on_epoch_in_all_four_ways(db, tmp_path):
     np.testing.assert_allclose(
         record.history("end_metric", "train").values, 2 * np.array(module.seen["ee"]), rtol=1e-6
     )
+    # trainer.validate() after fit evaluates the last epoch's model: no second point.
     assert record.history("loss", "val").steps.tolist() == [0, 1, 2]
     assert len(record.history("s_only", "train_step")) == 12  # 4 batches x 3 epochs
     findings = every_view_works(db, record.id, tmp_path)

@@ -119,6 +119,10 @@ class FitscopeLogger(Logger):
         # point at an epoch already written.
         self._pending: dict[str, tuple[int | None, dict[str, float]]] = {}
         self._written: set[tuple[str, int | None]] = set()
+        # The last epoch a fit wrote: trainer.validate() / test() after fit report the epoch
+        # after it (Lightning's current_epoch has moved on), but evaluate that epoch's model.
+        self._last_epoch: int | None = None
+        self._finalized = False
 
     @property
     def name(self) -> str:
@@ -181,6 +185,17 @@ class FitscopeLogger(Logger):
                 groups.setdefault((split, at), {})[metric] = value
                 run._keep_key(split, metric, key)
         for (split, at), values in groups.items():
+            if split == "train" and at is not None and not self._finalized:
+                self._last_epoch = max(at, self._last_epoch or 0)
+            if (
+                self._finalized
+                and self._last_epoch is not None
+                and at is not None
+                and split != "train"
+                and not split.endswith("_step")
+                and at > self._last_epoch
+            ):
+                at = self._last_epoch
             if split in ("train",) or split.endswith("_step") or at is None:
                 if split == "train":
                     self._write_pending(run)
@@ -189,6 +204,8 @@ class FitscopeLogger(Logger):
             held = self._pending.get(split)
             if held is not None and held[0] != at:
                 self._write_pending(run, split)
+            if (split, at) in self._written:
+                continue  # trainer.validate() after fit: that epoch's point is there already
             self._pending[split] = (at, {**self._pending.get(split, (at, {}))[1], **values})
 
     def _write_pending(self, run: Run, only: str | None = None) -> None:
@@ -209,3 +226,4 @@ class FitscopeLogger(Logger):
             if self._pending:
                 self._write_pending(self._holder.resume())
             self._holder.close(_STATUS.get(status, "failed"))
+            self._finalized = True

@@ -145,9 +145,11 @@ def series_data(
         {"x": float(xs[j]), "step": int(history.steps[j]), "value": _label(history.values[j])}
         for j in idx[~finite]
     ]
+    key_of = getattr(record, "key", None)  # the key as the user wrote it, for display
     return {
         "metric": metric,
         "split": split,
+        "key": key_of(metric, split) if callable(key_of) else metric,
         "x": xs[idx].tolist(),
         "y": ys.tolist() if finite.all() else _nulls(ys, finite),
         "steps": history.steps[idx].tolist(),
