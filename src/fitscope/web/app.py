@@ -107,7 +107,13 @@ def create_app(
         project: str | None = None, status: str | None = None, tag: str | None = None
     ) -> dict[str, Any]:
         """Every run (newest first) with its headline numbers; filter by project, status, tag."""
-        records = store.runs(project=project, status=status, tags=[tag] if tag else None)
+        records = store.runs(
+            project=project,
+            status=status,
+            tags=[tag] if tag else None,
+            series=data.ROW_SERIES,
+            predictions=False,
+        )
         return {"runs": jsonable([data.run_row(r) for r in records])}
 
     @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
@@ -119,7 +125,7 @@ def create_app(
     @app.delete("/api/runs/{run_id}", dependencies=api, tags=["runs"], status_code=204)
     def delete_run(run_id: str) -> Response:
         """Delete a run and everything it logged (needs the token when one is set)."""
-        store.delete_run(store.get_run(run_id).id)
+        store.delete_run(store.get_run(run_id, series=False, predictions=False).id)
         return Response(status_code=204)
 
     @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
@@ -138,7 +144,7 @@ def create_app(
         max_points: MaxPoints = 2000,
     ) -> dict[str, Any]:
         """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
-        record = store.get_run(run_id)
+        record = store.get_run(run_id, predictions=False)
         if (split, metric) not in record.series():
             raise InvalidInputError(
                 f"metric and split must name a logged series. Got {metric!r} on {split!r} "
@@ -157,7 +163,7 @@ def create_app(
         top: Annotated[int, Query(ge=1, le=1000)] = 20,
     ) -> dict[str, Any]:
         """The predictions panel of one snapshot (default: the latest of the split)."""
-        snaps = store.get_run(run_id).predictions(split)
+        snaps = store.get_run(run_id, series=False).predictions(split)
         if step is not None:
             snaps = [s for s in snaps if s.step == step]
         if not snaps:
@@ -187,7 +193,7 @@ def create_app(
             raise InvalidInputError(
                 f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
             )
-        records = [store.get_run(i) for i in wanted]
+        records = [store.get_run(i, predictions=False) for i in wanted]
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
 
