@@ -25,12 +25,14 @@ from fitscope.track.store import Store
 from fitscope.views import data, predictions
 from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
+from fitscope.views.report import STATIC_DIR as SHARED_DIR
 from fitscope.views.report import plotly_js_path
 
 __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
-_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
+_STATIC_FILES = {"index.html", "app.js"}
+_SHARED_FILES = {"app.css", "charts.js"}  # shared with the HTML report: views/static/
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
@@ -206,6 +208,8 @@ def create_app(
         # A fixed allow-list: no path from the request ever reaches the file system.
         if name == "plotly.min.js":
             return FileResponse(plotly_js_path(), media_type="text/javascript")
+        if name in _SHARED_FILES:
+            return FileResponse(SHARED_DIR / name, media_type=_MEDIA[Path(name).suffix])
         if name not in _STATIC_FILES:
             raise HTTPException(404, f"name must be a dashboard file. Got {name!r} instead.")
         return FileResponse(STATIC_DIR / name, media_type=_MEDIA[Path(name).suffix])
