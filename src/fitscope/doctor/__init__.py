@@ -1,8 +1,10 @@
 """The doctor: what loss and accuracy curves (and predictions) mean, with the numbers as evidence.
 
-:func:`diagnose` reads per-epoch curves (a dict of lists, a Keras History, a run from the store
-or a file) and, where the run holds them, prediction snapshots; :func:`explain` judges one set of
-predictions. Both return :class:`Finding` objects worded in English, Russian, Spanish or Italian.
+:func:`diagnose` judges per-epoch curves held in memory (a dict of lists, a Keras History, a run
+record) and, where the record holds them, prediction snapshots; :func:`explain` judges one set
+of predictions. Both return :class:`Finding` objects worded in English, Russian, Spanish or
+Italian. The doctor opens nothing: :func:`fitscope.diagnose` (``fitscope/diagnosis.py``, the
+shell) also takes file paths, run ids and live runs, reads them and hands the values here.
 
 >>> import fitscope
 >>> epochs = range(1, 41)
