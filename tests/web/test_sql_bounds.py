@@ -90,6 +90,12 @@ def test_a_run_costs_at_most_three_statements(store_url: str) -> None:
                 assert 0 < len(seen) <= RUN_BOUND, f"{url}: {len(seen)} statements\n{seen}"
         seen = _count(client, store, f"/api/runs/{ids['overfit']}/predictions")
         assert len(seen) <= RUN_BOUND, str(seen)
+        every = ",".join([*ids.values(), wide])
+        seen = _count(client, store, f"/api/compare?ids={every}&metric=loss&split=val")
+        assert len(seen) <= RUN_BOUND, f"compare of 4 runs: {len(seen)} statements\n{seen}"
+        traces = client.get(f"/api/compare?ids={every}&metric=loss&split=val").json()["series"]
+        # every run logged val/loss (the built-in trainer too): one trace each, in the order asked
+        assert [t["run_id"] for t in traces] == [*ids.values(), wide]
         # The wide run's page really holds its 40 extra series: the bound is not an empty page.
         page = client.get(f"/api/runs/{wide}").json()
         # log_curves logs 5 series (train loss, accuracy, epoch; val loss, accuracy).

@@ -131,15 +131,20 @@ class Store:
         status: str | None = None,
         config: Mapping[str, Any] | None = None,
         *,
+        ids: Iterable[str] | None = None,
         series: SeriesWanted = True,
         predictions: bool = True,
     ) -> list[RunRecord]:
         """Runs, newest first. ``tags`` keeps runs that carry every tag given; ``config`` keeps
         runs whose config has every key given with an equal value (a dotted key such as
-        ``"optimizer.lr"`` looks inside nested dicts). ``series`` and ``predictions`` choose
-        what each record holds (see the class); three statements whatever the number of runs.
+        ``"optimizer.lr"`` looks inside nested dicts); ``ids`` keeps the runs with those exact
+        ids (no prefixes or names: :meth:`get_run` resolves those). ``series`` and
+        ``predictions`` choose what each record holds (see the class); three statements
+        whatever the number of runs.
         """
         query = sa.select(schema.runs).order_by(schema.runs.c.start_time.desc())
+        if ids is not None:
+            query = query.where(schema.runs.c.id.in_(sorted(set(ids))))
         if project is not None:
             query = query.where(schema.runs.c.project == project)
         wanted = [tags] if isinstance(tags, str) else list(tags or [])
