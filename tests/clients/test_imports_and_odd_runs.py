@@ -80,7 +80,7 @@ def test_keras_training_log_written_with_append_is_read_alike_by_import_and_doct
     (record,) = import_runs(path, store=db)
     assert record.history("loss", "val").steps.tolist() == list(range(1, 31))
     from_file = fitscope.diagnose(path)
-    from_run = fitscope.diagnose(record)
+    from_run = fitscope.diagnose(record.id, store=db)
     assert [f.code for f in from_file] == [f.code for f in from_run] == ["overfitting"]
     assert from_file[0].evidence["onset_epoch"] == from_run[0].evidence["onset_epoch"]
     result = CliRunner().invoke(cli, ["doctor", str(path)])

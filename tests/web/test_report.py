@@ -96,7 +96,7 @@ FINDINGS = [
 def test_findings_panel_renders_badges_and_escapes(page: Any) -> None:
     from fitscope.views.findings import finding_dict
 
-    charts_js = (Path(fitscope.__file__).parent / "web" / "static" / "charts.js").read_text(
+    charts_js = (Path(fitscope.__file__).parent / "views" / "static" / "charts.js").read_text(
         encoding="utf-8"
     )
     page.set_content("<div id='f'></div>")
@@ -124,12 +124,17 @@ def test_pngs(store: Any, filled_store: tuple[Path, dict[str, str]], tmp_path: P
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000
 
 
-def test_png_needs_loss_or_accuracy(tmp_path: Path) -> None:
+def test_png_of_a_run_without_loss_or_accuracy_plots_its_own_metrics(tmp_path: Path) -> None:
     s = fitscope.Store(tmp_path / "r.db")
     with fitscope.init(name="f1-only", store=s) as run:
         run.log({"f1": 0.5})
-    with pytest.raises(InvalidInputError, match="run must have logged loss or accuracy"):
-        plot_run(s.get_run(run.id), tmp_path)
+        run.log({"f1": 0.6})
+    written = plot_run(s.get_run(run.id), tmp_path)
+    assert [p.name for p in written] == ["f1.png"]
+    with fitscope.init(name="nothing", store=s) as empty:
+        pass
+    with pytest.raises(InvalidInputError, match="run must have logged at least one series"):
+        plot_run(s.get_run(empty.id), tmp_path)
     s.close()
 
 

@@ -357,7 +357,7 @@ def import_runs(
                 run._keep_key(split, metric, key)
             for split, step, values in _points_by_step(series):
                 run.log(values, step=step, split=split)
-        records.append(run.store.get_run(run.id))
+        records.append(run.store.get_run(run.id, predictions=False))
     return records
 
 

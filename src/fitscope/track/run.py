@@ -428,7 +428,7 @@ class Run:
 
         self.flush()
         return Summary(
-            self.store.get_run(self.id).summary,
+            self.store.get_run(self.id, predictions=False).summary,
             self.store.user_summary(self.id),
             lambda own: self.store.set_user_summary(self.id, own),
         )
@@ -529,7 +529,7 @@ def init(
         store = Store(store)
     record = None
     if resume is not None:
-        record = store.get_run(resume)
+        record = store.get_run(resume, predictions=False)
         if record.status == "running":
             raise InvalidInputError(
                 f"resume must name a run that is not running. Got {resume!r}, which is running "

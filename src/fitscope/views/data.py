@@ -23,6 +23,7 @@ from fitscope.views.downsample import minmax_indices
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
+    "ROW_SERIES",
     "X_AXES",
     "baselines",
     "chart_specs",
@@ -41,6 +42,8 @@ X_AXES = ("step", "epoch", "time")
 # Splits are canonical names (fitscope._names.SPLIT_WORDS): every entry files validation
 # values under "val", so no view needs to know another spelling.
 _SPLIT_ORDER = {"train": 0, "val": 1, "test": 2}
+#: The series a runs-table row reads (:func:`run_row`): read only these for a list of runs.
+ROW_SERIES = (("val", "loss"), ("val", "accuracy"), ("test", "accuracy"))
 
 
 def finite_or_none(value: Any) -> float | None:
@@ -62,7 +65,10 @@ def _best(record: RunRecord, metric: str, split: str | None) -> float | None:
 
 
 def run_row(record: RunRecord) -> dict[str, Any]:
-    """One line of the runs table: identity, status, timing, tags and the headline numbers."""
+    """One line of the runs table: identity, status, timing, tags and the headline numbers.
+
+    Reads only the series in :data:`ROW_SERIES` (a record read with ``series=ROW_SERIES`` will
+    do) and no snapshots."""
     pairs = record.series()
     test_acc = (
         finite_or_none(summarize("accuracy", record.history("accuracy", "test"))["final"])

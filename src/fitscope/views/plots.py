@@ -62,7 +62,8 @@ def plot_run(
     max_points: int = DEFAULT_MAX_POINTS,
     dpi: int = 100,
 ) -> list[Path]:
-    """Write ``loss.png`` and ``accuracy.png`` (those the run logged) into ``directory``.
+    """Write ``loss.png`` and ``accuracy.png`` (those the run logged; a run with neither gets
+    its first two other metrics, ``f1.png``...) into ``directory``.
 
     >>> import tempfile, pathlib, fitscope
     >>> store = fitscope.Store(pathlib.Path(tempfile.mkdtemp()) / "r.db")
@@ -83,8 +84,7 @@ def plot_run(
         wanted = sorted(m for m in charts if m != "epoch")[:2]
     if not wanted:
         raise InvalidInputError(
-            f"run must have logged loss or accuracy to plot. Got only "
-            f"{sorted(charts) or 'no series'} instead."
+            "run must have logged at least one series to plot. Got a run with none instead."
         )
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
