@@ -181,3 +181,21 @@ def test_a_lightgbm_callback_reused_after_early_stopping_starts_a_new_run(db, tm
         assert history.steps.tolist() == list(range(len(recorded["val"]["binary_logloss"])))
         np.testing.assert_allclose(history.values, recorded["val"]["binary_logloss"])
     every_view_works(db, runs[1][0], tmp_path)
+
+
+def test_xgboost_sklearn_api_without_splits_is_said_not_judged(db, tmp_path):
+    """XGBClassifier names its eval sets validation_0 (here the training data) and
+    validation_1: without splits= neither is known as training data, and the doctor says so
+    instead of failing."""
+    callback = XGBoostCallback(store=db)
+    model = xgboost.XGBClassifier(n_estimators=8, n_jobs=1, callbacks=[callback])
+    model.fit(X[:200], Y[:200], eval_set=[(X[:200], Y[:200]), (X[200:], Y[200:])], verbose=False)
+    record = fitscope.Store(db).get_run(callback.run.id)
+    assert {s for s, _ in record.series()} == {"validation_0", "validation_1"}
+    np.testing.assert_allclose(
+        record.history("log_loss", "validation_1").values,
+        model.evals_result()["validation_1"]["logloss"],
+        rtol=1e-6,
+    )
+    findings = every_view_works(db, record.id, tmp_path)
+    assert [f["code"] for f in findings] == ["not_judged"]
