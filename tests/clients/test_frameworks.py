@@ -90,12 +90,18 @@ def test_lightning_on_step_on_epoch_in_all_four_ways(db, tmp_path):
     assert all(f["code"] != "not_judged" for f in findings)
 
 
-def test_lightning_val_check_interval_gives_one_point_an_epoch(db):
+def test_lightning_logger_and_csv_import_file_the_same_points(db, tmp_path):
+    """val_check_interval=0.5 validates twice an epoch: the epoch's last validation is its
+    value, from the live logger and from importing Lightning's own CSVLogger file alike."""
+    from fitscope.integrations.importers import import_runs
+
     torch.manual_seed(0)
     logger = FitscopeLogger(store=db)
+    csv_logger = pl.loggers.CSVLogger(tmp_path / "csv")
     trainer = pl.Trainer(
         max_epochs=3,
-        logger=logger,
+        logger=[logger, csv_logger],
+        log_every_n_steps=1,
         val_check_interval=0.5,
         enable_progress_bar=False,
         enable_model_summary=False,
@@ -103,8 +109,14 @@ def test_lightning_val_check_interval_gives_one_point_an_epoch(db):
         num_sanity_val_steps=0,
     )
     trainer.fit(FourWays(), _loader(), _loader(seed=1))
-    record = fitscope.Store(db).get_run(logger.version)
-    assert record.history("loss", "val").steps.tolist() == [0, 1, 2]
+    live = fitscope.Store(db).get_run(logger.version)
+    (imported,) = import_runs(csv_logger.log_dir, store=db)
+    assert live.history("loss", "val").steps.tolist() == [0, 1, 2]
+    assert set(live.series()) == set(imported.series())
+    for split, metric in live.series():
+        a, b = live.history(metric, split), imported.history(metric, split)
+        assert a.steps.tolist() == b.steps.tolist(), (split, metric)
+        np.testing.assert_allclose(a.values, b.values, rtol=1e-6)
 
 
 def test_keras_fit_then_evaluate_logs_the_test_split(db, tmp_path):

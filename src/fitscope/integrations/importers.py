@@ -110,19 +110,38 @@ def _read_keras_csv(path: Path) -> Iterator[Point]:
 
 
 def _read_lightning_csv(path: Path) -> Iterator[Point]:
+    """Lightning's CSVLogger writes one row per log call. Which rows were written at an
+    epoch's end (where a plain "train_loss" logged with on_epoch=True belongs to the epoch,
+    as FitscopeLogger files it) is read from the rows themselves: a row holding an ``_epoch``
+    key or a validation/test key, or one that repeats an earlier row's step (the epoch-end
+    call reuses the last training step; step rows each move it on)."""
+    seen: set[int] = set()
     with path.open(newline="") as f:
         for row in csv.DictReader(f):
             step = int(float(row["step"]))
             epoch_text = row.get("epoch") or ""
             epoch = int(float(epoch_text)) if epoch_text else None
-            for key, text in row.items():
-                value = None if key in ("step", "epoch") else _number(text or "")
-                if value is None:
-                    continue
-                # The same rule as FitscopeLogger; with no epoch column, the row's step. A
-                # row with an epoch and no train step value is written at an epoch's end.
-                split, metric, at = lightning_place(key, epoch=epoch, step=step)
+            cells = {
+                k: v
+                for k, v in ((k, _number(t or "")) for k, t in row.items() if k not in _LIGHTNING)
+                if v is not None
+            }
+            names = [parse_key(k) for k in cells]
+            epoch_level = epoch is not None and (
+                step in seen
+                or any(
+                    n.level == "epoch" or (n.level is None and n.split != "train") for n in names
+                )
+            )
+            seen.add(step)
+            for key, value in cells.items():
+                split, metric, at = lightning_place(
+                    key, epoch=epoch, step=step, epoch_level=True if epoch_level else None
+                )
                 yield split, step if at is None else at, metric, value, key
+
+
+_LIGHTNING = ("step", "epoch")
 
 
 def _read_trainer_state(path: Path) -> Iterator[Point]:
