@@ -62,5 +62,9 @@ def every_view_works(db: pathlib.Path, run_id: str, tmp_path: pathlib.Path) -> l
         assert answer.status_code == 200, answer.text
     findings = client.get(f"/api/runs/{run_id}/findings")
     assert findings.status_code == 200, findings.text
+    found = list(json.loads(doctor.output))
+    # What was stored and what the doctor said, for the record (shown with pytest -s).
+    print(f"\n[{record.name}] stored:", sorted(record.series()))
+    print(f"[{record.name}] doctor:", [(f["code"], f["evidence"].get("split")) for f in found])
     store.close()
-    return list(json.loads(doctor.output))
+    return found
