@@ -104,3 +104,12 @@ def test_unknown_held_out_splits_are_judged_beside_train(store, split):
     run.finish()
     (finding,) = fitscope.diagnose(store.get_run(run.id))
     assert finding.code == "overfitting" and finding.evidence["split"] == split
+
+
+def test_mixing_calls_with_and_without_split_never_repeats_a_step(store):
+    run = fitscope.init(store=store)
+    run.log({"loss": 1.0})
+    run.log({"loss": 0.9}, split="train")
+    run.log({"loss": 0.8})
+    run.finish()
+    assert store.get_run(run.id).history("loss").steps.tolist() == [0, 1, 2]

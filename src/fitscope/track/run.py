@@ -316,7 +316,11 @@ class Run:
                 seen[pair] = key
                 route.setdefault(name.split, []).append((key, name.metric))
             self._routes[keys] = route
-        step = self._step if step is None else _check_step(step)
+        if step is None:
+            # The run's counter, never behind a split's own (a split also logged with split=).
+            step = max(self._step, *(self._next_step.get(split, 0) for split in route))
+        else:
+            step = _check_step(step)
         for split, pairs in route.items():
             for key, metric in pairs:
                 if (split, metric) not in self._raw_keys:
