@@ -158,6 +158,7 @@ class Run:
         self._raw_keys: dict[tuple[str, str], str] = {}
         self._new_keys: list[tuple[str, str, str]] = []
         self._pending: dict[str, Any] = {}
+        self._plain: set[tuple[str, ...]] = set()
         # Logged points, flat: per log() call split, step, time, keys (a tuple, shared by the
         # calls of a split that log the same keys), then one value per key. Flat so that a
         # call adds no object the garbage collector tracks (a tuple or dict per call made the
@@ -295,38 +296,55 @@ class Run:
 
     def _log_parsed(self, values: Mapping[str, Any], step: int | None) -> None:
         """log() without split=: each key to the split and metric its name says."""
-        from fitscope._names import parse_key
-
         keys = tuple(values)
         route = self._routes.get(keys)
         if route is None:
-            route = {}
-            seen: dict[tuple[str, str], str] = {}
-            for key in keys:
-                if type(key) is not str or not key:
-                    _clean(values)  # raises the usual error for the key
-                name = parse_key(key)
-                pair = (name.split, name.metric)
-                if pair in seen:
-                    raise InvalidInputError(
-                        f"values must name each series once. Got {seen[pair]!r} and {key!r}, "
-                        f"which both mean {name.metric!r} of split {name.split!r}, instead. "
-                        "Pass split= to keep the keys as written."
-                    )
-                seen[pair] = key
-                route.setdefault(name.split, []).append((key, name.metric))
-            self._routes[keys] = route
+            route = self._route(values, keys)
         if step is None:
             # The run's counter, never behind a split's own (a split also logged with split=).
-            step = max(self._step, *(self._next_step.get(split, 0) for split in route))
+            step = self._step
+            for split in route:
+                ahead = self._next_step.get(split, 0)
+                if ahead > step:
+                    step = ahead
         else:
             step = _check_step(step)
-        for split, pairs in route.items():
-            for key, metric in pairs:
-                if (split, metric) not in self._raw_keys:
-                    self._keep_key(split, metric, key)
-            self.log({metric: values[key] for key, metric in pairs}, step=step, split=split)
+        if len(route) == 1 and keys in self._plain:
+            # The common case ({"loss": ..., "accuracy": ...}): one split, keys already
+            # metric names and their keys kept, so the values go on as they are.
+            for split in route:
+                self.log(values, step=step, split=split)
+        else:
+            for split, pairs in route.items():
+                self.log({metric: values[key] for key, metric in pairs}, step=step, split=split)
         self._step = step + 1
+
+    def _route(
+        self, values: Mapping[str, Any], keys: tuple[str, ...]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Read a key set once (cached): split -> [(key, metric)]; keys as written kept."""
+        from fitscope._names import parse_key
+
+        route: dict[str, list[tuple[str, str]]] = {}
+        seen: dict[tuple[str, str], str] = {}
+        for key in keys:
+            if type(key) is not str or not key:
+                _clean(values)  # raises the usual error for the key
+            name = parse_key(key)
+            pair = (name.split, name.metric)
+            if pair in seen:
+                raise InvalidInputError(
+                    f"values must name each series once. Got {seen[pair]!r} and {key!r}, "
+                    f"which both mean {name.metric!r} of split {name.split!r}, instead. "
+                    "Pass split= to keep the keys as written."
+                )
+            seen[pair] = key
+            route.setdefault(name.split, []).append((key, name.metric))
+            self._keep_key(name.split, name.metric, key)
+        if all(key == metric for pairs in route.values() for key, metric in pairs):
+            self._plain.add(keys)
+        self._routes[keys] = route
+        return route
 
     def log_predictions(
         self,
