@@ -153,3 +153,32 @@ def test_signals_on_known_curves() -> None:
     assert sg.first_nonfinite(np.array([1.0, np.inf])) == 1
     assert sg.jitter(np.array([1.0, 2.0, 1.0, 2.0, 1.0])) > 0.5
     assert sg.patience_scan(np.array([]), patience=2).best_index == -1
+
+
+def test_an_isolated_nan_the_curve_recovers_from_is_instability_not_divergence() -> None:
+    for seed in SEEDS:
+        h = healthy(40, seed, 0.01)
+        h["loss"][14] = math.nan
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        assert "divergence" not in found
+        spike = found["unstable"]
+        assert spike.evidence["epoch"] == 15 and spike.evidence["epochs"] == [15]
+        assert spike.evidence["value"] == "nan" and "15" in spike.title
+
+
+def test_a_spike_that_comes_back_is_instability_with_its_epoch() -> None:
+    h = healthy(40, 0, 0.01)
+    h["loss"][20] = 50 * h["loss"][0]
+    (finding,) = fitscope.diagnose(h)
+    assert (finding.code, finding.severity) == ("unstable", "warning")
+    assert finding.evidence["epoch"] == 21 and finding.evidence["last"] == h["loss"][-1]
+
+
+def test_a_loss_that_leaves_and_stays_away_is_divergence() -> None:
+    h = healthy(40, 0, 0.01)
+    h["loss"][10] = math.nan  # a blip it recovers from ...
+    for i in range(30, 40):
+        h["loss"][i] = math.inf  # ... then it leaves for good
+    found = fitscope.diagnose(h)
+    div = next(f for f in found if f.code == "divergence")
+    assert div.evidence["epoch"] == 31

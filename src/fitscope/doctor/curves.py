@@ -29,6 +29,7 @@ RISE_NOISE = 2.0  # ... and by more than 2 noise scales
 TRAIN_FALL_REL = 0.02  # ... while the smoothed training loss fell by more than 2%
 ACC_HOLD = 0.005  # disagreement: accuracy fell by at most max(0.5 point, 1 noise scale)
 EXPLODE = 5.0  # divergence: loss above 5x its first value and 5x its best so far
+RECOVER = 2.0  # ... unless it came back to within 2x its best before (then: instability)
 UNSTABLE_JITTER = 0.2  # unstable: typical epoch-to-epoch jump above 20% of the level
 UNSTABLE_RISES = 0.3  # ... and rises of more than 10% of the level in >= 30% of the epochs
 UNSTABLE_MIN_EPOCHS = 12
@@ -68,9 +69,13 @@ def _epoch(c: Curve, i: int) -> int:
 
 
 def _finite_prefix(c: Curve) -> Curve:
+    """The curve up to its first NaN/inf; a curve that recovered keeps its finite points."""
     bad = sg.first_nonfinite(c.values)
     if bad is None:
         return c
+    if np.isfinite(c.values[-1]):
+        keep = np.isfinite(c.values)
+        return Curve(c.split, c.metric, c.key, c.steps[keep], c.values[keep], c.higher_is_better)
     return Curve(c.split, c.metric, c.key, c.steps[:bad], c.values[:bad], c.higher_is_better)
 
 
@@ -80,52 +85,95 @@ def _at_step(c: Curve, smoothed: FloatArray, step: int) -> float:
     return float(smoothed[max(i, 0)])
 
 
-def _divergence(losses: list[Curve]) -> Draft | None:
-    found: tuple[int, Draft] | None = None
-    for c in losses:
-        bad = sg.first_nonfinite(c.values)
-        draft = None
-        if bad is not None:
-            draft = Draft(
-                "divergence",
-                "problem",
-                {
-                    "split": c.split,
-                    "key": c.key,
-                    "epoch": _epoch(c, bad),
-                    "value": str(c.values[bad]),
-                },
-                {"split": c.split, "epoch": _epoch(c, bad), "value": str(c.values[bad])},
-            )
-        elif c.split == "train" and c.values.size >= 2 and c.values[0] > 0:
-            # Only the training loss: a validation loss can grow large by overfitting alone.
-            best = np.minimum.accumulate(c.values)
+def _bad_points(c: Curve) -> NDArray[np.bool_]:
+    """Epochs whose loss is NaN/inf or (training loss only: a validation loss can grow large by
+    overfitting alone) exploded to more than EXPLODE times both its first value and its best
+    so far."""
+    bad = ~np.isfinite(c.values)
+    if c.split == "train" and c.values.size >= 2 and np.isfinite(c.values[0]) and c.values[0] > 0:
+        with np.errstate(invalid="ignore"):
+            best = np.fmin.accumulate(np.where(np.isfinite(c.values), c.values, np.nan))
             over = np.zeros(c.values.size, dtype=bool)
             over[1:] = (c.values[1:] > EXPLODE * c.values[0]) & (c.values[1:] > EXPLODE * best[:-1])
-            if over.any():
-                bad = int(np.argmax(over))
-                ratio = float(c.values[bad] / c.values[0])
-                evidence = {
-                    "split": c.split,
-                    "key": c.key,
-                    "epoch": _epoch(c, bad),
-                    "value": float(c.values[bad]),
-                    "first_value": float(c.values[0]),
-                    "ratio": ratio,
-                }
-                params = {
-                    "split": c.split,
-                    "epoch": _epoch(c, bad),
-                    "value": float(c.values[bad]),
-                    "first": float(c.values[0]),
-                    "ratio": ratio,
-                }
-                draft = Draft("divergence", "problem", evidence, params, "explosion")
-        if draft is not None and bad is not None:
-            step = _epoch(c, bad)
-            if found is None or step < found[0]:
-                found = (step, draft)
-    return None if found is None else found[1]
+        bad |= over
+    return bad
+
+
+def _recovered(c: Curve, bad: NDArray[np.bool_]) -> bool:
+    """The curve came back after its bad epochs: the last value is finite, not bad, and within
+    RECOVER times the best value before the first bad epoch (any finite level when the very
+    first epoch was bad)."""
+    if bad[-1]:
+        return False
+    first = int(np.argmax(bad))
+    before = c.values[:first][np.isfinite(c.values[:first])]
+    if before.size == 0:
+        return True
+    return bool(c.values[-1] <= RECOVER * float(before.min()))
+
+
+def _divergence(losses: list[Curve]) -> tuple[Draft | None, list[Draft]]:
+    """Divergence: a loss that leaves (NaN/inf or an explosion) and does not come back, at the
+    earliest such epoch over the splits. A loss that comes back is instability (the ``spike``
+    variant of ``unstable``), one draft per curve."""
+    found: tuple[int, Draft] | None = None
+    spikes: list[Draft] = []
+    for c in losses:
+        bad = _bad_points(c)
+        if not bad.any():
+            continue
+        idx = np.flatnonzero(bad)
+        if _recovered(c, bad):
+            i = int(idx[0])
+            value = float(c.values[i])
+            evidence = {
+                "split": c.split,
+                "key": c.key,
+                "epoch": _epoch(c, i),
+                "value": value if np.isfinite(value) else str(value),
+                "epochs": [_epoch(c, int(j)) for j in idx],
+                "last": float(c.values[-1]),
+            }
+            params = {
+                "split": c.split,
+                "epoch": _epoch(c, i),
+                "value": value if np.isfinite(value) else str(value),
+                "count": int(idx.size),
+                "last": float(c.values[-1]),
+            }
+            spikes.append(Draft("unstable", "warning", evidence, params, "spike"))
+            continue
+        # The first bad epoch after the last time the curve was fine.
+        fine = np.flatnonzero(~bad)
+        after = idx[idx > fine[-1]] if fine.size and fine[-1] < idx[-1] else idx
+        i = int(after[0]) if after.size else int(idx[0])
+        step = _epoch(c, i)
+        if np.isfinite(c.values[i]):
+            ratio = float(c.values[i] / c.values[0])
+            evidence = {
+                "split": c.split,
+                "key": c.key,
+                "epoch": step,
+                "value": float(c.values[i]),
+                "first_value": float(c.values[0]),
+                "ratio": ratio,
+            }
+            params = {
+                "split": c.split,
+                "epoch": step,
+                "value": float(c.values[i]),
+                "first": float(c.values[0]),
+                "ratio": ratio,
+            }
+            draft = Draft("divergence", "problem", evidence, params, "explosion")
+        else:
+            text = str(c.values[i])
+            evidence = {"split": c.split, "key": c.key, "epoch": step, "value": text}
+            params = {"split": c.split, "epoch": step, "value": text}
+            draft = Draft("divergence", "problem", evidence, params)
+        if found is None or step < found[0]:
+            found = (step, draft)
+    return (None if found is None else found[1]), spikes
 
 
 @dataclass(frozen=True)
@@ -350,9 +398,10 @@ def curve_drafts(
     ref = ref or Reference()
     ordered = [losses[s] for s in sorted(losses, key=_split_order)]
     out: list[Draft] = []
-    div = _divergence(ordered)
+    div, spikes = _divergence(ordered)
     if div is not None:
         out.append(div)
+    out.extend(spikes[:1])  # the first split's spike (training before validation)
     finite = {s: _finite_prefix(c) for s, c in losses.items()}
     accs = {s: _finite_prefix(c) for s, c in accuracies.items()}
     train = finite.get("train")
@@ -365,7 +414,7 @@ def curve_drafts(
                 out.append(d)
     if div is None:
         main = train if train is not None else val
-        if main is not None:
+        if main is not None and not spikes:
             d = _unstable(main)
             if d is not None:
                 out.append(d)

@@ -106,6 +106,17 @@ MESSAGES: dict[str, Texts] = {
             "use momentum / Adam instead of plain gradient descent."
         ),
     ),
+    "unstable.spike": Texts(
+        N_("The {split} loss spiked at epoch {epoch} and recovered"),
+        N_(
+            "At epoch {epoch} the {split} loss became {value} ({count} such epochs in all), "
+            "then came back and ended at {last}. Training is unstable, but it did not diverge."
+        ),
+        N_(
+            "Lower the learning rate or warm it up, clip the gradients, and check the batches "
+            "of those epochs for NaN or huge inputs."
+        ),
+    ),
     "not_converged": Texts(
         N_("Still improving at the last epoch"),
         N_(
@@ -127,15 +138,17 @@ MESSAGES: dict[str, Texts] = {
         ),
     ),
     "confident_mistakes": Texts(
-        N_("A few confident mistakes carry most of the loss"),
+        N_("{count} confident mistakes carry {share} of the loss"),
         N_(
-            "Accuracy is {accuracy}, yet the log loss is {loss}: {count} samples that the model "
-            "gets wrong with high confidence (probability of the true class below {cutoff}) "
-            "carry {share} of the total loss. The worst: {worst}."
+            "Accuracy is {accuracy} and the log loss {loss}. {count} samples are predicted wrong "
+            "with a confidence that is unusual for their class: they cost {flagged} each on "
+            "average, against {rest} for the rest of the data, and carry {share} of the total "
+            "loss. The worst: {worst}."
         ),
         N_(
-            "Inspect those samples: they are often mislabelled, duplicates with different "
-            "labels, or outliers. Fix or drop them, or regularise so the model is less sure."
+            "Inspect those samples (the evidence lists every one, worst first): they are often "
+            "mislabelled, duplicates with different labels, or outliers. Fix or drop them, or "
+            "regularise so the model is less sure."
         ),
     ),
     "persistent_mistakes": Texts(
