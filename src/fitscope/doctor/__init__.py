@@ -32,6 +32,7 @@ from fitscope.doctor.finding import SEVERITIES, Draft, Finding
 from fitscope.doctor.i18n import LANGUAGES, check_lang
 from fitscope.doctor.keys import LOSS, Key, direction, parse_key
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
+from fitscope.doctor.regression import is_regression, regression_drafts, residuals
 from fitscope.errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["LANGUAGES", "Finding", "diagnose", "explain"]
@@ -40,19 +41,37 @@ _SUFFIX_RANK = {"epoch": 0, "": 1, "step": 2}
 _HELD_OUT = ("val", "test")
 
 
+_TASKS = ("auto", "classification", "regression")
+
+
 def explain(
-    y_true: Any, y_pred: Any, *, lang: str = "en", sample_ids: Sequence[Any] | None = None
+    y_true: Any,
+    y_pred: Any,
+    *,
+    lang: str = "en",
+    sample_ids: Sequence[Any] | None = None,
+    task: str = "auto",
 ) -> list[Finding]:
     """Findings about one set of predictions: labels ``y_true`` and ``y_pred`` as predicted
-    labels, probabilities of class 1 (1-D) or class probabilities (2-D). ``sample_ids`` name
-    the samples in the evidence (default: their positions).
+    labels, probabilities of class 1 (1-D) or class probabilities (2-D); or, for regression,
+    real-valued targets and predictions. ``task="auto"`` takes 1-D predictions as regression
+    when ``y_true`` holds a non-integer or ``y_pred`` a value outside [0, 1]; say
+    ``task="regression"`` for integer targets. ``sample_ids`` name the samples in the evidence
+    (default: their positions).
 
     >>> import fitscope
     >>> y = [0] * 90 + [1] * 10
     >>> [f.code for f in fitscope.explain(y, [0.1] * 100)]
     ['class_imbalance']
+    >>> y = [float(i % 7) for i in range(100)]
+    >>> pred = [t + 0.1 for t in y[:97]] + [60.0, -50.0, 80.0]
+    >>> [f.code for f in fitscope.explain(y, pred)]
+    ['large_residuals']
     """
     lang = check_lang(lang)
+    v.check_choice(task, "task", _TASKS)
+    if task == "regression" or (task == "auto" and is_regression(y_true, y_pred)):
+        return _render(regression_drafts(residuals(y_true, y_pred, sample_ids)), lang)
     return _render(prediction_drafts(score(y_true, y_pred, sample_ids)), lang)
 
 
@@ -196,8 +215,8 @@ def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
             target, kind_rank = accs, 0
         elif c.metric == LOSS:
             target, kind_rank = losses, 0
-        elif c.metric in ("log_loss", "mse"):
-            target, kind_rank = losses, 1
+        elif c.metric in ("log_loss", "mse", "rmse", "mae"):
+            target, kind_rank = losses, 1 + ("log_loss", "mse", "rmse", "mae").index(c.metric)
         else:
             continue
         if c.values.size == 0:
@@ -210,6 +229,15 @@ def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
 
 def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     by_split: dict[str, list[tuple[int, Scored]]] = {}
+    if snapshots and all(is_regression(s.y_true, s.y_pred) for s in snapshots):
+        rank = {"val": 2, "test": 1}
+        last = max(
+            snapshots, key=lambda s: (rank.get(parse_key(f"{s.split}_loss").split, 0), s.step)
+        )
+        split = parse_key(f"{last.split}_loss").split
+        found = regression_drafts(residuals(last.y_true, last.y_pred, last.ids))
+        ev = {"split": split, "epoch": int(last.step)}
+        return [Draft(d.code, d.severity, ev | d.evidence, d.params) for d in found], Reference()
     for snap in snapshots:
         split = parse_key(f"{snap.split}_loss").split
         scored = score(snap.y_true, snap.y_pred, snap.ids)

@@ -151,6 +151,32 @@ MESSAGES: dict[str, Texts] = {
             "regularise so the model is less sure."
         ),
     ),
+    "large_residuals": Texts(
+        N_("{count} huge residuals carry {share} of the squared error"),
+        N_(
+            "The typical error is small (median absolute error {median}), yet the mean squared "
+            "error is {mse}: {count} of {n} samples are off by far more than the rest and carry "
+            "{share} of the squared error; without them it would be {mse_rest}. The worst "
+            "(residual = prediction - target): {worst}."
+        ),
+        N_(
+            "Inspect those samples (the evidence lists every one, worst first): wrong targets, "
+            "unit or scale mix-ups and outliers are common. Fix or drop them, or use a robust "
+            "loss (Huber, MAE) if they are genuine."
+        ),
+    ),
+    "worse_than_mean": Texts(
+        N_("No better than predicting the mean"),
+        N_(
+            "R² is {r2}: the mean squared error {mse} is no lower than the {baseline} of always "
+            "predicting the mean of the targets. The model has learned nothing usable."
+        ),
+        N_(
+            "Check that targets and inputs are aligned (same order, no shuffling of one), that "
+            "the features carry information, and that the targets are on the scale the model "
+            "expects; then train longer or use a more flexible model."
+        ),
+    ),
     "persistent_mistakes": Texts(
         N_("The same samples stay confidently wrong across epochs"),
         N_(
