@@ -182,3 +182,25 @@ def test_a_loss_that_leaves_and_stays_away_is_divergence() -> None:
     found = fitscope.diagnose(h)
     div = next(f for f in found if f.code == "divergence")
     assert div.evidence["epoch"] == 31
+
+
+def test_a_rise_within_sampling_noise_is_not_overfitting() -> None:
+    # The same curves: a real rise on 5,000 validation samples, noise on 20.
+    h = overfit(60, 20, seed=0, slope=0.003)
+    plain = {f.code: f for f in fitscope.diagnose(h)}
+    assert plain["overfitting"].evidence["n"] is None
+    assert "not known" in plain["overfitting"].explanation
+    big = {f.code: f for f in fitscope.diagnose(h, n={"validation": 5000})}
+    ev = big["overfitting"].evidence
+    assert ev["n"] == 5000 and ev["band_basis"] == "assumed_sd_equals_mean"
+    assert ev["noise_band"] == pytest.approx(2 * ev["smoothed_best"] / math.sqrt(5000))
+    assert ev["rise"] > ev["noise_band"] and "5,000" in big["overfitting"].explanation
+    assert "overfitting" not in [f.code for f in fitscope.diagnose(h, n={"val": 20})]
+
+
+def test_sample_sizes_are_validated() -> None:
+    h = overfit(30, 10, seed=0)
+    with pytest.raises(TypeError, match="n must be a mapping"):
+        fitscope.diagnose(h, n=500)
+    with pytest.raises(ValueError, match=r"n\['val'\] must be at least 1. Got 0 instead."):
+        fitscope.diagnose(h, n={"val": 0})

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,9 @@ def explain(
     return _render(prediction_drafts(score(y_true, y_pred, sample_ids)), lang)
 
 
-def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Finding]:
+def diagnose(
+    source: Any, *, lang: str = "en", store: Any = None, n: Mapping[str, int] | None = None
+) -> list[Finding]:
     """Findings about a training run, most severe first (an empty list: nothing to report).
 
     ``source`` is a dict of per-epoch lists (Keras' ``History.history``) or a DataFrame of
@@ -84,8 +87,22 @@ def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Findin
     ``series()``, ``history(metric, split)`` and ``predictions()``), a run id or name (looked up
     in ``store``: a :class:`fitscope.Store` or its URL; default the default store), or the path
     of a History JSON, a per-epoch CSV or a predictions CSV.
+
+    ``n`` gives the number of samples behind each split's numbers (``{"val": 2000}``; split
+    names as in the keys: ``val``, ``validation``, ``test``, ``train``). With it, a rule that
+    compares validation numbers raises a finding only beyond sampling noise (the band is in
+    the evidence); a run's prediction snapshots give it too. Without it the finding says so.
+
+    >>> import fitscope
+    >>> rise = {"loss": [0.7 * 0.93**e for e in range(40)],
+    ...         "val_loss": [0.3 + 0.4 * 0.9**e + 0.003 * max(0, e - 15) for e in range(40)]}
+    >>> [f.code for f in fitscope.diagnose(rise, n={"val": 5000})]
+    ['overfitting']
+    >>> fitscope.diagnose(rise, n={"val": 50})  # a rise of 0.07 is within noise on 50 samples
+    []
     """
     lang = check_lang(lang)
+    sizes = _check_sizes(n)
     curves, snapshots = _read(source, store)
     if isinstance(curves, files.PredictionsFile):
         return explain(curves.y_true, curves.y_pred, lang=lang, sample_ids=curves.ids)
@@ -100,8 +117,28 @@ def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Findin
     if snapshots:
         pred_drafts, ref = _snapshot_drafts(snapshots)
         drafts.extend(pred_drafts)
+    ref = replace(ref, n=ref.n | sizes)
     drafts = curve_drafts(losses, accuracies, ref) + drafts
     return _render(drafts, lang)
+
+
+def _check_sizes(n: Any) -> dict[str, int]:
+    if n is None:
+        return {}
+    if not isinstance(n, Mapping):
+        raise InvalidTypeError(
+            f"n must be a mapping of split name to sample count. Got {v.describe(n)} instead."
+        )
+    out = {}
+    for split, count in n.items():
+        if not isinstance(split, str) or isinstance(count, bool) or not isinstance(count, int):
+            raise InvalidTypeError(
+                f"n must map split names to integer counts. Got {split!r}: {count!r} instead."
+            )
+        if count < 1:
+            raise InvalidInputError(f"n[{split!r}] must be at least 1. Got {count} instead.")
+        out[parse_key(f"{split}_loss").split] = int(count)
+    return out
 
 
 def _render(drafts: list[Draft], lang: str) -> list[Finding]:
@@ -245,6 +282,7 @@ def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     ref = Reference(
         prior_log_loss={s: items[-1][1].prior_log_loss for s, items in by_split.items()},
         majority_accuracy={s: items[-1][1].majority for s, items in by_split.items()},
+        n={s: int(items[-1][1].y.size) for s, items in by_split.items()},
     )
     split = next((s for s in (*_HELD_OUT, "train") if s in by_split), sorted(by_split)[0])
     items = sorted(by_split[split], key=lambda it: it[0])

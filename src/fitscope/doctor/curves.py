@@ -40,6 +40,7 @@ NOT_CONVERGED_REL = 0.01  # ... and it dropped by more than 1% of the level over
 UNDERFIT_GAIN = 0.10  # underfitting: the loss never got 10% below the no-skill level
 UNDERFIT_ACC = 0.05  # ... and accuracy within 5 points of chance (when chance is known)
 PLATEAU_T = 2.0  # ... and the last quarter shows no significant fall (t > -2)
+BAND_Z = 2.0  # sampling noise: a change must exceed 2 standard errors (a ~95% band)
 
 FloatArray = NDArray[np.float64]
 
@@ -62,6 +63,46 @@ class Reference:
 
     prior_log_loss: dict[str, float] = field(default_factory=dict)
     majority_accuracy: dict[str, float] = field(default_factory=dict)
+    n: dict[str, int] = field(default_factory=dict)  # samples per split, where known
+
+
+@dataclass(frozen=True)
+class Band:
+    """How far sampling noise alone moves a split's number: ``BAND_Z`` standard errors of a
+    mean over ``n`` samples (None where ``n`` is unknown)."""
+
+    n: int | None
+    width: float | None
+    basis: str | None  # "assumed_sd_equals_mean" (losses) or "binomial" (accuracy)
+
+    def evidence(self) -> dict[str, Any]:
+        return {"n": self.n, "noise_band": self.width, "band_basis": self.basis}
+
+    def notes(self, split: str) -> tuple[tuple[str, ...], dict[str, Any]]:
+        if self.n is None or self.width is None:
+            return ("sampling_unknown",), {}
+        return ("sampling_band",), {"n": self.n, "band": self.width}
+
+
+def loss_band(ref: Reference, split: str, level: float) -> Band:
+    """The band of a change of a mean loss over ``n`` samples, taking the per-sample sd of
+    that change to be the mean loss itself (per-sample losses are skewed, roughly
+    exponential). Not the sd of one snapshot's per-sample losses: a rise is measured on the
+    same samples at two epochs, and a few mislabelled samples inflate that sd far beyond the
+    epoch-to-epoch change (a stated assumption, documented in docs/doctor.md)."""
+    n = ref.n.get(split)
+    if not n:
+        return Band(None, None, None)
+    return Band(n, BAND_Z * abs(level) / math.sqrt(n), "assumed_sd_equals_mean")
+
+
+def accuracy_band(ref: Reference, split: str, level: float) -> Band:
+    """The binomial band of an accuracy over ``n`` samples."""
+    n = ref.n.get(split)
+    if not n:
+        return Band(None, None, None)
+    a = min(max(level, 0.0), 1.0)
+    return Band(n, BAND_Z * math.sqrt(a * (1.0 - a) / n), "binomial")
 
 
 def _epoch(c: Curve, i: int) -> int:
@@ -185,7 +226,7 @@ class _Rise:
     epochs_since: int
 
 
-def _rise(c: Curve) -> _Rise | None:
+def _rise(c: Curve, ref: Reference | None = None) -> _Rise | None:
     """The smoothed loss has turned: its best lies ``patience`` epochs back and it has risen by
     more than both RISE_REL of the best and RISE_NOISE noise scales since."""
     n = c.values.size
@@ -201,7 +242,8 @@ def _rise(c: Curve) -> _Rise | None:
     # curve's last point averages almost nothing, so it is as noisy as the raw one).
     best, last = float(s[scan.best_index]), float(np.median(c.values[-patience:]))
     rise = (best - last) if c.higher_is_better else (last - best)
-    if rise <= max(RISE_REL * abs(best), RISE_NOISE * noise):
+    band = loss_band(ref or Reference(), c.split, best).width or 0.0
+    if rise <= max(RISE_REL * abs(best), RISE_NOISE * noise, band):
         return None
     # The onset is the best raw epoch near the smoothed minimum (smoothing blurs a sharp turn).
     half = min(max(3, n // 8), 9) // 2 + 1
@@ -211,7 +253,7 @@ def _rise(c: Curve) -> _Rise | None:
     return _Rise(i, _epoch(c, i), best, last, n - 1 - i)
 
 
-def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
+def _overfitting(val: Curve, train: Curve | None, rise: _Rise, ref: Reference) -> Draft | None:
     if train is None or train.values.size < MIN_EPOCHS:
         return None
     st = sg.smooth(train.values)
@@ -235,6 +277,8 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
         "train_loss_at_onset": then,
         "train_loss_last": now,
     }
+    band = loss_band(ref, val.split, rise.best_smoothed)
+    notes, extra = band.notes(val.split)
     params = {
         "split": val.split,
         "epoch": rise.best_step,
@@ -244,15 +288,17 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
         "train_then": then,
         "train_now": now,
     }
-    return Draft("overfitting", "warning", evidence, params)
+    return Draft("overfitting", "warning", evidence | band.evidence(), params | extra, notes=notes)
 
 
-def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
+def _disagreement(val: Curve, acc: Curve | None, rise: _Rise, ref: Reference) -> Draft | None:
     if acc is None or acc.values.size < MIN_EPOCHS:
         return None
     sa = sg.smooth(acc.values)
-    tol = max(ACC_HOLD, sg.noise_scale(acc.values))
     then, now = _at_step(acc, sa, rise.best_step), float(sa[-1])
+    band = accuracy_band(ref, acc.split, then)
+    # Accuracy "held" when it fell by less than its noise or the binomial band.
+    tol = max(ACC_HOLD, sg.noise_scale(acc.values), band.width or 0.0)
     held = now >= then - tol if acc.higher_is_better else now <= then + tol
     if not held:
         return None
@@ -263,7 +309,10 @@ def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
         "accuracy_key": acc.key,
         "loss_trend": [rise.best_smoothed, rise.last_level],
         "accuracy_trend": [then, now],
+        "accuracy_band": band.width,
     }
+    lband = loss_band(ref, val.split, rise.best_smoothed)
+    notes, extra = lband.notes(val.split)
     params = {
         "split": val.split,
         "epoch": rise.best_step,
@@ -272,7 +321,13 @@ def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
         "acc_then": Pct(then),
         "acc_now": Pct(now),
     }
-    return Draft("loss_accuracy_disagreement", "warning", evidence, params)
+    return Draft(
+        "loss_accuracy_disagreement",
+        "warning",
+        evidence | lband.evidence(),
+        params | extra,
+        notes=notes,
+    )
 
 
 def _unstable(c: Curve) -> Draft | None:
@@ -310,7 +365,7 @@ def _still_falling(c: Curve, t_max: float) -> tuple[sg.Trend, float] | None:
     return None
 
 
-def _not_converged(c: Curve) -> Draft | None:
+def _not_converged(c: Curve, ref: Reference) -> Draft | None:
     if c.values.size < NOT_CONVERGED_MIN_EPOCHS:
         return None
     hit = _still_falling(c, NOT_CONVERGED_T)
@@ -318,6 +373,9 @@ def _not_converged(c: Curve) -> Draft | None:
         return None
     tr, drop = hit
     last = float(c.values[-1])
+    band = loss_band(ref, c.split, last) if c.split != "train" else Band(None, None, None)
+    if band.width is not None and drop <= band.width:
+        return None
     share = drop / (last + drop) if last + drop > 0 else 0.0
     evidence = {
         "split": c.split,
@@ -335,7 +393,10 @@ def _not_converged(c: Curve) -> Draft | None:
         "window": tr.window,
         "last": last,
     }
-    return Draft("not_converged", "info", evidence, params)
+    if c.split == "train":
+        return Draft("not_converged", "info", evidence, params)
+    notes, extra = band.notes(c.split)
+    return Draft("not_converged", "info", evidence | band.evidence(), params | extra, notes=notes)
 
 
 def _underfitting(losses: list[Curve], accs: dict[str, Curve], ref: Reference) -> Draft | None:
@@ -407,9 +468,12 @@ def curve_drafts(
     train = finite.get("train")
     held_out = [finite[s] for s in sorted(finite, key=_split_order) if s != "train"]
     val = held_out[0] if held_out else None
-    rise = _rise(val) if val is not None else None
+    rise = _rise(val, ref) if val is not None else None
     if val is not None and rise is not None:
-        for d in (_overfitting(val, train, rise), _disagreement(val, accs.get(val.split), rise)):
+        for d in (
+            _overfitting(val, train, rise, ref),
+            _disagreement(val, accs.get(val.split), rise, ref),
+        ):
             if d is not None:
                 out.append(d)
     if div is None:
@@ -420,7 +484,7 @@ def curve_drafts(
                 out.append(d)
         watched = val if val is not None else train
         if watched is not None and rise is None:
-            d = _not_converged(watched)
+            d = _not_converged(watched, ref)
             if d is not None:
                 out.append(d)
         d = _underfitting([finite[s] for s in sorted(finite, key=_split_order)], accs, ref)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["MESSAGES", "WORDS", "Texts", "all_msgids"]
+__all__ = ["MESSAGES", "NOTES", "WORDS", "Texts", "all_msgids"]
 
 
 def N_(text: str) -> str:
@@ -213,6 +213,18 @@ MESSAGES: dict[str, Texts] = {
     ),
 }
 
+# Sentences appended to an explanation where they apply (Draft.notes).
+NOTES: dict[str, str] = {
+    "sampling_band": N_(
+        "With {n} {split} samples, sampling noise alone moves these numbers by up to {band}; "
+        "the change is larger."
+    ),
+    "sampling_unknown": N_(
+        "The number of {split} samples is not known, so the change was judged against the "
+        "curve's own wobble only (pass n= to diagnose to judge it against sampling noise)."
+    ),
+}
+
 # Words put into the sentences above.
 WORDS: dict[str, str] = {
     "train": N_("training"),
@@ -240,6 +252,7 @@ def all_msgids() -> list[str]:
     out: list[str] = []
     for texts in MESSAGES.values():
         out.extend(texts)
+    out.extend(NOTES.values())
     out.extend(WORDS.values())
     out.extend(LABELS.values())
     return list(dict.fromkeys(out))
