@@ -204,3 +204,64 @@ def test_sample_sizes_are_validated() -> None:
         fitscope.diagnose(h, n=500)
     with pytest.raises(ValueError, match=r"n\['val'\] must be at least 1. Got 0 instead."):
         fitscope.diagnose(h, n={"val": 0})
+
+
+def _noisy(x: np.ndarray, seed: int, rel: float = 0.01) -> list[float]:
+    return list(x * (1 + rel * np.random.default_rng(seed).standard_normal(x.size)))
+
+
+E40 = np.arange(1, 41)
+
+
+def test_a_training_loss_that_climbs_back_is_learning_rate_too_high() -> None:
+    for seed in SEEDS:
+        train = 0.3 + 0.4 * np.exp(-(E40 - 1) / 4) + 0.01 * np.maximum(0, E40 - 15)
+        found = {f.code: f for f in fitscope.diagnose({"loss": _noisy(train, seed)})}
+        ev = found["learning_rate_too_high"].evidence
+        assert abs(ev["best_epoch"] - 15) <= 3 and ev["level_last"] > 1.1 * ev["best"]
+
+
+def test_a_slow_straight_fall_is_learning_rate_too_low() -> None:
+    for seed in SEEDS:
+        h = {"loss": _noisy(0.69 - 0.003 * E40, seed, 0.002)}
+        codes = [f.code for f in fitscope.diagnose(h)]
+        assert codes == ["learning_rate_too_low"], codes  # said instead of not_converged
+
+
+def test_a_stall_then_a_fall_is_a_plateau() -> None:
+    for seed in SEEDS:
+        train = np.where(E40 <= 15, 0.69, 0.2 + 0.49 * np.exp(-(E40 - 15) / 4))
+        found = {f.code: f for f in fitscope.diagnose({"loss": _noisy(train, seed, 0.003)})}
+        ev = found["plateau"].evidence
+        assert ev["first_epoch"] <= 3 and 12 <= ev["last_epoch"] <= 17, ev
+
+
+def test_validation_below_training_throughout_is_said() -> None:
+    for seed in SEEDS:
+        train = 0.25 + 0.45 * np.exp(-(E40 - 1) / 5)
+        h = {"loss": _noisy(train, seed), "val_loss": _noisy(0.8 * train, seed + 100)}
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        ev = found["val_better_than_train"].evidence
+        assert ev["epochs_below_share"] >= 0.9 and ev["median_gap_share"] == pytest.approx(
+            0.2, abs=0.03
+        )
+        # On 30 validation samples a 20% gap is within sampling noise.
+        assert "val_better_than_train" not in [f.code for f in fitscope.diagnose(h, n={"val": 30})]
+
+
+def test_a_gap_from_the_first_epoch_is_a_split_problem() -> None:
+    for seed in SEEDS:
+        train = 0.2 + 0.4 * np.exp(-(E40 - 1) / 5)
+        h = {"loss": _noisy(train, seed), "val_loss": _noisy(train + 0.3, seed + 100)}
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        ev = found["gap_from_start"].evidence
+        assert ev["gap_start"] == pytest.approx(0.3, abs=0.05)
+        assert "overfitting" not in found
+
+
+def test_healthy_runs_raise_none_of_the_new_findings() -> None:
+    new = {"learning_rate_too_high", "learning_rate_too_low", "plateau"}
+    new |= {"val_better_than_train", "gap_from_start"}
+    for seed in SEEDS:
+        for n in (10, 20, 50, 200):
+            assert not new & {f.code for f in fitscope.diagnose(healthy(n, seed, 0.03))}

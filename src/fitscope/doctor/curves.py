@@ -41,6 +41,18 @@ UNDERFIT_GAIN = 0.10  # underfitting: the loss never got 10% below the no-skill 
 UNDERFIT_ACC = 0.05  # ... and accuracy within 5 points of chance (when chance is known)
 PLATEAU_T = 2.0  # ... and the last quarter shows no significant fall (t > -2)
 BAND_Z = 2.0  # sampling noise: a change must exceed 2 standard errors (a ~95% band)
+LR_LOW_RATIO = 0.8  # lr too low: the last quarter falls at >= 80% of the first quarter's pace
+LR_LOW_DROP = 0.25  # ... and the whole run took off less than 25% of the first value
+LR_LOW_T = 4.0  # ... both quarters falling significantly (t < -4)
+PLATEAU_FLAT = 0.02  # plateau: the smoothed training loss moves by < 2% of its level ...
+PLATEAU_SHARE = 0.2  # ... for at least max(5, 20% of the epochs) ...
+PLATEAU_FALL = 0.2  # ... and falls by more than 20% of that level afterwards
+VAL_BETTER_SHARE = 0.9  # val_better_than_train: validation below training in >= 90% of epochs
+VAL_BETTER_GAP = 0.05  # ... by a median of more than 5% of the training loss
+GAP_START = 0.3  # gap_from_start: at the first epoch the validation loss is 30% above ...
+GAP_KEEP = (0.5, 2.0)  # ... the training loss, and the end gap is 0.5x to 2x that (it stays)
+LR_HIGH_RISE = 0.1  # lr too high: the training loss rose 10% above its best (and 2 noise scales)
+LR_HIGH_T = 5.0  # ... and the climb since the best is a significant trend (t > 5), not noise
 
 FloatArray = NDArray[np.float64]
 
@@ -452,6 +464,198 @@ def _underfitting(losses: list[Curve], accs: dict[str, Curve], ref: Reference) -
     return Draft("underfitting", "warning", evidence, params)
 
 
+def _aligned(a: Curve, b: Curve) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """The values of two curves at the epochs both logged."""
+    common, ia, ib = np.intersect1d(a.steps, b.steps, return_indices=True)
+    return a.values[ia], b.values[ib], common.astype(np.int64)
+
+
+def _lr_too_high(train: Curve) -> Draft | None:
+    """The training loss itself turned and rose (not the validation loss): the steps overshoot."""
+    rise = _rise(train)
+    if rise is None:
+        return None
+    since = train.values[rise.best_index :]
+    climbed = rise.last_level - rise.best_smoothed > LR_HIGH_RISE * abs(rise.best_smoothed)
+    if not climbed or sg.trend(since, since.size).t <= LR_HIGH_T:
+        return None  # a climb, and a significant trend since the best (not a noisy floor)
+    first = float(train.values[0])
+    evidence = {
+        "split": train.split,
+        "key": train.key,
+        "best_epoch": rise.best_step,
+        "best": float(train.values[rise.best_index]),
+        "level_last": rise.last_level,
+        "rise": rise.last_level - float(train.values[rise.best_index]),
+        "first_value": first,
+    }
+    params = {
+        "split": train.split,
+        "epoch": rise.best_step,
+        "best": float(train.values[rise.best_index]),
+        "last": rise.last_level,
+    }
+    return Draft("learning_rate_too_high", "warning", evidence, params)
+
+
+def _lr_too_low(train: Curve) -> Draft | None:
+    """A steady, nearly straight fall that took off little: the steps are too short."""
+    n = train.values.size
+    if n < NOT_CONVERGED_MIN_EPOCHS or train.higher_is_better:
+        return None
+    w = max(TREND_MIN_WINDOW // 2, n // 4)
+    if 2 * w > n:
+        return None
+    head = sg.trend(train.values[:w], w)
+    tail = sg.trend(train.values, w)
+    first, last = float(train.values[0]), float(np.median(train.values[-3:]))
+    if not (head.t < -LR_LOW_T and tail.t < -LR_LOW_T and first > 0):
+        return None
+    ratio = tail.slope / head.slope
+    drop = (first - last) / first
+    if ratio < LR_LOW_RATIO or drop >= LR_LOW_DROP:
+        return None
+    evidence = {
+        "split": train.split,
+        "key": train.key,
+        "slope_first_quarter": head.slope,
+        "slope_last_quarter": tail.slope,
+        "pace_ratio": ratio,
+        "drop_share": drop,
+        "first": first,
+        "last": last,
+        "window": w,
+    }
+    params = {
+        "split": train.split,
+        "first": first,
+        "last": last,
+        "drop_pct": Pct(drop),
+        "ratio": Pct(ratio),
+    }
+    return Draft("learning_rate_too_low", "info", evidence, params)
+
+
+def _plateau(train: Curve) -> Draft | None:
+    """The longest stretch where the smoothed training loss stood still, followed by a clear
+    fall: the loss was stuck, then found its way (a slow start, a saddle, a schedule)."""
+    n = train.values.size
+    if n < 2 * MIN_EPOCHS or train.higher_is_better:
+        return None
+    sm = sg.smooth(train.values)
+    need = max(5, math.ceil(PLATEAU_SHARE * n))
+    best: tuple[int, int] | None = None
+    for a in range(n - need):
+        level = abs(float(sm[a]))
+        if level == 0:
+            continue
+        span = np.maximum.accumulate(sm[a:]) - np.minimum.accumulate(sm[a:])
+        flat = (
+            int(np.argmax(span > PLATEAU_FLAT * level))
+            if (span > PLATEAU_FLAT * level).any()
+            else n - a
+        )
+        b = a + flat - 1  # last epoch of the flat stretch
+        if flat >= need and b < n - 1:
+            after = float(np.min(sm[b:]))
+            if sm[b] - after > PLATEAU_FALL * level and (
+                best is None or flat > best[1] - best[0] + 1
+            ):
+                best = (a, b)
+    if best is None:
+        return None
+    a, b = best
+    level = float(np.median(train.values[a : b + 1]))
+    after = float(np.min(sm[b:]))
+    evidence = {
+        "split": train.split,
+        "key": train.key,
+        "first_epoch": _epoch(train, a),
+        "last_epoch": _epoch(train, b),
+        "level": level,
+        "lowest_after": after,
+    }
+    params = {
+        "split": train.split,
+        "start": _epoch(train, a),
+        "end": _epoch(train, b),
+        "level": level,
+        "after": after,
+    }
+    return Draft("plateau", "info", evidence, params)
+
+
+def _val_better(val: Curve, train: Curve, ref: Reference) -> Draft | None:
+    if val.higher_is_better or train.higher_is_better:
+        return None
+    tv, vv, steps = _aligned(train, val)
+    if tv.size < MIN_EPOCHS or np.any(tv <= 0):
+        return None
+    below = float(np.mean(vv < tv))
+    gap = float(np.median((tv - vv) / tv))
+    band = loss_band(ref, val.split, float(np.median(vv)))
+    if below < VAL_BETTER_SHARE or gap <= VAL_BETTER_GAP:
+        return None
+    if band.width is not None and float(np.median(tv - vv)) <= band.width:
+        return None
+    notes, extra = band.notes(val.split)
+    evidence = {
+        "split": val.split,
+        "epochs_below_share": below,
+        "median_gap_share": gap,
+        "train_last": float(tv[-1]),
+        "val_last": float(vv[-1]),
+        "epochs": int(steps.size),
+    } | band.evidence()
+    params = {
+        "split": val.split,
+        "share": Pct(below),
+        "gap": Pct(gap),
+        "train": float(tv[-1]),
+        "val": float(vv[-1]),
+    }
+    return Draft("val_better_than_train", "info", evidence, params | extra, notes=notes)
+
+
+def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
+    if val.higher_is_better or train.higher_is_better:
+        return None
+    tv, vv, steps = _aligned(train, val)
+    if tv.size < MIN_EPOCHS:
+        return None
+    t0, v0 = float(tv[0]), float(vv[0])
+    t1, v1 = float(np.median(tv[-3:])), float(np.median(vv[-3:]))
+    if t0 <= 0 or v0 - t0 <= GAP_START * t0:
+        return None
+    if not GAP_KEEP[0] * (v0 - t0) <= v1 - t1 <= GAP_KEEP[1] * (v0 - t0):
+        return None  # a gap that closes is catching up; one that grows is overfitting
+    if np.mean(vv - tv >= GAP_KEEP[0] * (v0 - t0)) < VAL_BETTER_SHARE:
+        return None  # ... and it holds throughout, not only at both ends
+    band = loss_band(ref, val.split, v0)
+    if band.width is not None and v0 - t0 <= band.width:
+        return None
+    notes, extra = band.notes(val.split)
+    evidence = {
+        "split": val.split,
+        "first_epoch": int(steps[0]),
+        "train_start": t0,
+        "val_start": v0,
+        "train_end": t1,
+        "val_end": v1,
+        "gap_start": v0 - t0,
+        "gap_end": v1 - t1,
+    } | band.evidence()
+    params = {
+        "split": val.split,
+        "train0": t0,
+        "val0": v0,
+        "train1": t1,
+        "val1": v1,
+        "gap_pct": Pct((v0 - t0) / t0),
+    }
+    return Draft("gap_from_start", "warning", evidence, params | extra, notes=notes)
+
+
 def curve_drafts(
     losses: dict[str, Curve], accuracies: dict[str, Curve], ref: Reference | None = None
 ) -> list[Draft]:
@@ -476,14 +680,25 @@ def curve_drafts(
         ):
             if d is not None:
                 out.append(d)
-    if div is None:
-        main = train if train is not None else val
-        if main is not None and not spikes:
-            d = _unstable(main)
+    if val is not None and train is not None:
+        for d in (_val_better(val, train, ref), _gap_from_start(val, train, ref)):
             if d is not None:
                 out.append(d)
+    if div is None:
+        main = train if train is not None else val
+        osc = _unstable(main) if main is not None and not spikes else None
+        if osc is not None:
+            out.append(osc)
+        slow = None
+        if train is not None and not spikes:
+            # An oscillating loss already says "learning rate too high" in its own words.
+            high = _lr_too_high(train) if osc is None else None
+            slow = _lr_too_low(train)
+            for d in (high, slow, _plateau(train)):
+                if d is not None:
+                    out.append(d)
         watched = val if val is not None else train
-        if watched is not None and rise is None:
+        if watched is not None and rise is None and slow is None:
             d = _not_converged(watched, ref)
             if d is not None:
                 out.append(d)

@@ -125,6 +125,70 @@ MESSAGES: dict[str, Texts] = {
         ),
         N_("Train for more epochs, or raise the learning rate a little."),
     ),
+    "learning_rate_too_high": Texts(
+        N_("The training loss rises again after epoch {epoch}"),
+        N_(
+            "The {split} loss reached {best} at epoch {epoch} and has risen to {last} since. A "
+            "training loss that climbs back means the optimiser overshoots: its steps are too "
+            "large for this part of the loss surface."
+        ),
+        N_(
+            "Lower the learning rate (a third to a tenth of it) or decay it with a schedule; "
+            "clip the gradients if single batches are to blame."
+        ),
+    ),
+    "learning_rate_too_low": Texts(
+        N_("The loss falls slowly and steadily: the learning rate looks too low"),
+        N_(
+            "The {split} loss went from {first} to {last} ({drop_pct} lower) along a nearly "
+            "straight line: the last quarter of the run fell at {ratio} of the pace of the "
+            "first. Training is far from converged and is not slowing down."
+        ),
+        N_(
+            "Raise the learning rate (3 to 10 times larger) or train for many more epochs; a "
+            "learning-rate range test finds a good value quickly."
+        ),
+    ),
+    "plateau": Texts(
+        N_("The training loss stood still from epoch {start} to {end}"),
+        N_(
+            "From epoch {start} to {end} the {split} loss stayed near {level}, then fell to "
+            "{after}. The model was stuck for those epochs before it found its way down."
+        ),
+        N_(
+            "A stall like this points to the initialisation or to a learning rate too low at "
+            "that stage: try another initialisation, a short warm-up to a higher rate, or "
+            "momentum / Adam."
+        ),
+    ),
+    "val_better_than_train": Texts(
+        N_("The {split} loss is below the training loss throughout"),
+        N_(
+            "In {share} of the epochs the {split} loss was below the training loss, by a median "
+            "of {gap} (at the end {val} against {train}). Usually regularisation acts only "
+            "during training (dropout, noise, augmentation) or the training loss is averaged "
+            "over an epoch in which the model improved; otherwise the {split} data is easier "
+            "than the training data, or leaks into it."
+        ),
+        N_(
+            "With dropout or augmentation this is expected: compare with the training loss "
+            "measured in evaluation mode. Otherwise check that the {split} samples are not "
+            "copies of training samples and are drawn like them."
+        ),
+    ),
+    "gap_from_start": Texts(
+        N_("The {split} loss is far above the training loss from the first epoch"),
+        N_(
+            "Already in the first epochs the {split} loss ({val0}) was {gap_pct} above the "
+            "training loss ({train0}), and the gap remains at the end ({val1} against "
+            "{train1}). A gap that does not grow is not overfitting: the two splits look drawn "
+            "differently."
+        ),
+        N_(
+            "Check how the split was made: shuffle before splitting, stratify by class, apply "
+            "the same preprocessing to both, and look for a shift in time or source between them."
+        ),
+    ),
     "widespread_errors": Texts(
         N_("Large errors on much of the data"),
         N_(
