@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 
 __all__ = ["OUTRIGHT_P", "class_thresholds", "label_issues"]
 
-OUTRIGHT_P = 0.02  # predicted wrong with the true class below 0.02 (a loss above 3.9)
+OUTRIGHT_P = 0.01  # predicted wrong with the true class below 0.01 (a loss above 4.6)
 
 
 def _as_matrix(probs: NDArray[np.float64]) -> NDArray[np.float64]:
