@@ -33,6 +33,10 @@ STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
 _STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
+Smoothing = Annotated[
+    float | None,
+    Query(ge=0.0, lt=1.0, description="EMA weight per drawn point; computed on the whole series"),
+]
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
 
 
@@ -123,10 +127,14 @@ def create_app(
         return Response(status_code=204)
 
     @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
-    def charts(run_id: str, x: XAxis = "step", max_points: MaxPoints = 2000) -> dict[str, Any]:
-        """Every chart of the run page in one answer: one per metric, every split on it."""
+    def charts(
+        run_id: str, x: XAxis = "step", max_points: MaxPoints = 2000, smoothing: Smoothing = None
+    ) -> dict[str, Any]:
+        """Every chart of the run page in one answer: one per metric, every split on it (with
+        the EMA of the whole series at the drawn points when ``smoothing`` is given)."""
         record = store.get_run(run_id)
-        specs = data.chart_specs(record, x=x, max_points=max_points)
+        weights = () if smoothing is None else (smoothing,)
+        specs = data.chart_specs(record, x=x, max_points=max_points, smoothing=weights)
         return {"status": record.status, "x": x, "charts": jsonable(specs)}
 
     @app.get("/api/runs/{run_id}/series", dependencies=api, tags=["series"])
@@ -136,6 +144,7 @@ def create_app(
         split: str = "train",
         x: XAxis = "step",
         max_points: MaxPoints = 2000,
+        smoothing: Smoothing = None,
     ) -> dict[str, Any]:
         """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
         record = store.get_run(run_id)
@@ -145,7 +154,14 @@ def create_app(
                 f"instead. This run has: {', '.join(f'{s}/{m}' for s, m in record.series())}."
             )
         out: dict[str, Any] = jsonable(
-            data.series_data(record, metric, split, x=x, max_points=max_points)
+            data.series_data(
+                record,
+                metric,
+                split,
+                x=x,
+                max_points=max_points,
+                smoothing=() if smoothing is None else (smoothing,),
+            )
         )
         return out
 

@@ -163,9 +163,9 @@ async function showRun(id) {
   const smoothLabel = fsEl("label");
   const smooth = fsEl("input", { type: "checkbox", id: "smooth" }); smooth.checked = runOpts.smoothing > 0;
   smoothLabel.append(smooth, document.createTextNode(" smoothing (EMA) "));
-  const weight = fsEl("input", { type: "range", id: "smooth-weight", min: "0", max: "0.99", step: "0.01" });
-  weight.value = String(runOpts.weight);
-  const weightText = fsEl("span", { id: "smooth-weight-value" }, runOpts.weight.toFixed(2));
+  const weight = fsEl("input", { type: "range", id: "smooth-weight", min: "0", max: String(FS_SMOOTHING_STEPS.length - 1), step: "1" });
+  weight.value = String(Math.max(0, FS_SMOOTHING_STEPS.indexOf(runOpts.weight)));
+  const weightText = fsEl("span", { id: "smooth-weight-value" }, String(runOpts.weight));
   const logLabel = fsEl("label");
   const logBox = fsEl("input", { type: "checkbox", id: "log-scale" }); logBox.checked = runOpts.log;
   logLabel.append(logBox, document.createTextNode(" log scale"));
@@ -193,7 +193,7 @@ async function showRun(id) {
   main.appendChild(preds);
   if (detail.snapshots.length) buildPredictions(preds, id, detail.snapshots);
 
-  let last = null;
+  let last = null, asked = 0;
   function redraw() {
     if (!last) return;
     const opts = { x: runOpts.x, smoothing: runOpts.smoothing, log: runOpts.log };
@@ -207,7 +207,12 @@ async function showRun(id) {
   }
   async function load() {
     try {
-      last = await api("api/runs/" + encodeURIComponent(id) + "/charts?x=" + runOpts.x);
+      // Smoothing is computed by the server on the whole series, never on the drawn points.
+      const sm = runOpts.smoothing > 0 ? "&smoothing=" + runOpts.smoothing : "";
+      const mine = ++asked;
+      const got = await api("api/runs/" + encodeURIComponent(id) + "/charts?x=" + runOpts.x + sm);
+      if (mine !== asked) return; // a newer request (slider moved) answers instead
+      last = got;
       status.textContent = last.status;
       status.className = "status status-" + last.status;
       redraw();
@@ -218,10 +223,12 @@ async function showRun(id) {
     } catch (err) { showError(err); }
   }
   xSel.addEventListener("change", () => { runOpts.x = xSel.value; stopPolling(); charts.replaceChildren(); load(); });
-  smooth.addEventListener("change", () => { runOpts.smoothing = smooth.checked ? runOpts.weight : 0; redraw(); });
+  // A series drawn in full smooths at once; a downsampled one when the server's line arrives.
+  function reload() { redraw(); stopPolling(); load(); }
+  smooth.addEventListener("change", () => { runOpts.smoothing = smooth.checked ? runOpts.weight : 0; reload(); });
   weight.addEventListener("input", () => {
-    runOpts.weight = Number(weight.value); weightText.textContent = runOpts.weight.toFixed(2);
-    if (smooth.checked) { runOpts.smoothing = runOpts.weight; redraw(); }
+    runOpts.weight = FS_SMOOTHING_STEPS[Number(weight.value)]; weightText.textContent = String(runOpts.weight);
+    if (smooth.checked) { runOpts.smoothing = runOpts.weight; reload(); }
   });
   logBox.addEventListener("change", () => { runOpts.log = logBox.checked; redraw(); });
   del.addEventListener("click", async () => {
@@ -305,7 +312,7 @@ async function showCompare(query) {
       const traces = res.series.map((s, i) => ({ x: s.x, y: s.y, type: "scatter", mode: "lines", name: fsPlotText(s.run_name), line: { color: fsColor("", i) } }));
       Plotly.react(chart, traces, { title: { text: fsPlotText(res.metric + " (" + res.split + ")") }, height: 420,
         yaxis: { type: logBox.checked ? "log" : "linear", title: { text: fsPlotText(res.metric) } }, xaxis: { title: { text: FS_AXIS_TITLE[res.x] } } },
-      { displaylogo: false, responsive: true });
+      FS_PLOT_CONFIG);
     } catch (err) { showError(err); }
   }
   mSel.addEventListener("change", () => { fillSplits(); load(); });
