@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fitscope.errors import FitscopeError, InvalidInputError, RunNotFoundError
 from fitscope.track.store import Store
-from fitscope.views import data, predictions
+from fitscope.views import data, hyperparams, predictions
 from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
 from fitscope.views.report import plotly_js_path
@@ -30,7 +30,7 @@ from fitscope.views.report import plotly_js_path
 __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
-_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
+_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js", "compare.js"}
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
 Smoothing = Annotated[
@@ -206,6 +206,73 @@ def create_app(
         records = [store.get_run(i) for i in wanted]
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
+
+    def _records(ids: str) -> list[Any]:
+        wanted = [i for i in (p.strip() for p in ids.split(",")) if i]
+        if not wanted or len(wanted) > 50:
+            raise InvalidInputError(
+                f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
+            )
+        return [store.get_run(i) for i in wanted]
+
+    @app.get("/api/compare/charts", dependencies=api, tags=["compare"])
+    def compare_charts(
+        ids: Annotated[str, Query(description="run ids, comma-separated")],
+        x: XAxis = "step",
+        max_points: MaxPoints = 1000,
+    ) -> dict[str, Any]:
+        """Every metric of several runs, one chart each, all splits of every run on it."""
+        charts = hyperparams.compare_charts(_records(ids), x=x, max_points=max_points)
+        return {"x": x, "charts": jsonable(charts)}
+
+    @app.get("/api/compare/config", dependencies=api, tags=["compare"])
+    def compare_config(
+        ids: Annotated[str, Query(description="run ids, comma-separated")],
+        all_keys: Annotated[bool, Query(alias="all")] = False,
+    ) -> dict[str, Any]:
+        """The runs' config keys side by side: only those that differ unless ``all=true``."""
+        out: dict[str, Any] = jsonable(
+            hyperparams.config_diff(_records(ids), only_different=not all_keys)
+        )
+        return out
+
+    @app.get("/api/compare/stats", dependencies=api, tags=["compare"])
+    def compare_stats(
+        ids: Annotated[str, Query(description="run ids, comma-separated; the first is A")],
+        split: str = "val",
+        lang: str = "en",
+        resamples: Annotated[int, Query(ge=100, le=20_000)] = 1000,
+    ) -> dict[str, Any]:
+        """Significance of every run against the first on ``split``'s latest snapshots:
+        values, difference, 95% interval, p-value, test, verdict; and the doctor's word.
+        Runs without snapshots give no pairs and the reason (the page still draws)."""
+        from fitscope.cli.compare import runner_up_pair
+        from fitscope.doctor.comparison import comparison_findings
+        from fitscope.stats.compare import compare as compare_runs
+
+        records = _records(ids)
+        if len(records) < 2:
+            return {"pairs": [], "findings": [], "reason": "Pick at least two runs."}
+        try:
+            pairs = compare_runs(*records, split=split, lang=lang, n_resamples=resamples)
+        except InvalidInputError as error:
+            return {"pairs": [], "findings": [], "reason": str(error)}
+        second = runner_up_pair(pairs, store, split=split, lang=lang, n_resamples=resamples)
+        found = comparison_findings(pairs, runner_up=second, lang=lang)
+        return {
+            "pairs": jsonable(pairs),
+            "findings": jsonable([f.to_dict() for f in found]),
+            "reason": None,
+        }
+
+    @app.get("/api/hyperparams", dependencies=api, tags=["compare"])
+    def hyperparameters(
+        metric: str = "loss", project: str | None = None, tag: str | None = None
+    ) -> dict[str, Any]:
+        """Every run's flat config and best validation ``metric`` (the hyperparameter view)."""
+        records = store.runs(project=project, tags=[tag] if tag else None)
+        out: dict[str, Any] = jsonable(hyperparams.hyperparameter_rows(records, metric))
+        return out
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
