@@ -121,7 +121,7 @@ def test_no_page_offers_to_share_a_chart(long_server: dict[str, Any], page: Any)
     page.wait_for_selector("#chart-1 .main-svg")
     assert_no_cloud(page)
     page.goto(url + "#/compare?ids=" + ids["overfit"] + "," + ids["logreg"])
-    page.wait_for_selector("#compare-chart .main-svg")
+    page.wait_for_selector("#compare-chart-1 .main-svg")
     assert_no_cloud(page)
     assert page.errors == [] and page.outside == []
 
