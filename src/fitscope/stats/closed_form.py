@@ -152,7 +152,7 @@ def _delong_components(
 
 def _binary_labels(y_true: ArrayLike) -> NDArray[np.int64]:
     y = np.asarray(y_true)
-    if y.ndim != 1 or not np.isin(y, (0, 1)).all():
+    if y.ndim != 1 or not ((y == 0) | (y == 1)).all():
         raise InvalidInputError(
             "y_true must be 1-D labels 0 and 1 for an AUC. Got other labels instead."
         )

@@ -54,20 +54,33 @@ def latest_snapshot(record: RunRecord, split: str) -> PredictionSnapshot | None:
     return max(snaps, key=lambda s: s.step) if snaps else None
 
 
+def _align(ia: np.ndarray, ib: np.ndarray) -> np.ndarray | None:
+    """Indices into ``ib`` that put it in ``ia``'s order, when both hold the same unique ids."""
+    if ia.shape != ib.shape:
+        return None
+    if np.array_equal(ia, ib):  # the common case: the same ids in the same order
+        return np.arange(ia.size)
+    if ia.dtype.kind != ib.dtype.kind:  # e.g. int ids against str ids: compare as text
+        ia, ib = ia.astype(str), ib.astype(str)
+    oa, ob = np.argsort(ia, kind="stable"), np.argsort(ib, kind="stable")
+    sa, sb = ia[oa], ib[ob]
+    if not np.array_equal(sa, sb) or (sa.size > 1 and bool(np.any(sa[1:] == sa[:-1]))):
+        return None
+    idx = np.empty(ia.size, dtype=np.int64)
+    idx[oa] = ob  # the sample at a's position oa[k] is b's ob[k]
+    return idx
+
+
 def _pairing(a: PredictionSnapshot, b: PredictionSnapshot) -> tuple[np.ndarray | None, str]:
     """Indices into b that align it with a (None: unpaired), and the reason in words."""
     if a.ids is not None and b.ids is not None:
-        ia, ib = np.asarray(a.ids).astype(str), np.asarray(b.ids).astype(str)
-        if ia.size == ib.size and np.unique(ia).size == ia.size and set(ia) == set(ib):
-            order = {v: i for i, v in enumerate(ib.tolist())}
-            idx = np.fromiter((order[v] for v in ia.tolist()), dtype=np.int64, count=ia.size)
-            if np.array_equal(np.asarray(a.y_true), np.asarray(b.y_true)[idx]):
-                return idx, "paired by sample id"
+        idx = _align(np.asarray(a.ids), np.asarray(b.ids))
+        if idx is not None and np.array_equal(np.asarray(a.y_true), np.asarray(b.y_true)[idx]):
+            return idx, "paired by sample id"
         return None, "unpaired: the snapshots hold different sample ids"
-    if len(a.y_true) == len(b.y_true) and np.array_equal(
-        np.asarray(a.y_true), np.asarray(b.y_true)
-    ):
-        return np.arange(len(a.y_true)), "paired by position (same length and labels)"
+    ya, yb = np.asarray(a.y_true), np.asarray(b.y_true)
+    if ya.shape == yb.shape and np.array_equal(ya, yb):
+        return np.arange(ya.size), "paired by position (same length and labels)"
     return None, "unpaired: the snapshots differ in length or labels"
 
 

@@ -59,10 +59,10 @@ def prepare(y_true: Any, y_pred: Any) -> Prepared:
         probs = yp.astype(np.float64)
         labels = yt.astype(np.int64)
         return Prepared("classification", labels, probs, probs.argmax(axis=1), probs.shape[1])
-    binary = integer_labels and bool(np.isin(yt, (0, 1)).all())
+    binary = integer_labels and bool(((yt == 0) | (yt == 1)).all())
     if yp.ndim == 1 and binary and np.all((yp >= 0) & (yp <= 1)):
         p = yp.astype(np.float64)
-        is_labels = bool(np.isin(p, (0.0, 1.0)).all())
+        is_labels = bool(((p == 0.0) | (p == 1.0)).all())
         scores = None if is_labels else np.column_stack([1.0 - p, p])
         predicted = (p >= 0.5).astype(np.int64)
         return Prepared("classification", yt.astype(np.int64), scores, predicted, 2)
