@@ -30,7 +30,6 @@ import numpy as np
 import fitscope
 from fitscope.stats.compare import compare_snapshots, latest_snapshot
 
-
 CPU: list[float] = []
 
 
