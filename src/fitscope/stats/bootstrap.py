@@ -81,7 +81,8 @@ class Resampler:
         # far below 2**31 at the defaults; int64 beyond that).
         kind = np.int32 if n_resamples * groups < 2**31 else np.int64
         draws = rng.integers(0, groups, size=(n_resamples, groups), dtype=kind)
-        draws += (np.arange(n_resamples, dtype=kind) * groups)[:, None]
+        offsets: NDArray[np.integer[Any]] = np.arange(n_resamples, dtype=kind) * groups
+        draws += offsets[:, None]
         flat = draws.ravel()
         self.counts = (
             np.bincount(flat, minlength=n_resamples * groups)
