@@ -79,10 +79,11 @@ class Resampler:
             self._group_of = None
         # int32 draws and offsets: half the memory traffic of int64 (n_resamples * groups is
         # far below 2**31 at the defaults; int64 beyond that).
-        kind = np.int32 if n_resamples * groups < 2**31 else np.int64
-        draws = rng.integers(0, groups, size=(n_resamples, groups), dtype=kind)
-        offsets: NDArray[np.integer[Any]] = np.arange(n_resamples, dtype=kind) * groups
-        draws += offsets[:, None]
+        small = n_resamples * groups < 2**31
+        draws = rng.integers(
+            0, groups, size=(n_resamples, groups), dtype=np.int32 if small else np.int64
+        )
+        draws += np.arange(0, n_resamples * groups, groups, dtype=draws.dtype)[:, None]
         flat = draws.ravel()
         self.counts = (
             np.bincount(flat, minlength=n_resamples * groups)
