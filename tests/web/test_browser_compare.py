@@ -173,3 +173,13 @@ def test_offline_compare_html(cmp_server: dict[str, Any], page: Any, tmp_path: P
     assert titles and not [t for t in titles if "Share" in t]
     assert page.errors == []
     ARTIFACTS.mkdir(exist_ok=True)
+
+
+def test_run_page_shows_held_out_intervals_with_n(cmp_server: dict[str, Any], page: Any) -> None:
+    page.goto(cmp_server["url"] + "#/run/" + cmp_server["ids"]["tuned"])
+    page.wait_for_selector("#intervals table.intervals")
+    rows = page.locator("#intervals tr[data-metric]")
+    assert rows.count() == 5
+    text = page.locator("#intervals").inner_text()
+    assert "n = 2000" in text and "Wilson score" in text and "DeLong" in text
+    assert page.errors == []

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fitscope.errors import FitscopeError
+from fitscope.stats.held_out import held_out_intervals
 from fitscope.track.records import RunRecord
 from fitscope.views import data
 from fitscope.views.downsample import SMOOTHING_STEPS
@@ -66,6 +67,7 @@ def report_data(
             # Every slider step precomputed on the whole series: the report makes no request.
             "charts": data.chart_specs(record, max_points=max_points, smoothing=SMOOTHING_STEPS),
             "findings": findings_for(record, lang),
+            "intervals": held_out_intervals(record),
             "panels": [predictions_panel(s) for s in record.predictions()],
         }
     )
@@ -119,6 +121,7 @@ def render_report(
 <div class="run-layout">
 <div class="charts" id="charts"></div>
 <aside>
+<div class="panel"><h3>Held-out, 95% intervals</h3><div id="intervals"></div></div>
 <div class="panel"><h3>Findings</h3><div id="findings"></div></div>
 <div class="panel"><h3>Config</h3><div id="config"></div></div>
 </aside>

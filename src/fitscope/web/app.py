@@ -184,6 +184,13 @@ def create_app(
         out: dict[str, Any] = jsonable(predictions.predictions_panel(snaps[-1], top=top))
         return out
 
+    @app.get("/api/runs/{run_id}/intervals", dependencies=api, tags=["findings"])
+    def intervals(run_id: str) -> dict[str, Any]:
+        """Held-out numbers of the latest snapshots with 95% intervals and n (issue 18)."""
+        from fitscope.stats.held_out import held_out_intervals
+
+        return {"intervals": jsonable(held_out_intervals(store.get_run(run_id)))}
+
     @app.get("/api/runs/{run_id}/findings", dependencies=api, tags=["findings"])
     def findings(run_id: str, lang: str = "en") -> dict[str, Any]:
         """The doctor's findings on the run, most severe first, in ``lang`` (en, ru, es, it)."""

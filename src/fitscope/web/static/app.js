@@ -180,11 +180,15 @@ async function showRun(id) {
   findingsPanel.appendChild(fsEl("h3", null, "Findings"));
   const findings = fsEl("div", { id: "findings" });
   findingsPanel.appendChild(findings);
+  const intervalsPanel = fsEl("div", { class: "panel" });
+  intervalsPanel.appendChild(fsEl("h3", null, "Held-out, 95% intervals"));
+  const intervals = fsEl("div", { id: "intervals" });
+  intervalsPanel.appendChild(intervals);
   const configPanel = fsEl("div", { class: "panel" });
   configPanel.appendChild(fsEl("h3", null, "Config"));
   const config = fsEl("div", { id: "config" });
   configPanel.appendChild(config);
-  aside.append(findingsPanel, configPanel);
+  aside.append(intervalsPanel, findingsPanel, configPanel);
   layout.append(charts, aside);
   main.appendChild(layout);
   fsRenderConfig(config, detail.config);
@@ -236,6 +240,8 @@ async function showRun(id) {
     try { await api("api/runs/" + encodeURIComponent(id), { method: "DELETE" }); location.hash = "#/"; } catch (err) { showError(err); }
   });
   await load();
+  api("api/runs/" + encodeURIComponent(id) + "/intervals")
+    .then((res) => fsRenderIntervals(intervals, res.intervals)).catch(showError);
   // The doctor speaks en, ru, es and it: the browser's language when it is one of them.
   const lang = ["en", "ru", "es", "it"].find((l) => (navigator.language || "en").startsWith(l)) || "en";
   try { fsRenderFindings(findings, (await api("api/runs/" + encodeURIComponent(id) + "/findings?lang=" + lang)).findings); } catch (err) { showError(err); }

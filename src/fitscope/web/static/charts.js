@@ -168,6 +168,27 @@ function fsRenderFindings(el, findings) {
   }
 }
 
+/* Held-out numbers of the latest snapshots: value, 95% interval, n, method (n always shown). */
+function fsRenderIntervals(el, rows) {
+  el.replaceChildren();
+  if (!rows || !rows.length) {
+    el.appendChild(fsEl("p", { class: "muted", id: "intervals-none" },
+      "No interval: no prediction snapshot of a held-out split, so n is unknown."));
+    return;
+  }
+  const table = fsEl("table", { class: "intervals" });
+  const head = fsEl("tr");
+  for (const h of ["split", "metric", "value", "95% interval", "n", "method"]) head.appendChild(fsEl("th", null, h));
+  table.appendChild(head);
+  for (const r of rows) {
+    const tr = fsEl("tr", { "data-metric": r.metric, "data-split": r.split });
+    for (const v of [r.split, r.metric, fsFmt(r.value), "[" + fsFmt(r.ci_low) + ", " + fsFmt(r.ci_high) + "]",
+      "n = " + r.n, r.method]) tr.appendChild(fsEl("td", null, v));
+    table.appendChild(tr);
+  }
+  el.appendChild(table);
+}
+
 function fsRenderConfig(el, config) {
   el.replaceChildren(fsEl("pre", { class: "config" }, JSON.stringify(config || {}, null, 2)));
 }

@@ -23,6 +23,7 @@
   document.getElementById("log-scale").addEventListener("change", (e) => { opts.log = e.target.checked; draw(); });
   draw();
   fsRenderFindings(document.getElementById("findings"), D.findings);
+  fsRenderIntervals(document.getElementById("intervals"), D.intervals);
   fsRenderConfig(document.getElementById("config"), D.run.config);
   const preds = document.getElementById("predictions");
   if (D.panels.length) {
