@@ -119,12 +119,13 @@ def test_hyperparameter_view_columns_filter_sort_and_parallel_coordinates(
     # Sorted by best validation loss, lowest first: the tuned run leads.
     names = page.locator("tr.param-row td:first-child").all_text_contents()
     assert names[0] == "tuned" and len(names) == 3
-    trace = page.evaluate(
-        "(() => { const t = document.getElementById('parallel').data[0]; return {type: t.type,"
-        " labels: t.dimensions.map(d => d.label), colors: t.line.color.length}; })()"
+    plot = page.evaluate(
+        "(() => { const el = document.getElementById('parallel'); return {axes: "
+        "JSON.parse(el.dataset.axes), runs: Number(el.dataset.runs), lines: el.data.filter("
+        "t => t.meta.role === 'parallel').map(t => t.x.filter(v => v === null).length)}; })()"
     )
-    assert trace["type"] == "parcoords" and trace["colors"] == 3
-    assert trace["labels"][-1] == "best val loss"
+    assert plot["axes"] == ["epochs", "lr", "optimizer", "seed", "best val loss"]
+    assert plot["runs"] == 3 and sum(plot["lines"]) == 3  # one polyline per run
     assert "No-skill baseline of loss: 0.69" in page.locator("#params-baseline").inner_text()
     # Filter on a config key, sort on another, drop a key from the plot.
     page.fill("input.param-filter[data-key='optimizer']", "sgd")
@@ -141,10 +142,12 @@ def test_hyperparameter_view_columns_filter_sort_and_parallel_coordinates(
     seeds = page.locator("tr.param-row td:nth-child(5)").all_text_contents()
     assert seeds == ["1", "2", "3"]
     page.uncheck("input.param-key[data-key='seed']")
-    page.wait_for_function("document.getElementById('parallel').data[0].dimensions.length === 4")
+    page.wait_for_function(
+        "JSON.parse(document.getElementById('parallel').dataset.axes).length === 4"
+    )
     page.select_option("#params-metric", "accuracy")
     page.wait_for_function(
-        "document.getElementById('parallel').data[0].dimensions.at(-1).label === "
+        "JSON.parse(document.getElementById('parallel').dataset.axes).at(-1) === "
         "'best val accuracy'"
     )
     shot(page, "hyperparameters.png")
@@ -166,7 +169,7 @@ def test_offline_compare_html(cmp_server: dict[str, Any], page: Any, tmp_path: P
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     assert set(_verdicts(page, 0).values()) == {"b_better"}
     assert page.locator("#config-diff tr[data-key]").count() == 3
-    assert page.evaluate("document.getElementById('parallel').data[0].type") == "parcoords"
+    assert page.get_attribute("#parallel", "data-runs") == "3"
     titles = page.evaluate(
         "[...document.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))"
     )
