@@ -14,7 +14,12 @@ from typing import Any
 
 from fitscope.track.records import RunRecord
 from fitscope.views.data import jsonable
-from fitscope.views.hyperparams import compare_charts, config_diff, hyperparameter_rows
+from fitscope.views.hyperparams import (
+    compare_charts,
+    config_diff,
+    first_baseline,
+    hyperparameter_rows,
+)
 from fitscope.views.report import _script_json, _static, plotly_js_path
 
 __all__ = ["compare_page_data", "render_compare_page", "write_compare_page"]
@@ -35,7 +40,9 @@ def compare_page_data(
             "charts": compare_charts(records),
             "config": config_diff(records),
             "config_all": config_diff(records, only_different=False),
-            "hyperparams": hyperparameter_rows(records, metric),
+            "hyperparams": hyperparameter_rows(
+                records, metric, baseline=first_baseline(records, metric)
+            ),
         }
     )
     return out

@@ -16,7 +16,13 @@ from fitscope.track._summary import summarize
 from fitscope.track.records import RunRecord
 from fitscope.views.data import VAL_SPLITS, baselines, chart_specs, finite_or_none
 
-__all__ = ["compare_charts", "config_diff", "flatten_config", "hyperparameter_rows"]
+__all__ = [
+    "compare_charts",
+    "config_diff",
+    "first_baseline",
+    "flatten_config",
+    "hyperparameter_rows",
+]
 
 
 def flatten_config(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -64,26 +70,32 @@ def _best_val(record: RunRecord, metric: str) -> float | None:
     return None
 
 
-def hyperparameter_rows(records: Sequence[RunRecord], metric: str = "loss") -> dict[str, Any]:
+def first_baseline(records: Sequence[RunRecord], metric: str) -> float | None:
+    """The no-skill value of ``metric`` from the labels of the first run with a snapshot
+    (records read with their snapshots)."""
+    for r in records:
+        if r.predictions():
+            b = baselines(r).get(metric)
+            return b if b is not None and math.isfinite(b) else None
+    return None
+
+
+def hyperparameter_rows(
+    records: Sequence[RunRecord], metric: str = "loss", *, baseline: float | None = None
+) -> dict[str, Any]:
     """Every run's flat config and best validation ``metric``, for the hyperparameter view.
 
     Returns ``{"metric", "higher_is_better", "keys", "baseline", "runs": [{"id", "name",
-    "status", "config": {...}, "value"}]}``; ``baseline`` is the no-skill value of ``metric``
-    from the runs' snapshot labels (the first run that has one), else None.
+    "status", "config": {...}, "value"}]}``; ``baseline`` (the no-skill value of ``metric``,
+    see :func:`first_baseline`) is passed through.
     """
     runs = []
     keys: set[str] = set()
-    baseline = None
     for r in records:
         flat = flatten_config(r.config)
         keys.update(flat)
         runs.append({"id": r.id, "name": r.name, "status": r.status, "config": flat,
                      "value": _best_val(r, metric)})  # fmt: skip
-    for r in records:
-        if baseline is None and r.predictions():
-            b = baselines(r).get(metric)
-            baseline = b if b is not None and math.isfinite(b) else None
-            break
     return {"metric": metric, "higher_is_better": direction(metric), "keys": sorted(keys),
             "baseline": baseline, "runs": runs}  # fmt: skip
 

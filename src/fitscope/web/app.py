@@ -25,12 +25,15 @@ from fitscope.track.store import Store
 from fitscope.views import data, hyperparams, predictions
 from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
+from fitscope.views.report import STATIC_DIR as SHARED_DIR
 from fitscope.views.report import plotly_js_path
 
 __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
-_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js", "compare.js"}
+_STATIC_FILES = {"index.html", "app.js"}
+# shared with the HTML report and the offline compare page: views/static/
+_SHARED_FILES = {"app.css", "charts.js", "compare.js"}
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
 Smoothing = Annotated[
@@ -111,7 +114,13 @@ def create_app(
         project: str | None = None, status: str | None = None, tag: str | None = None
     ) -> dict[str, Any]:
         """Every run (newest first) with its headline numbers; filter by project, status, tag."""
-        records = store.runs(project=project, status=status, tags=[tag] if tag else None)
+        records = store.runs(
+            project=project,
+            status=status,
+            tags=[tag] if tag else None,
+            series=data.ROW_SERIES,
+            predictions=False,
+        )
         return {"runs": jsonable([data.run_row(r) for r in records])}
 
     @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
@@ -123,7 +132,7 @@ def create_app(
     @app.delete("/api/runs/{run_id}", dependencies=api, tags=["runs"], status_code=204)
     def delete_run(run_id: str) -> Response:
         """Delete a run and everything it logged (needs the token when one is set)."""
-        store.delete_run(store.get_run(run_id).id)
+        store.delete_run(store.get_run(run_id, series=False, predictions=False).id)
         return Response(status_code=204)
 
     @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
@@ -147,7 +156,7 @@ def create_app(
         smoothing: Smoothing = None,
     ) -> dict[str, Any]:
         """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
-        record = store.get_run(run_id)
+        record = store.get_run(run_id, predictions=False)
         if (split, metric) not in record.series():
             raise InvalidInputError(
                 f"metric and split must name a logged series. Got {metric!r} on {split!r} "
@@ -173,7 +182,7 @@ def create_app(
         top: Annotated[int, Query(ge=1, le=1000)] = 20,
     ) -> dict[str, Any]:
         """The predictions panel of one snapshot (default: the latest of the split)."""
-        snaps = store.get_run(run_id).predictions(split)
+        snaps = store.get_run(run_id, series=False).predictions(split)
         if step is not None:
             snaps = [s for s in snaps if s.step == step]
         if not snaps:
@@ -210,17 +219,22 @@ def create_app(
             raise InvalidInputError(
                 f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
             )
-        records = [store.get_run(i) for i in wanted]
+        # Exact ids in one read (2 statements for all of them); a prefix or a name is resolved
+        # (or refused with a 404) one by one.
+        found = {r.id: r for r in store.runs(ids=wanted, predictions=False)}
+        records = [found.get(i) or store.get_run(i, predictions=False) for i in wanted]
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
 
-    def _records(ids: str) -> list[Any]:
+    def _records(ids: str, *, predictions: bool = False) -> list[Any]:
         wanted = [i for i in (p.strip() for p in ids.split(",")) if i]
         if not wanted or len(wanted) > 50:
             raise InvalidInputError(
                 f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
             )
-        return [store.get_run(i) for i in wanted]
+        # Exact ids in one read, as /api/compare does; prefixes and names one by one.
+        found = {r.id: r for r in store.runs(ids=wanted, predictions=predictions)}
+        return [found.get(i) or store.get_run(i, predictions=predictions) for i in wanted]
 
     @app.get("/api/compare/charts", dependencies=api, tags=["compare"])
     def compare_charts(
@@ -229,7 +243,9 @@ def create_app(
         max_points: MaxPoints = 1000,
     ) -> dict[str, Any]:
         """Every metric of several runs, one chart each, all splits of every run on it."""
-        charts = hyperparams.compare_charts(_records(ids), x=x, max_points=max_points)
+        # Snapshots give each chart its no-skill baseline (their labels).
+        records = _records(ids, predictions=True)
+        charts = hyperparams.compare_charts(records, x=x, max_points=max_points)
         return {"x": x, "charts": jsonable(charts)}
 
     @app.get("/api/compare/config", dependencies=api, tags=["compare"])
@@ -257,7 +273,7 @@ def create_app(
         from fitscope.doctor.comparison import comparison_findings
         from fitscope.stats.compare import compare as compare_runs
 
-        records = _records(ids)
+        records = _records(ids, predictions=True)
         if len(records) < 2:
             return {"pairs": [], "findings": [], "reason": "Pick at least two runs."}
         try:
@@ -277,8 +293,21 @@ def create_app(
         metric: str = "loss", project: str | None = None, tag: str | None = None
     ) -> dict[str, Any]:
         """Every run's flat config and best validation ``metric`` (the hyperparameter view)."""
-        records = store.runs(project=project, tags=[tag] if tag else None)
-        out: dict[str, Any] = jsonable(hyperparams.hyperparameter_rows(records, metric))
+        # Only the validation series of ``metric`` and no snapshots: three statements for any
+        # number of runs. The baseline needs labels: the newest of the first five runs that
+        # logged a snapshot gives them.
+        wanted = [(split, metric) for split in data.VAL_SPLITS]
+        records = store.runs(
+            project=project, tags=[tag] if tag else None, series=wanted, predictions=False
+        )
+        baseline = None
+        for r in records[:5]:
+            full = store.get_run(r.id, series=wanted, predictions=True)
+            if full.predictions():
+                baseline = data.baselines(full).get(metric)
+                break
+        rows = hyperparams.hyperparameter_rows(records, metric, baseline=baseline)
+        out: dict[str, Any] = jsonable(rows)
         return out
 
     @app.get("/", include_in_schema=False)
@@ -290,6 +319,8 @@ def create_app(
         # A fixed allow-list: no path from the request ever reaches the file system.
         if name == "plotly.min.js":
             return FileResponse(plotly_js_path(), media_type="text/javascript")
+        if name in _SHARED_FILES:
+            return FileResponse(SHARED_DIR / name, media_type=_MEDIA[Path(name).suffix])
         if name not in _STATIC_FILES:
             raise HTTPException(404, f"name must be a dashboard file. Got {name!r} instead.")
         return FileResponse(STATIC_DIR / name, media_type=_MEDIA[Path(name).suffix])
