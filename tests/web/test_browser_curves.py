@@ -87,7 +87,7 @@ def test_dashboard_smooths_the_whole_series_and_keeps_raw_beneath(
     expected = smoothed_at(y, idx, 0.9, 2000)
     page.wait_for_function(
         "(v) => { const t = document.getElementById('chart-0').data.find("
-        "t => t.meta.role === 'smoothed'); return Math.abs(t.y[100] - v) < 1e-9; }",
+        "t => t.meta.role === 'smoothed'); return !!t && Math.abs(t.y[100] - v) < 1e-9; }",
         arg=float(expected[100]),
     )
     assert abs(float(np.median(expected)) - float(y.mean())) < 0.02

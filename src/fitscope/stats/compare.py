@@ -94,8 +94,9 @@ def verdict(metric: str, difference: float, significant: bool) -> str:
     return "b_better" if (difference > 0) == higher else "a_better"
 
 
-def _accuracy_row(pa: Prepared, pb: Prepared, paired: bool, resampler: Resampler | None,
-                  n_resamples: int, seed: int) -> dict[str, Any]:  # fmt: skip
+def _accuracy_row(
+    pa: Prepared, pb: Prepared, paired: bool, resampler: Resampler | None
+) -> dict[str, Any]:
     ca = (pa.y_true == pa.predicted).astype(np.float64)
     cb = (pb.y_true == pb.predicted).astype(np.float64)
     if paired:
@@ -153,7 +154,7 @@ def compare_snapshots(
     for name in wanted:
         row: dict[str, Any] | str
         if name == "accuracy" and pa.task == "classification":
-            row = _accuracy_row(pa, pb, paired, resampler, n_resamples, seed)
+            row = _accuracy_row(pa, pb, paired, resampler)
         elif name == "roc_auc" and pa.task == "classification":
             row = _auc_row(pa, pb, paired)
         else:
