@@ -20,6 +20,7 @@ from fitscope.cli.eval import eval_command
 from fitscope.cli.importer import import_command
 from fitscope.cli.metrics import metrics_command
 from fitscope.cli.runs import runs_command
+from fitscope.cli.sync import sync_command
 from fitscope.cli.views import plot_command, report_command, ui_command
 from fitscope.errors import FitscopeError
 
@@ -74,6 +75,7 @@ cli.add_command(ui_command)
 cli.add_command(report_command)
 cli.add_command(plot_command)
 cli.add_command(import_command)
+cli.add_command(sync_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -86,3 +86,14 @@ predictions = sa.Table(
 # schema, created whole by metadata.create_all, so the list is empty for now; each later schema
 # change appends one function here and bumps SCHEMA_VERSION.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+# The batches a fitscope server has stored, by the id each client gave them: written in the
+# same transaction as the batch's points, so a batch sent twice (a retry, `fitscope sync` run
+# again) is recognised and stored once. A new table: stores of version 1 gain it on open.
+ingested = sa.Table(
+    "fitscope_ingested",
+    metadata,
+    sa.Column("run_id", sa.String(32), primary_key=True),
+    sa.Column("batch_id", sa.String(64), primary_key=True),
+    sa.Column("time", sa.Float, nullable=False),
+)

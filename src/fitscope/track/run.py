@@ -19,7 +19,7 @@ import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +28,9 @@ from fitscope._validation import as_array, describe
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.store import Chunk, Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fitscope.track.remote import RemoteStore
 
 __all__ = ["Run", "init"]
 
@@ -121,7 +124,7 @@ class Run:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | RemoteStore,
         *,
         project: str,
         name: str | None,
@@ -410,11 +413,20 @@ def init(
     name: str | None = None,
     config: Mapping[str, Any] | None = None,
     tags: Sequence[str] | None = None,
-    store: Store | str | os.PathLike[str] | None = None,
+    store: Store | RemoteStore | str | os.PathLike[str] | None = None,
     resume: str | None = None,
+    *,
+    token: str | None = None,
+    mode: str | None = None,
 ) -> Run:
     """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
     $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
+
+    ``store="http://host:port"`` logs to a fitscope server (``fitscope ui --token ...``) with
+    ``token`` (default $FITSCOPE_TOKEN): batches go through a local spool
+    ($FITSCOPE_SPOOL, else ``./.fitscope/spool``) and upload in the background, so training
+    never waits on the network. ``mode="offline"`` only spools (upload later with
+    ``fitscope sync``); ``mode="online"`` (the default) uploads as it goes.
 
     ``resume`` (a run id, id prefix or name) continues a run that is not running any more
     (finished, failed or crashed) instead of starting one: ``config`` and ``tags`` are merged
@@ -428,8 +440,9 @@ def init(
     >>> run.status
     'finished'
     """
-    if not isinstance(store, Store):
-        store = Store(store)
+    from fitscope.track.remote import open_store
+
+    store = open_store(store, token=token, mode=mode)
     record = None
     if resume is not None:
         record = store.get_run(resume)

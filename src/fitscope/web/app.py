@@ -191,6 +191,10 @@ def create_app(
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
 
+    from fitscope.web.ingest import add_ingest
+
+    add_ingest(app, store, token)  # POST /api/ingest: runs logged elsewhere (token required)
+
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
