@@ -18,6 +18,7 @@ import io
 import math
 import re
 import time
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,11 +37,25 @@ _ID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _BATCH = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 
+#: Bytes one compressed array may inflate to at most (a zlib bomb stops here).
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
+
+
 def _unpack(text: Any, dtype: str, what: str) -> NDArray[Any]:
+    """An array sent by ``remote.pack``: base64, zlib-compressed first when marked ``z:``."""
+    compressed = isinstance(text, str) and text.startswith("z:")
     try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, TypeError, ValueError) as error:
-        raise InvalidInputError(f"{what} must be base64 text. Got {str(text)[:40]!r}.") from error
+        raw = base64.b64decode(text[2:] if compressed else text, validate=True)
+        if compressed:
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(raw, MAX_ARRAY_BYTES)
+            if inflater.unconsumed_tail or not inflater.eof:
+                raise ValueError("truncated, or inflates past the limit")
+    except (binascii.Error, TypeError, ValueError, zlib.error) as error:
+        raise InvalidInputError(
+            f"{what} must be base64 text, or z: and base64 of zlib data, of at most "
+            f"{MAX_ARRAY_BYTES} bytes. Got {str(text)[:40]!r} ({error}) instead."
+        ) from error
     if len(raw) % 8:
         raise InvalidInputError(
             f"{what} must hold 8-byte numbers. Got {len(raw)} bytes instead (not a multiple of 8)."

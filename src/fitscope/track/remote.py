@@ -19,7 +19,6 @@ httpx or requests: a training node then needs nothing beyond fitscope's core dep
 from __future__ import annotations
 
 import base64
-import gzip
 import http.client
 import io
 import json
@@ -28,6 +27,7 @@ import os
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,9 +71,18 @@ def is_remote(url: object) -> bool:
 # -- wire encoding (shared with the server's ingest) ----------------------------------------
 
 
-def pack(arr: NDArray[Any], dtype: str) -> str:
-    """A 1-d array as base64 of its little-endian bytes (NaN and inf travel as they are)."""
-    return base64.b64encode(np.ascontiguousarray(arr, dtype=dtype).tobytes()).decode()
+def pack(arr: NDArray[Any], dtype: str, *, compress: bool = False) -> str:
+    """A 1-d array as base64 of its little-endian bytes (NaN and inf travel as they are);
+    ``compress``: zlib-compressed first, marked by a ``z:`` prefix (outside base64's alphabet).
+
+    Steps and times are compressed (they shrink 5x to 50x at ~70 MB/s); values are not:
+    training noise in float64 barely compresses, and zlib spent more CPU on it than the bytes
+    it saved (measured: gzip of whole requests capped one client at ~120,000 points/s).
+    """
+    raw = np.ascontiguousarray(arr, dtype=dtype).tobytes()
+    if compress:
+        return "z:" + base64.b64encode(zlib.compress(raw, 1)).decode()
+    return base64.b64encode(raw).decode()
 
 
 def pack_npy(arr: NDArray[Any]) -> str:
@@ -210,9 +219,9 @@ class RemoteStore:
                 "op": "points",
                 "split": split,
                 "metric": metric,
-                "steps": pack(steps, "<i8"),
+                "steps": pack(steps, "<i8", compress=True),
                 "values": pack(values, "<f8"),
-                "times": pack(times, "<f8"),
+                "times": pack(times, "<f8", compress=True),
             }
             for split, metric, steps, values, times in chunks
         ]
@@ -427,8 +436,9 @@ def upload_file(conn: _Connection, path: Path) -> int:
             group.append(payload)
             size += len(payload) + 1
         if group:
-            body = gzip.compress(b'{"batches":[' + b",".join(group) + b"]}", compresslevel=1)
-            status, answer = conn.request("POST", "/api/ingest", body, gzipped=True)
+            # Not gzipped again: the bulky parts (steps, times) are compressed inside.
+            body = b'{"batches":[' + b",".join(group) + b"]}"
+            status, answer = conn.request("POST", "/api/ingest", body)
             if status == 0 or status >= 500:
                 raise _Unreachable(_message(answer) if status else answer.decode())
             if status in (401, 403):
