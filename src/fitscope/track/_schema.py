@@ -97,3 +97,40 @@ ingested = sa.Table(
     sa.Column("batch_id", sa.String(64), primary_key=True),
     sa.Column("time", sa.Float, nullable=False),
 )
+
+# A run summary kept at write time, so listing runs never reads a series: per series the count,
+# the last value (at the highest step) and the best one (by the metric's direction, NaN never
+# best) with their steps. Updated in the transaction that writes the points.
+series_summary = sa.Table(
+    "fitscope_series_summary",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("split", sa.String(64), primary_key=True),
+    sa.Column("metric", sa.String(255), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("last", sa.Float, nullable=True),
+    sa.Column("last_step", sa.BigInteger, nullable=True),
+    sa.Column("best", sa.Float, nullable=True),
+    sa.Column("best_step", sa.BigInteger, nullable=True),
+    sa.Index("ix_fitscope_series_summary_best", "split", "metric", "best"),
+    sa.Index("ix_fitscope_series_summary_last", "split", "metric", "last"),
+)
+
+# A run's config flattened to one row per leaf (dotted keys for nested dicts), numbers in
+# value_num and everything else as JSON text in value_text, for filtering and sorting in SQL.
+run_config = sa.Table(
+    "fitscope_run_config",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value_num", sa.Float, nullable=True),
+    sa.Column("value_text", sa.Text, nullable=True),
+    sa.Index("ix_fitscope_run_config_num", "key", "value_num"),
+    sa.Index("ix_fitscope_run_config_text", "key", "value_text"),
+)
+
+sa.Index("ix_fitscope_runs_start", runs.c.start_time)

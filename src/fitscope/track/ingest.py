@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from numpy.typing import NDArray
 
 from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
+from fitscope.track import _rollup
 from fitscope.track import _schema as schema
 from fitscope.track.run import _STATUSES, _check_name, _check_step, _clean
 from fitscope.track.store import Store, _config_json, _encode
@@ -119,6 +120,7 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                         "host": str(op.get("host") or "")[:255] or None,
                         "pid": _pid(op.get("pid")),
                         "tags": _tags(op.get("tags", [])),
+                        "config_dict": op.get("config", {}),
                     },
                 )
             )
@@ -135,8 +137,10 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                     },
                 )
             )
+            out.append(("rollup_config", op.get("config", {})))
         elif kind == "config":
             out.append(("update", {"config": _config(op.get("config"))}))
+            out.append(("rollup_config", op.get("config")))
         elif kind == "tags":
             out.append(("tags", _tags(op.get("tags"))))
         elif kind == "points":
@@ -166,6 +170,7 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                         "step_blob": steps.tobytes(),
                         "value_blob": values.tobytes(),
                         "time_blob": times.tobytes(),
+                        "arrays": (split, metric, steps, values),
                     },
                 )
             )
@@ -260,13 +265,14 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
                             f"run_id must be new for a create. Got {run_id!r}, which this "
                             "server already holds."
                         )
-                    row = {k: v for k, v in item.items() if k != "tags"}
+                    row = {k: v for k, v in item.items() if k not in ("tags", "config_dict")}
                     conn.execute(r.insert().values(**row))
                     if item["tags"]:
                         conn.execute(
                             schema.tags.insert(),
                             [{"run_id": run_id, "tag": t} for t in item["tags"]],
                         )
+                    _rollup.set_config(conn, run_id, item["config_dict"])
                     exists = True  # type: ignore[assignment]
                     continue
                 if exists is None:
@@ -288,8 +294,12 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
                         conn.execute(
                             schema.tags.insert(), [{"run_id": run_id, "tag": t} for t in new]
                         )
+                elif kind == "rollup_config":
+                    _rollup.set_config(conn, run_id, item)
                 elif kind == "points":
-                    conn.execute(schema.points.insert(), [item])
+                    row = {k: v for k, v in item.items() if k != "arrays"}
+                    conn.execute(schema.points.insert(), [row])
+                    _rollup.update_series(conn, run_id, [item["arrays"]])
                 elif kind == "predictions":
                     conn.execute(schema.predictions.insert(), [item])
             conn.execute(ing.insert().values(run_id=run_id, batch_id=batch_id, time=time.time()))

@@ -19,7 +19,7 @@ import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,10 +27,8 @@ from numpy.typing import NDArray
 from fitscope._validation import as_array, describe
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.track.records import PredictionSnapshot, RunRecord
+from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
-
-if TYPE_CHECKING:  # pragma: no cover
-    from fitscope.track.remote import RemoteStore
 
 __all__ = ["Run", "init"]
 
@@ -440,8 +438,6 @@ def init(
     >>> run.status
     'finished'
     """
-    from fitscope.track.remote import open_store
-
     store = open_store(store, token=token, mode=mode)
     record = None
     if resume is not None:

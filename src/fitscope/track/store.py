@@ -32,6 +32,7 @@ from fitscope.errors import (
     StoreError,
     StoreVersionError,
 )
+from fitscope.track import _listing, _rollup
 from fitscope.track import _schema as schema
 from fitscope.track.records import History, PredictionSnapshot, RunRecord
 
@@ -124,18 +125,16 @@ def _config_json(config: Mapping[str, Any]) -> str:
     return json.dumps(dict(config), default=repr, sort_keys=True)
 
 
-_MISSING = object()
+_STATUSES = ("running", "finished", "failed", "crashed")
+_VAL_SPLITS = ("val", "validation")
 
 
-def _config_matches(config: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
-    """Whether ``config`` holds every (possibly dotted) key of ``wanted`` with an equal value."""
-    for key, value in wanted.items():
-        node: Any = config
-        for part in str(key).split("."):
-            node = node.get(part, _MISSING) if isinstance(node, Mapping) else _MISSING
-        if node is _MISSING or node != value:
-            return False
-    return True
+def _headline(summary: Mapping[str, Mapping[str, Any]], metric: str, field: str) -> Any:
+    """``field`` of ``metric`` on the validation split ("val", else "validation")."""
+    for split in _VAL_SPLITS:
+        if f"{split}/{metric}" in summary:
+            return summary[f"{split}/{metric}"][field]
+    return None
 
 
 def _is_lock_error(error: sa.exc.OperationalError) -> bool:
@@ -266,6 +265,7 @@ class Store:
                         schema.MIGRATIONS[v](conn)
                 # New tables of the current schema (all of them in a new store).
                 schema.metadata.create_all(conn, checkfirst=True)
+                _rollup.backfill(conn)  # run summaries of a store older than their tables
                 if version is None:
                     conn.execute(
                         schema.meta.insert().values(
@@ -363,6 +363,7 @@ class Store:
                     conn.execute(
                         schema.tags.insert(), [{"run_id": run_id, "tag": t} for t in set(tags)]
                     )
+                _rollup.set_config(conn, run_id, config)
 
         self._retry(tx)
 
@@ -383,6 +384,7 @@ class Store:
                         config=_config_json(config),
                     )
                 )
+                _rollup.set_config(conn, run_id, config)
 
         self._retry(tx)
 
@@ -396,6 +398,7 @@ class Store:
                     .where(schema.runs.c.id == run_id)
                     .values(config=_config_json(config))
                 )
+                _rollup.set_config(conn, run_id, config)
 
         self._retry(tx)
 
@@ -409,7 +412,9 @@ class Store:
         status: str | None = None,
         end_time: float | None = None,
     ) -> None:
-        """Write points, snapshots and the run's liveness in one transaction."""
+        """Write points, snapshots and the run's liveness in one transaction (and the run's
+        series summaries with them)."""
+        chunks = list(chunks)
         point_rows = [
             {
                 "run_id": run_id,
@@ -445,6 +450,7 @@ class Store:
             with self.engine.begin() as conn:
                 if point_rows:
                     conn.execute(schema.points.insert(), point_rows)
+                    _rollup.update_series(conn, run_id, [c[:4] for c in chunks])
                 if snap_rows:
                     conn.execute(schema.predictions.insert(), snap_rows)
                 if values:
@@ -497,35 +503,129 @@ class Store:
         tags: Iterable[str] | str | None = None,
         status: str | None = None,
         config: Mapping[str, Any] | None = None,
+        *,
+        metrics: Iterable[str] = (),
+        search: str | None = None,
+        sort: str = "-start_time",
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[RunRecord]:
-        """Runs, newest first. ``tags`` keeps runs that carry every tag given; ``config`` keeps
-        runs whose config has every key given with an equal value (a dotted key such as
-        ``"optimizer.lr"`` looks inside nested dicts)."""
-        query = sa.select(schema.runs).order_by(schema.runs.c.start_time.desc())
-        if project is not None:
-            query = query.where(schema.runs.c.project == project)
-        wanted = [tags] if isinstance(tags, str) else list(tags or [])
-        for tag in wanted:
-            query = query.where(
-                schema.runs.c.id.in_(
-                    sa.select(schema.tags.c.run_id).where(schema.tags.c.tag == tag)
-                )
-            )
+        """Runs, newest first (or by ``sort``), all of them unless ``limit`` is given.
 
-        def tx() -> list[RunRecord]:
+        ``tags`` keeps runs that carry every tag given; ``config`` keeps runs whose config has
+        every key given with an equal value (a dotted key such as ``"optimizer.lr"`` looks
+        inside nested dicts); ``metrics`` keeps runs whose summary passes every filter such as
+        ``"best:val/loss<0.5"``; ``search`` keeps runs whose name contains the text (any
+        case). ``sort`` is a field (``-`` in front: descending) as listed in
+        :meth:`run_page`. Filtering, sorting and paging happen in the database.
+        """
+        rows, tag_map, _ = self._page(
+            project, tags, status, config, metrics, search, sort, limit, offset, count=False
+        )
+        return [self._record(r, tag_map[r.id]) for r in rows]
+
+    def run_page(
+        self,
+        project: str | None = None,
+        tags: Iterable[str] | str | None = None,
+        status: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        *,
+        metrics: Iterable[str] = (),
+        search: str | None = None,
+        sort: str = "-start_time",
+        limit: int | None = _listing.DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> _listing.RunPage:
+        """One page of the runs table, read from the run summaries kept at write time (no
+        series is read): each row has the run's fields, tags, config, the summary of every
+        series (count, last, best and their steps) and the headline numbers; ``total`` says
+        how many runs match.
+
+        Filters as in :meth:`runs`. ``sort``: ``start_time``, ``end_time``, ``duration``,
+        ``name``, ``project``, ``status``, ``config.KEY``, or ``best:SPLIT/METRIC``,
+        ``last:SPLIT/METRIC``, ``count:SPLIT/METRIC``; ``-`` in front for descending; runs
+        without the field come last.
+
+        >>> import tempfile, pathlib, fitscope
+        >>> store = fitscope.Store(pathlib.Path(tempfile.mkdtemp()) / "runs.db")
+        >>> for lr in (0.1, 0.01, 0.001):
+        ...     with fitscope.init(config={"lr": lr}, store=store) as run:
+        ...         run.log({"loss": lr * 10}, split="val")
+        >>> page = store.run_page(sort="best:val/loss", limit=2)
+        >>> [row["config"]["lr"] for row in page.rows], page.total, page.next_offset
+        ([0.001, 0.01], 3, 2)
+        """
+        rows, tag_map, total = self._page(
+            project, tags, status, config, metrics, search, sort, limit, offset, count=True
+        )
+
+        def tx() -> dict[str, dict[str, dict[str, Any]]]:
             with self.engine.connect() as conn:
-                rows = conn.execute(query).all()
-                tag_map = self._tags_of(conn, [r.id for r in rows])
-            return [self._record(r, tag_map[r.id]) for r in rows]
+                return _listing.summaries(conn, [r.id for r in rows])
 
-        records = self._retry(tx)
-        if status is not None:
-            records = [r for r in records if r.status == status]
-        if config:
-            # Filtered here rather than in SQL: config is a JSON text column, and SQLite's and
-            # PostgreSQL's JSON operators differ; stores hold thousands of runs, not millions.
-            records = [r for r in records if _config_matches(r.config, config)]
-        return records
+        sums = self._retry(tx)
+        out = []
+        for r in rows:
+            status_now = "crashed" if r.status == "running" and self._looks_dead(r) else r.status
+            summary = sums[r.id]
+            out.append(
+                {
+                    "id": r.id,
+                    "project": r.project,
+                    "name": r.name,
+                    "status": status_now,
+                    "start_time": r.start_time,
+                    "end_time": r.end_time,
+                    "duration": None if r.end_time is None else r.end_time - r.start_time,
+                    "tags": sorted(tag_map[r.id]),
+                    "config": json.loads(r.config),
+                    "best_val_loss": _headline(summary, "loss", "best"),
+                    "best_val_accuracy": _headline(summary, "accuracy", "best"),
+                    "final_test_accuracy": (summary.get("test/accuracy") or {}).get("last"),
+                    "summary": summary,
+                }
+            )
+        return _listing.RunPage(rows=out, total=total, offset=offset, limit=limit or len(out))
+
+    def _page(
+        self,
+        project: str | None,
+        tags: Iterable[str] | str | None,
+        status: str | None,
+        config: Mapping[str, Any] | None,
+        metrics: Iterable[str],
+        search: str | None,
+        sort: str,
+        limit: int | None,
+        offset: int,
+        *,
+        count: bool,
+    ) -> tuple[list[Any], dict[str, list[str]], int]:
+        wanted = [tags] if isinstance(tags, str) else list(tags or [])
+        filters = [
+            _listing.parse_filter(m) for m in ([metrics] if isinstance(metrics, str) else metrics)
+        ]
+        if status is not None and status not in _STATUSES:
+            raise InvalidInputError(f"status must be one of {_STATUSES}. Got {status!r} instead.")
+
+        def tx() -> tuple[list[Any], dict[str, list[str]], int]:
+            with self.engine.connect() as conn:
+                return _listing.query_page(
+                    conn,
+                    project=project,
+                    tags=wanted,
+                    status=status,
+                    config=config,
+                    metrics=filters,
+                    search=search,
+                    sort=sort,
+                    limit=limit,
+                    offset=offset,
+                    count=count,
+                )
+
+        return self._retry(tx)
 
     def get_run(self, run_id: str) -> RunRecord:
         """The run with this id, a unique prefix of an id, or this name (newest if repeated)."""
@@ -630,7 +730,13 @@ class Store:
 
         def tx() -> None:
             with self.engine.begin() as conn:
-                for table in (schema.points, schema.predictions, schema.tags):
+                for table in (
+                    schema.points,
+                    schema.predictions,
+                    schema.tags,
+                    schema.series_summary,
+                    schema.run_config,
+                ):
                     conn.execute(table.delete().where(table.c.run_id == record.id))
                 conn.execute(schema.runs.delete().where(schema.runs.c.id == record.id))
 

@@ -1,0 +1,237 @@
+"""Listing runs a page at a time, sorted and filtered in SQL over the run summaries.
+
+A page costs a handful of queries whatever the store holds: the page's runs (sorted, filtered,
+``LIMIT``/``OFFSET``), how many runs match, and the tags and series summaries of the page's
+runs. No series is read.
+
+Fields (for ``sort`` and metric filters):
+
+* ``start_time``, ``end_time``, ``duration``, ``name``, ``project``, ``status``;
+* ``config.KEY`` (dotted for nested: ``config.optimizer.lr``);
+* ``best:SPLIT/METRIC``, ``last:SPLIT/METRIC``, ``count:SPLIT/METRIC`` (``best:val/loss``).
+
+``sort`` takes one field, ``-`` in front for descending; runs without the field come last.
+A metric filter is ``FIELD OP NUMBER`` with OP one of ``< <= > >= = !=``
+(``best:val/accuracy>=0.9``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fitscope.errors import InvalidInputError
+from fitscope.track import _schema as schema
+from fitscope.track._rollup import config_value, flatten
+
+__all__ = ["DEFAULT_LIMIT", "RunPage", "parse_filter", "query_page"]
+
+#: Runs on a page when no limit is given.
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 10_000
+_PLAIN = ("start_time", "end_time", "duration", "name", "project", "status")
+_SERIES_FIELD = re.compile(r"^(best|last|count):([^/]+)/(.+)$")
+_FILTER = re.compile(r"^\s*(.+?)\s*(<=|>=|!=|<|>|=)\s*(\S+)\s*$")
+_OPS = {
+    "<": lambda c, v: c < v,
+    "<=": lambda c, v: c <= v,
+    ">": lambda c, v: c > v,
+    ">=": lambda c, v: c >= v,
+    "=": lambda c, v: c == v,
+    "!=": lambda c, v: c != v,
+}
+FIELDS_HELP = (
+    "start_time, end_time, duration, name, project, status, config.KEY, or best:|last:|count: "
+    "SPLIT/METRIC (e.g. best:val/loss)"
+)
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """One page of runs: ``rows`` (JSON-ready dicts), ``total`` runs matching, and where the
+    page starts. ``next_offset`` is None on the last page."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.rows)
+        return end if end < self.total else None
+
+
+def _field(name: str) -> Any:
+    """The SQL expression of a sort/filter field over ``fitscope_runs``."""
+    r = schema.runs.c
+    if name == "duration":
+        return r.end_time - r.start_time
+    if name in _PLAIN:
+        return getattr(r, name)
+    if name.startswith("config.") and len(name) > 7:
+        c = schema.run_config.c
+        return sa.select(c.value_num).where(c.run_id == r.id, c.key == name[7:]).scalar_subquery()
+    match = _SERIES_FIELD.match(name)
+    if match:
+        kind, split, metric = match.groups()
+        s = schema.series_summary.c
+        return (
+            sa.select(getattr(s, kind))
+            .where(s.run_id == r.id, s.split == split, s.metric == metric)
+            .scalar_subquery()
+        )
+    raise InvalidInputError(f"sort must be a field: {FIELDS_HELP}. Got {name!r} instead.")
+
+
+def _config_text(name: str) -> Any:
+    c = schema.run_config.c
+    return (
+        sa.select(c.value_text)
+        .where(c.run_id == schema.runs.c.id, c.key == name[7:])
+        .scalar_subquery()
+    )
+
+
+def parse_filter(text: str) -> tuple[str, str, float]:
+    """``"best:val/loss<0.5"`` -> ``("best:val/loss", "<", 0.5)``.
+
+    >>> parse_filter("best:val/accuracy >= 0.9")
+    ('best:val/accuracy', '>=', 0.9)
+    """
+    match = _FILTER.match(text) if isinstance(text, str) else None
+    value = math.nan
+    if match:
+        try:
+            value = float(match.group(3))
+        except ValueError:
+            match = None
+    if not match or not math.isfinite(value):
+        raise InvalidInputError(
+            f"metric filter must be FIELD OP NUMBER with OP one of < <= > >= = != (e.g. "
+            f"best:val/loss<0.5). Got {text!r} instead."
+        )
+    field = match.group(1)
+    _field(field)  # an unknown field fails here, with the list of fields
+    return field, match.group(2), value
+
+
+def _status_clause(status: str, now: float) -> Any:
+    from fitscope.track.store import STALE_AFTER
+
+    r = schema.runs.c
+    alive = r.heartbeat >= now - STALE_AFTER
+    if status == "running":
+        return sa.and_(r.status == "running", alive)
+    if status == "crashed":
+        return sa.or_(r.status == "crashed", sa.and_(r.status == "running", sa.not_(alive)))
+    return r.status == status
+
+
+def _where(
+    project: str | None,
+    tags: Sequence[str],
+    status: str | None,
+    config: Mapping[str, Any] | None,
+    metrics: Iterable[tuple[str, str, float]],
+    search: str | None,
+) -> list[Any]:
+    r = schema.runs.c
+    clauses: list[Any] = []
+    if project is not None:
+        clauses.append(r.project == project)
+    for tag in tags:
+        t = schema.tags.c
+        clauses.append(r.id.in_(sa.select(t.run_id).where(t.tag == tag)))
+    if status is not None:
+        clauses.append(_status_clause(status, time.time()))
+    c = schema.run_config.c
+    for key, value in flatten(dict(config or {})).items():
+        num, text = config_value(json.loads(json.dumps(value, default=repr)))
+        match = c.value_num == num if num is not None else c.value_text == text
+        clauses.append(r.id.in_(sa.select(c.run_id).where(c.key == key, match)))
+    for field, op, value in metrics:
+        clauses.append(_OPS[op](_field(field), value))
+    if search:
+        clauses.append(r.name.icontains(search, autoescape=True))
+    return clauses
+
+
+def query_page(
+    conn: Connection,
+    *,
+    project: str | None = None,
+    tags: Sequence[str] = (),
+    status: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    metrics: Iterable[tuple[str, str, float]] = (),
+    search: str | None = None,
+    sort: str = "-start_time",
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+    count: bool = True,
+) -> tuple[list[Any], dict[str, list[str]], int]:
+    """(run rows of the page, their tags, how many runs match)."""
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
+    ):
+        raise InvalidInputError(
+            f"limit must be an integer from 1 to {MAX_LIMIT} (or None for all). Got {limit!r}."
+        )
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidInputError(f"offset must be an integer >= 0. Got {offset!r} instead.")
+    if not isinstance(sort, str) or not sort.strip("-"):
+        raise InvalidInputError(f"sort must be a field: {FIELDS_HELP}. Got {sort!r} instead.")
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    key = _field(name)
+    order = [key.desc() if descending else key.asc()]
+    if name.startswith("config."):  # strings and other non-numbers after the numbers
+        text = _config_text(name)
+        order.append(text.desc() if descending else text.asc())
+    order = [o.nulls_last() for o in order]
+    r = schema.runs
+    clauses = _where(project, list(tags), status, config, list(metrics), search)
+    # Ties (and runs without the field) in a stable order, so pages never overlap.
+    query = (
+        sa.select(r).where(*clauses).order_by(*order, r.c.start_time.desc(), r.c.id).offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(conn.execute(query).all())
+    if count:
+        total = conn.execute(sa.select(sa.func.count()).select_from(r).where(*clauses)).scalar()
+    else:
+        total = len(rows)
+    ids = [row.id for row in rows]
+    tag_map: dict[str, list[str]] = {i: [] for i in ids}
+    if ids:
+        t = schema.tags.c
+        for run_id, tag in conn.execute(sa.select(t.run_id, t.tag).where(t.run_id.in_(ids))):
+            tag_map[run_id].append(tag)
+    return rows, tag_map, int(total or 0)
+
+
+def summaries(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{run_id: {"split/metric": {count, last, last_step, best, best_step}}}``."""
+    out: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+    if not ids:
+        return out
+    s = schema.series_summary
+    for row in conn.execute(sa.select(s).where(s.c.run_id.in_(list(ids)))):
+        out[row.run_id][f"{row.split}/{row.metric}"] = {
+            "count": int(row._mapping["count"]),  # row.count is the tuple method
+            "last": row.last,
+            "last_step": row.last_step,
+            "best": row.best,
+            "best_step": row.best_step,
+        }
+    return out
