@@ -8,7 +8,9 @@ Fields (for ``sort`` and metric filters):
 
 * ``start_time``, ``end_time``, ``duration``, ``name``, ``project``, ``status``;
 * ``config.KEY`` (dotted for nested: ``config.optimizer.lr``);
-* ``best:SPLIT/METRIC``, ``last:SPLIT/METRIC``, ``count:SPLIT/METRIC`` (``best:val/loss``).
+* ``best:SPLIT/METRIC``, ``last:SPLIT/METRIC``, ``count:SPLIT/METRIC`` (``best:val/loss``);
+* the runs table's columns ``best_val_loss``, ``best_val_accuracy`` (split "val", else
+  "validation") and ``final_test_accuracy``.
 
 ``sort`` takes one field, ``-`` in front for descending; runs without the field come last.
 A metric filter is ``FIELD OP NUMBER`` with OP one of ``< <= > >= = !=``
@@ -38,6 +40,11 @@ __all__ = ["DEFAULT_LIMIT", "RunPage", "parse_filter", "query_page"]
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 10_000
 _PLAIN = ("start_time", "end_time", "duration", "name", "project", "status")
+_HEADLINES = {
+    "best_val_loss": ("best", "loss", ("val", "validation")),
+    "best_val_accuracy": ("best", "accuracy", ("val", "validation")),
+    "final_test_accuracy": ("last", "accuracy", ("test",)),
+}
 _SERIES_FIELD = re.compile(r"^(best|last|count):([^/]+)/(.+)$")
 _FILTER = re.compile(r"^\s*(.+?)\s*(<=|>=|!=|<|>|=)\s*(\S+)\s*$")
 _OPS = {
@@ -49,8 +56,8 @@ _OPS = {
     "!=": lambda c, v: c != v,
 }
 FIELDS_HELP = (
-    "start_time, end_time, duration, name, project, status, config.KEY, or best:|last:|count: "
-    "SPLIT/METRIC (e.g. best:val/loss)"
+    "start_time, end_time, duration, name, project, status, best_val_loss, best_val_accuracy, "
+    "final_test_accuracy, config.KEY, or best:|last:|count:SPLIT/METRIC (e.g. best:val/loss)"
 )
 
 
@@ -80,6 +87,9 @@ def _field(name: str) -> Any:
     if name.startswith("config.") and len(name) > 7:
         c = schema.run_config.c
         return sa.select(c.value_num).where(c.run_id == r.id, c.key == name[7:]).scalar_subquery()
+    if name in _HEADLINES:  # the runs table's columns: "val", else "validation"
+        kind, metric, splits = _HEADLINES[name]
+        return sa.func.coalesce(*(_field(f"{kind}:{split}/{metric}") for split in splits))
     match = _SERIES_FIELD.match(name)
     if match:
         kind, split, metric = match.groups()

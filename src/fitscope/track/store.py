@@ -588,6 +588,17 @@ class Store:
             )
         return _listing.RunPage(rows=out, total=total, offset=offset, limit=limit or len(out))
 
+    def projects(self) -> list[str]:
+        """The project names in the store, sorted."""
+        r = schema.runs.c
+
+        def tx() -> list[str]:
+            with self.engine.connect() as conn:
+                query = sa.select(r.project).distinct().order_by(r.project)
+                return [p for (p,) in conn.execute(query)]
+
+        return self._retry(tx)
+
     def _page(
         self,
         project: str | None,

@@ -72,7 +72,7 @@ def create_app(
     >>> from fitscope.track import Store
     >>> store = Store(os.path.join(tempfile.mkdtemp(), "runs.db"))
     >>> TestClient(create_app(store)).get("/api/runs").json()
-    {'runs': [], 'total': 0, 'offset': 0, 'limit': 50, 'next_offset': None}
+    {'runs': [], 'total': 0, 'offset': 0, 'limit': 50, 'next_offset': None, 'projects': []}
     """
     app = FastAPI(
         title="fitscope dashboard API",
@@ -155,6 +155,7 @@ def create_app(
             "offset": page.offset,
             "limit": limit,
             "next_offset": page.next_offset,
+            "projects": store.projects(),
         }
 
     @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
