@@ -34,7 +34,7 @@ from fitscope.errors import InvalidInputError
 from fitscope.track import _schema as schema
 from fitscope.track._rollup import config_value, flatten
 
-__all__ = ["DEFAULT_LIMIT", "RunPage", "parse_filter", "query_page"]
+__all__ = ["DEFAULT_LIMIT", "RunPage", "parse_filter", "query_page", "select_runs"]
 
 #: Runs on a page when no limit is given.
 DEFAULT_LIMIT = 50
@@ -175,21 +175,7 @@ def _where(
     return clauses
 
 
-def query_page(
-    conn: Connection,
-    *,
-    project: str | None = None,
-    tags: Sequence[str] = (),
-    status: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    metrics: Iterable[tuple[str, str, float]] = (),
-    search: str | None = None,
-    sort: str = "-start_time",
-    limit: int | None = DEFAULT_LIMIT,
-    offset: int = 0,
-    count: bool = True,
-) -> tuple[list[Any], dict[str, list[str]], int]:
-    """(run rows of the page, their tags, how many runs match)."""
+def _check_paging(limit: int | None, offset: int, sort: str) -> None:
     if limit is not None and (
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
     ):
@@ -200,6 +186,23 @@ def query_page(
         raise InvalidInputError(f"offset must be an integer >= 0. Got {offset!r} instead.")
     if not isinstance(sort, str) or not sort.strip("-"):
         raise InvalidInputError(f"sort must be a field: {FIELDS_HELP}. Got {sort!r} instead.")
+
+
+def select_runs(
+    *,
+    project: str | None = None,
+    tags: Sequence[str] = (),
+    status: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    metrics: Iterable[tuple[str, str, float]] = (),
+    search: str | None = None,
+    ids: Iterable[str] | None = None,
+    sort: str = "-start_time",
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> tuple[sa.Select[Any], list[Any]]:
+    """(the select of the runs table for one page, sorted; its WHERE clauses, for counting)."""
+    _check_paging(limit, offset, sort)
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     key = _field(name)
@@ -210,38 +213,75 @@ def query_page(
     order = [o.nulls_last() for o in order]
     r = schema.runs
     clauses = _where(project, list(tags), status, config, list(metrics), search)
+    if ids is not None:
+        clauses.append(r.c.id.in_(sorted(set(ids))))
     # Ties (and runs without the field) in a stable order, so pages never overlap.
-    query = (
-        sa.select(r).where(*clauses).order_by(*order, r.c.start_time.desc(), r.c.id).offset(offset)
-    )
+    query = sa.select(r).where(*clauses).order_by(*order, r.c.start_time.desc(), r.c.id)
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    rows = list(conn.execute(query).all())
+    return query, clauses
+
+
+def query_page(
+    conn: Connection, *, count: bool = True, **filters: Any
+) -> tuple[list[Any], dict[str, list[str]], int, dict[str, dict[str, dict[str, Any]]]]:
+    """(run rows of the page, their tags, how many runs match, their series summaries):
+    filters as :func:`select_runs`. Two statements: the page with the count of matches
+    (a window function), then the page's summaries and tags together."""
+    query, clauses = select_runs(**filters)
+    r = schema.runs
     if count:
-        total = conn.execute(sa.select(sa.func.count()).select_from(r).where(*clauses)).scalar()
+        query = query.add_columns(sa.func.count().over().label("fitscope_total"))
+    rows = list(conn.execute(query).all())
+    if count and rows:
+        total = int(rows[0].fitscope_total)
+    elif count and filters.get("offset"):  # a page past the end: count on its own
+        total = int(
+            conn.execute(sa.select(sa.func.count()).select_from(r).where(*clauses)).scalar() or 0
+        )
     else:
         total = len(rows)
     ids = [row.id for row in rows]
-    tag_map: dict[str, list[str]] = {i: [] for i in ids}
-    if ids:
-        t = schema.tags.c
-        for run_id, tag in conn.execute(sa.select(t.run_id, t.tag).where(t.run_id.in_(ids))):
-            tag_map[run_id].append(tag)
-    return rows, tag_map, int(total or 0)
+    tag_map, sums = _details(conn, ids)
+    return rows, tag_map, total, sums
 
 
-def summaries(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{run_id: {"split/metric": {count, last, last_step, best, best_step}}}``."""
-    out: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+def _details(
+    conn: Connection, ids: Sequence[str]
+) -> tuple[dict[str, list[str]], dict[str, dict[str, dict[str, Any]]]]:
+    """The tags and the series summaries of runs ``ids``, in one statement (a UNION ALL: a
+    tag row is the one with no metric)."""
+    tags: dict[str, list[str]] = {i: [] for i in ids}
+    sums: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in ids}
     if not ids:
-        return out
-    s = schema.series_summary
-    for row in conn.execute(sa.select(s).where(s.c.run_id.in_(list(ids)))):
-        out[row.run_id][f"{row.split}/{row.metric}"] = {
-            "count": int(row._mapping["count"]),  # row.count is the tuple method
-            "last": row.last,
-            "last_step": row.last_step,
-            "best": row.best,
-            "best_step": row.best_step,
+        return tags, sums
+    s, t = schema.series_summary.c, schema.tags.c
+    summary_rows = sa.select(
+        s.run_id, s.split, s.metric, s["count"], s.last, s.last_step, s.best, s.best_step
+    ).where(s.run_id.in_(list(ids)))
+    tag_rows = sa.select(
+        t.run_id,
+        t.tag,
+        sa.cast(sa.null(), sa.String),
+        sa.cast(sa.null(), sa.BigInteger),
+        sa.cast(sa.null(), sa.Float),
+        sa.cast(sa.null(), sa.BigInteger),
+        sa.cast(sa.null(), sa.Float),
+        sa.cast(sa.null(), sa.BigInteger),
+    ).where(t.run_id.in_(list(ids)))
+    for run_id, split, metric, n, last, last_step, best, best_step in conn.execute(
+        sa.union_all(summary_rows, tag_rows)
+    ):
+        if metric is None:
+            tags[run_id].append(split)
+            continue
+        sums[run_id][f"{split}/{metric}"] = {
+            "count": int(n),
+            "last": last,
+            "last_step": last_step,
+            "best": best,
+            "best_step": best_step,
         }
-    return out
+    return tags, sums

@@ -25,12 +25,14 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from numpy.typing import NDArray
+from sqlalchemy.engine import Connection
 
 from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
 from fitscope.track import _rollup
 from fitscope.track import _schema as schema
+from fitscope.track._write import config_json, encode
 from fitscope.track.run import _STATUSES, _check_name, _check_step, _clean
-from fitscope.track.store import Store, _config_json, _encode
+from fitscope.track.store import Store
 
 __all__ = ["apply_batch", "export_run"]
 
@@ -89,7 +91,7 @@ def _time(value: Any, what: str, *, optional: bool = False) -> float | None:
 def _config(value: Any) -> str:
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"config must be a dict. Got {type(value).__name__} instead.")
-    return _config_json(value)
+    return config_json(value)
 
 
 def _tags(value: Any) -> list[str]:
@@ -195,9 +197,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                         "split": split,
                         "step": step,
                         "time": _time(op.get("time"), "time"),
-                        "y_true": _encode(y_true),
-                        "y_pred": _encode(y_pred),
-                        "ids": None if ids is None else _encode(ids),
+                        "y_true": encode(y_true),
+                        "y_pred": encode(y_pred),
+                        "ids": None if ids is None else encode(ids),
                     },
                 )
             )
@@ -247,66 +249,60 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
     work = _checked(run_id, ops)
     r, ing = schema.runs, schema.ingested
 
-    def tx() -> str:
-        with (
-            store.engine.connect().execution_options(fitscope_immediate=True) as conn,
-            conn.begin(),
-        ):
-            seen = conn.execute(
-                sa.select(ing.c.batch_id).where(ing.c.run_id == run_id, ing.c.batch_id == batch_id)
-            ).first()
-            if seen is not None:
-                return "duplicate"
-            exists = conn.execute(sa.select(r.c.id).where(r.c.id == run_id)).first()
-            for kind, item in work:
-                if kind == "create":
-                    if exists is not None:
-                        raise InvalidInputError(
-                            f"run_id must be new for a create. Got {run_id!r}, which this "
-                            "server already holds."
-                        )
-                    row = {k: v for k, v in item.items() if k not in ("tags", "config_dict")}
-                    conn.execute(r.insert().values(**row))
-                    if item["tags"]:
-                        conn.execute(
-                            schema.tags.insert(),
-                            [{"run_id": run_id, "tag": t} for t in item["tags"]],
-                        )
-                    _rollup.set_config(conn, run_id, item["config_dict"])
-                    exists = True  # type: ignore[assignment]
-                    continue
-                if exists is None:
-                    raise RunNotFoundError(
-                        f"run_id must name a run this server holds. Got {run_id!r}: its "
-                        "create batch has not arrived (send the spool file in order)."
+    def tx(conn: Connection) -> str:
+        seen = conn.execute(
+            sa.select(ing.c.batch_id).where(ing.c.run_id == run_id, ing.c.batch_id == batch_id)
+        ).first()
+        if seen is not None:
+            return "duplicate"
+        exists = conn.execute(sa.select(r.c.id).where(r.c.id == run_id)).first()
+        for kind, item in work:
+            if kind == "create":
+                if exists is not None:
+                    raise InvalidInputError(
+                        f"run_id must be new for a create. Got {run_id!r}, which this "
+                        "server already holds."
                     )
-                if kind in ("reopen", "update"):
-                    conn.execute(r.update().where(r.c.id == run_id).values(**item))
-                elif kind == "tags":
-                    have = {
-                        t
-                        for (t,) in conn.execute(
-                            sa.select(schema.tags.c.tag).where(schema.tags.c.run_id == run_id)
-                        )
-                    }
-                    new = [t for t in item if t not in have]
-                    if new:
-                        conn.execute(
-                            schema.tags.insert(), [{"run_id": run_id, "tag": t} for t in new]
-                        )
-                elif kind == "rollup_config":
-                    _rollup.set_config(conn, run_id, item)
-                elif kind == "points":
-                    row = {k: v for k, v in item.items() if k != "arrays"}
-                    conn.execute(schema.points.insert(), [row])
-                    _rollup.update_series(conn, run_id, [item["arrays"]])
-                elif kind == "predictions":
-                    conn.execute(schema.predictions.insert(), [item])
-            conn.execute(ing.insert().values(run_id=run_id, batch_id=batch_id, time=time.time()))
+                row = {k: v for k, v in item.items() if k not in ("tags", "config_dict")}
+                conn.execute(r.insert().values(**row))
+                if item["tags"]:
+                    conn.execute(
+                        schema.tags.insert(),
+                        [{"run_id": run_id, "tag": t} for t in item["tags"]],
+                    )
+                _rollup.set_config(conn, run_id, item["config_dict"])
+                exists = True  # type: ignore[assignment]
+                continue
+            if exists is None:
+                raise RunNotFoundError(
+                    f"run_id must name a run this server holds. Got {run_id!r}: its "
+                    "create batch has not arrived (send the spool file in order)."
+                )
+            if kind in ("reopen", "update"):
+                conn.execute(r.update().where(r.c.id == run_id).values(**item))
+            elif kind == "tags":
+                have = {
+                    t
+                    for (t,) in conn.execute(
+                        sa.select(schema.tags.c.tag).where(schema.tags.c.run_id == run_id)
+                    )
+                }
+                new = [t for t in item if t not in have]
+                if new:
+                    conn.execute(schema.tags.insert(), [{"run_id": run_id, "tag": t} for t in new])
+            elif kind == "rollup_config":
+                _rollup.set_config(conn, run_id, item)
+            elif kind == "points":
+                row = {k: v for k, v in item.items() if k != "arrays"}
+                conn.execute(schema.points.insert(), [row])
+                _rollup.update_series(conn, run_id, [item["arrays"]])
+            elif kind == "predictions":
+                conn.execute(schema.predictions.insert(), [item])
+        conn.execute(ing.insert().values(run_id=run_id, batch_id=batch_id, time=time.time()))
         return "stored"
 
     try:
-        return store._retry(tx)
+        return store._tx.run(tx, immediate=True)
     except sa.exc.IntegrityError as error:
         # The same batch committed by a concurrent request (its id row now exists), or a row
         # the database refuses.

@@ -245,8 +245,10 @@ class RemoteStore:
         if status is not None and not self.offline:
             self.wait_uploaded(FINISH_WAIT)
 
-    def get_run(self, run_id: str) -> RunRecord:
-        """The run as the server holds it (after waiting, bounded, for this client's uploads)."""
+    def get_run(self, run_id: str, *, series: Any = True, predictions: bool = True) -> RunRecord:
+        """The run as the server holds it (after waiting, bounded, for this client's uploads):
+        every series, no prediction snapshots (``series`` and ``predictions`` are accepted for
+        the Store's signature)."""
         if not self.offline:
             self.wait_uploaded(FINISH_WAIT)
         status, body = self._conn.request("GET", f"/api/ingest/runs/{quote(run_id, safe='')}")
@@ -517,12 +519,6 @@ def _record(payload: dict[str, Any]) -> RunRecord:
         for s in payload["series"]
     }
 
-    def history(metric: str, split: str) -> History:
-        empty = np.zeros(0)
-        return histories.get((split, metric)) or History(
-            metric, split, empty.astype(np.int64), empty, empty
-        )
-
     return RunRecord(
         id=payload["id"],
         project=payload["project"],
@@ -532,9 +528,9 @@ def _record(payload: dict[str, Any]) -> RunRecord:
         tags=payload["tags"],
         start_time=payload["start_time"],
         end_time=payload["end_time"],
-        _series=lambda: sorted(histories),
-        _history=history,
-        _predictions=lambda split: [],
+        pairs=tuple(sorted(histories)),
+        histories=histories,
+        snapshots=(),  # not sent back: resume and run.summary need only the series
     )
 
 

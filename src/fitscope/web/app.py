@@ -26,12 +26,14 @@ from fitscope.track.store import Store
 from fitscope.views import data, predictions
 from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
+from fitscope.views.report import STATIC_DIR as SHARED_DIR
 from fitscope.views.report import plotly_js_path
 
 __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
-_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
+_STATIC_FILES = {"index.html", "app.js"}
+_SHARED_FILES = {"app.css", "charts.js"}  # shared with the HTML report: views/static/
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
@@ -72,7 +74,7 @@ def create_app(
     >>> from fitscope.track import Store
     >>> store = Store(os.path.join(tempfile.mkdtemp(), "runs.db"))
     >>> TestClient(create_app(store)).get("/api/runs").json()
-    {'runs': [], 'total': 0, 'offset': 0, 'limit': 50, 'next_offset': None, 'projects': []}
+    {'runs': [], 'total': 0, 'offset': 0, 'limit': 50, 'next_offset': None}
     """
     app = FastAPI(
         title="fitscope dashboard API",
@@ -155,8 +157,12 @@ def create_app(
             "offset": page.offset,
             "limit": limit,
             "next_offset": page.next_offset,
-            "projects": store.projects(),
         }
+
+    @app.get("/api/projects", dependencies=api, tags=["runs"])
+    def projects() -> dict[str, Any]:
+        """The project names in the store (for the runs page's filter)."""
+        return {"projects": store.projects()}
 
     @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
     def run_detail(run_id: str) -> dict[str, Any]:
@@ -167,7 +173,7 @@ def create_app(
     @app.delete("/api/runs/{run_id}", dependencies=api, tags=["runs"], status_code=204)
     def delete_run(run_id: str) -> Response:
         """Delete a run and everything it logged (needs the token when one is set)."""
-        store.delete_run(store.get_run(run_id).id)
+        store.delete_run(store.get_run(run_id, series=False, predictions=False).id)
         return Response(status_code=204)
 
     @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
@@ -186,7 +192,7 @@ def create_app(
         max_points: MaxPoints = 2000,
     ) -> dict[str, Any]:
         """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
-        record = store.get_run(run_id)
+        record = store.get_run(run_id, predictions=False)
         if (split, metric) not in record.series():
             raise InvalidInputError(
                 f"metric and split must name a logged series. Got {metric!r} on {split!r} "
@@ -205,7 +211,7 @@ def create_app(
         top: Annotated[int, Query(ge=1, le=1000)] = 20,
     ) -> dict[str, Any]:
         """The predictions panel of one snapshot (default: the latest of the split)."""
-        snaps = store.get_run(run_id).predictions(split)
+        snaps = store.get_run(run_id, series=False).predictions(split)
         if step is not None:
             snaps = [s for s in snaps if s.step == step]
         if not snaps:
@@ -235,7 +241,10 @@ def create_app(
             raise InvalidInputError(
                 f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
             )
-        records = [store.get_run(i) for i in wanted]
+        # Exact ids in one read (2 statements for all of them); a prefix or a name is resolved
+        # (or refused with a 404) one by one.
+        found = {r.id: r for r in store.runs(ids=wanted, predictions=False)}
+        records = [found.get(i) or store.get_run(i, predictions=False) for i in wanted]
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
 
@@ -252,6 +261,8 @@ def create_app(
         # A fixed allow-list: no path from the request ever reaches the file system.
         if name == "plotly.min.js":
             return FileResponse(plotly_js_path(), media_type="text/javascript")
+        if name in _SHARED_FILES:
+            return FileResponse(SHARED_DIR / name, media_type=_MEDIA[Path(name).suffix])
         if name not in _STATIC_FILES:
             raise HTTPException(404, f"name must be a dashboard file. Got {name!r} instead.")
         return FileResponse(STATIC_DIR / name, media_type=_MEDIA[Path(name).suffix])

@@ -90,7 +90,7 @@ async function showRuns() {
   const next = fsEl("button", { id: "next-page" }, "Next ›");
   pager.append(prev, info, next);
   main.appendChild(pager);
-  let typing = null;
+  let typing = null, projectsShown = false;
   function refilter() { runsView.offset = 0; stopPolling(); load(); }
   search.addEventListener("input", () => {
     clearTimeout(typing);
@@ -150,11 +150,13 @@ async function showRuns() {
       if (runsView.offset > 0 && !page.runs.length && page.total) {  // the page emptied (deletes)
         runsView.offset = Math.max(0, page.total - PAGE_SIZE); return load();
       }
-      const projects = page.projects || [];
-      const keep = runsView.project;
-      project.replaceChildren(fsEl("option", { value: "" }, "any project"));
-      for (const p of projects) project.appendChild(fsEl("option", { value: p }, p));
-      project.value = projects.includes(keep) ? keep : "";
+      if (!projectsShown) {  // the filter's choices, once per visit of the page
+        const projects = (await api("api/projects")).projects;
+        project.replaceChildren(fsEl("option", { value: "" }, "any project"));
+        for (const p of projects) project.appendChild(fsEl("option", { value: p }, p));
+        project.value = projects.includes(runsView.project) ? runsView.project : "";
+        projectsShown = true;
+      }
       draw(page);
       setLive(page.runs.some((r) => r.status === "running") ? "live: refreshing every 2 s" : "");
     } catch (err) { showError(err); }
