@@ -215,8 +215,9 @@ def select_runs(
     clauses = _where(project, list(tags), status, config, list(metrics), search)
     if ids is not None:
         clauses.append(r.c.id.in_(sorted(set(ids))))
-    # Ties (and runs without the field) in a stable order, so pages never overlap.
-    query = sa.select(r).where(*clauses).order_by(*order, r.c.start_time.desc(), r.c.id)
+    # Ties (and runs without the field) by id, in the sort's direction: pages never overlap,
+    # and "newest first" walks the (start_time, id) index backwards instead of sorting.
+    query = sa.select(r).where(*clauses).order_by(*order, r.c.id.desc() if descending else r.c.id)
     if offset:
         query = query.offset(offset)
     if limit is not None:
@@ -228,16 +229,13 @@ def query_page(
     conn: Connection, *, count: bool = True, **filters: Any
 ) -> tuple[list[Any], dict[str, list[str]], int, dict[str, dict[str, dict[str, Any]]]]:
     """(run rows of the page, their tags, how many runs match, their series summaries):
-    filters as :func:`select_runs`. Two statements: the page with the count of matches
-    (a window function), then the page's summaries and tags together."""
+    filters as :func:`select_runs`. Three statements: the page (LIMIT over an index when the
+    sort allows), the count of matches (a count over the page's WHERE, which a window
+    function would have made a full sort), then the page's summaries and tags together."""
     query, clauses = select_runs(**filters)
     r = schema.runs
-    if count:
-        query = query.add_columns(sa.func.count().over().label("fitscope_total"))
     rows = list(conn.execute(query).all())
-    if count and rows:
-        total = int(rows[0].fitscope_total)
-    elif count and filters.get("offset"):  # a page past the end: count on its own
+    if count:
         total = int(
             conn.execute(sa.select(sa.func.count()).select_from(r).where(*clauses)).scalar() or 0
         )

@@ -131,7 +131,7 @@ run_config = sa.Table(
     sa.Index("ix_fitscope_run_config_text", "key", "value_text"),
 )
 
-sa.Index("ix_fitscope_runs_start", runs.c.start_time)
+sa.Index("ix_fitscope_runs_start", runs.c.start_time, runs.c.id)  # the runs list, newest first
 
 # Migrations: MIGRATIONS[v] upgrades a store at version v to v + 1. Version 1 is the first
 # schema, created whole by metadata.create_all, so the list is empty for now; each later schema

@@ -535,6 +535,8 @@ def _record(payload: dict[str, Any]) -> RunRecord:
 
 
 _MODES = ("online", "offline")
+_CLIENTS: dict[tuple[str, str | None, str, str | None], RemoteStore] = {}
+_CLIENTS_LOCK = threading.Lock()
 
 
 def open_store(
@@ -551,7 +553,17 @@ def open_store(
         return store
     url = store if store is not None else os.environ.get("FITSCOPE_STORE")
     if is_remote(url):
-        return RemoteStore(str(url), token=token, offline=mode == "offline")
+        token = token if token is not None else os.environ.get("FITSCOPE_TOKEN")
+        key = (str(url).rstrip("/"), token, str(_spool.default_spool_dir().resolve()), mode)
+        # One client (one uploader thread, one connection) per server and spool in a process,
+        # however many runs it starts (a sweep of 1,000 runs must not make 1,000 threads).
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(key)
+            if client is None:
+                client = _CLIENTS[key] = RemoteStore(
+                    str(url), token=token, offline=mode == "offline"
+                )
+        return client
     if token is not None:
         raise InvalidInputError(
             "token must go with a server URL (store='http://HOST:PORT'). Got a token for the "
