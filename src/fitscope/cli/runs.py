@@ -123,6 +123,14 @@ def _config_item(item: str) -> tuple[str, Any]:
     help="Runs to show.",
 )  # fmt: skip
 @click.option("--all", "show_all", is_flag=True, help="Show every matching run (no limit).")
+@click.option(
+    "--columns",
+    "columns_wanted",
+    default="",
+    metavar="KEY,KEY",
+    help="Config keys to show as columns (dotted for nested, comma-separated), e.g. "
+    "--columns lr,optimizer.name; 'config' shows every key any run has.",
+)
 def list_command(
     store_url: str | None,
     project: str | None,
@@ -134,6 +142,7 @@ def list_command(
     sort: str,
     limit: int,
     show_all: bool,
+    columns_wanted: str,
 ) -> None:
     """List the runs in the store: the latest 50 by default, with each run's best validation
     loss and accuracy (read from the run summaries, so a store of any size lists at once)."""
@@ -171,7 +180,15 @@ def list_command(
             overflow="ellipsis" if fixed else "fold",
             min_width={"name": 8, "project": 7, "tags": 5}.get(column),
         )
-    for row in page.rows:
+    from fitscope.views.hyperparams import flatten_config
+
+    flat = [flatten_config(row["config"]) for row in page.rows]
+    keys = [k.strip() for k in columns_wanted.split(",") if k.strip()]
+    if keys == ["config"]:
+        keys = sorted(set().union(*flat))
+    for key in keys:
+        table.add_column(key, overflow="fold", style="cyan")
+    for row, config in zip(page.rows, flat, strict=True):
         cells = [row["id"][:8], row["name"]] + ([row["project"]] if with_project else [])
         cells += [
             _status(row["status"]),
@@ -180,6 +197,7 @@ def list_command(
             _number(row["best_val_accuracy"], digits=4),
         ]
         cells += [", ".join(row["tags"])] if with_tags else []
+        cells += [json.dumps(config[k]) if k in config else "-" for k in keys]
         table.add_row(*cells)
     console.print(table)
     if page.next_offset is not None:
@@ -195,7 +213,8 @@ def list_command(
 def show_command(run: str, store_url: str | None) -> None:
     """Show one RUN (an id, a unique id prefix or a name): status, duration, config, tags,
     and the final and best value of every metric on every split."""
-    record = _open(store_url).get_run(run, predictions=False)
+    # Snapshots too: the held-out numbers get their 95% interval and n from them.
+    record = _open(store_url).get_run(run)
     console = _console()
     console.print(f"[bold]{record.name}[/]  {record.id}")
     facts = Table.grid(padding=(0, 2))
@@ -238,6 +257,37 @@ def show_command(run: str, store_url: str | None) -> None:
             _number(s["best_step"]),
             str(s["points"]),
         )
+    console.print()
+    console.print(table)
+    _print_intervals(console, record)
+
+
+def _print_intervals(console: Console, record: RunRecord) -> None:
+    """Held-out numbers with their 95% interval and n, from the latest snapshots (issue 18)."""
+    from fitscope.stats.held_out import held_out_intervals
+
+    rows = held_out_intervals(record)
+    if not rows:
+        console.print(
+            "\nHeld-out numbers have no interval: the run logged no prediction snapshot of a "
+            "held-out split, so n is unknown (run.log_predictions(y_true, y_pred, split='val'))."
+        )
+        return
+    table = Table(
+        title="held-out, latest snapshots (95% intervals)",
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+    )  # fmt: skip
+    for column in ("split", "step", "metric", "value", "95% interval", "n", "method"):
+        right = column in ("step", "value", "n")
+        table.add_column(column, justify="right" if right else "left", no_wrap=column != "method")
+
+    def short(value: Any) -> str:
+        return "-" if value is None else f"{value:.4g}"
+
+    for r in rows:
+        interval = f"[{short(r['ci_low'])}, {short(r['ci_high'])}]"
+        table.add_row(r["split"], str(r["step"]), r["metric"], short(r["value"]), interval,
+                      f"{r['n']:,}", r["method"])  # fmt: skip
     console.print()
     console.print(table)
 
