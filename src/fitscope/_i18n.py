@@ -1,8 +1,9 @@
-"""Languages: gettext catalogs for the words, Babel for the numbers.
+"""Languages: gettext catalogs for the words, Babel for the numbers, for every sentence the
+program prints (the doctor's findings, the command line's labels, the demo's narration).
 
 Catalogs are GNU gettext files under ``locale/<lang>/LC_MESSAGES/fitscope.po``, shipped with
 their compiled ``.mo`` (what :mod:`gettext` reads at run time). After editing a ``.po`` file,
-recompile with ``python -m fitscope.doctor.i18n`` (the test suite fails while a ``.mo`` is
+recompile with ``python -m fitscope._i18n`` (the test suite fails while a ``.mo`` is
 stale). English is the msgid itself, so it needs no catalog.
 """
 
@@ -16,11 +17,29 @@ from typing import Any, NamedTuple
 
 from fitscope import _validation as v
 
-__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "Pct", "compile_catalogs", "fmt", "translator"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "Pct",
+    "compile_catalogs",
+    "fixed",
+    "fmt",
+    "integer",
+    "percent",
+    "short",
+    "translator",
+]
 
 DOMAIN = "fitscope"
 LANGUAGES = ("en", "ru", "es", "it")
 LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for translation without translating it (gettext's convention)."""
+    return text
 
 
 def check_lang(lang: Any) -> str:
@@ -53,23 +72,65 @@ def fmt(value: Any, lang: str) -> str:
     if isinstance(value, (bool, str)):
         return str(value)
     if isinstance(value, int):
-        return numbers.format_decimal(value, locale=lang)
+        return integer(value, lang)
     x = float(value)
     if not math.isfinite(x):
         return str(x)  # nan, inf, -inf: the same in every language
     if isinstance(value, Pct):
-        # The language's own percent pattern ("12,5 %" in Spanish, "12,5%" in Italian) with
-        # up to one decimal.
-        from babel import Locale
-
-        percent = numbers.parse_pattern(Locale.parse(lang).percent_formats[None].pattern)
-        percent.frac_prec = (0, 1)
-        return str(percent.apply(x, lang))
+        return percent(x, lang, (0, 1))
     if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
         return numbers.format_scientific(x, format="0.###E0", locale=lang)
     digits = max(0, 4 - (math.floor(math.log10(abs(x))) + 1)) if x != 0 else 0
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return numbers.format_decimal(x, format=pattern, locale=lang)
+
+
+def integer(n: int, lang: str) -> str:
+    """``n`` with the language's grouping.
+
+    >>> integer(12000, "en"), integer(12000, "it"), integer(1500, "es")
+    ('12,000', '12.000', '1.500')
+    """
+    from babel import numbers
+
+    return str(numbers.format_decimal(int(n), locale=lang))
+
+
+def fixed(x: float, lang: str, digits: int = 4) -> str:
+    """``x`` with exactly ``digits`` decimals (tables line up), grouped, in ``lang``'s signs.
+
+    >>> fixed(-0.56431, "ru"), fixed(2.5, "en", 2), fixed(1234.5, "it", 1)
+    ('-0,5643', '2.50', '1.234,5')
+    """
+    from babel import numbers
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(numbers.format_decimal(float(x), format=pattern, locale=lang))
+
+
+def short(x: float, lang: str, digits: int = 6) -> str:
+    """``x`` as typed, without trailing zeros (at most ``digits`` decimals), in ``lang``'s signs.
+
+    >>> short(0.0002, "en"), short(-0.03, "ru"), short(180.0, "es")
+    ('0.0002', '-0,03', '180')
+    """
+    from babel import numbers
+
+    return str(numbers.format_decimal(float(x), format="#,##0." + "#" * digits, locale=lang))
+
+
+def percent(x: float, lang: str, digits: tuple[int, int] = (1, 1)) -> str:
+    """The share ``x`` in the language's own percent pattern ("12,5 %" in Spanish, "12,5%" in
+    Italian) with between ``digits[0]`` and ``digits[1]`` decimals.
+
+    >>> percent(1 / 3, "en"), percent(2 / 3, "it"), percent(0.125, "es", (0, 1))
+    ('33.3%', '66,7%', '12,5\xa0%')
+    """
+    from babel import Locale, numbers
+
+    pattern = numbers.parse_pattern(Locale.parse(lang).percent_formats[None].pattern)
+    pattern.frac_prec = digits
+    return str(pattern.apply(float(x), lang))
 
 
 class CatalogEntry(NamedTuple):

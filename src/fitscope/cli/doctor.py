@@ -14,9 +14,9 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from fitscope._i18n import translator
 from fitscope.cli._options import lang_option, store_option
 from fitscope.doctor import Finding, diagnose
-from fitscope.doctor.i18n import translator
 from fitscope.doctor.messages import LABELS
 
 __all__ = ["doctor_command", "render", "to_json"]

@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope import metrics as m
+from fitscope._i18n import Pct
 from fitscope.doctor.finding import Draft
-from fitscope.doctor.i18n import Pct
 from fitscope.errors import InvalidInputError
 
 __all__ = ["Scored", "persistent_drafts", "prediction_drafts", "score"]

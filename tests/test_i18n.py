@@ -1,4 +1,5 @@
-"""The catalogs: complete, placeholder-faithful, compiled, and used for every finding."""
+"""The catalogs of every sentence the program prints (the doctor's findings and labels, the
+demo's narration): complete, placeholder-faithful, compiled, and used."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ import string
 import pytest
 from babel.messages.mofile import read_mo
 
-from fitscope.doctor import i18n
+from fitscope import _i18n as i18n
+from fitscope._i18n import Pct, fmt
+from fitscope.cli import _demo_text
+from fitscope.cli._demo_render import Narrator
+from fitscope.doctor import messages
 from fitscope.doctor.finding import Draft
-from fitscope.doctor.i18n import Pct, fmt
-from fitscope.doctor.messages import MESSAGES, WORDS, all_msgids
+from fitscope.doctor.messages import MESSAGES, WORDS
 
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+#: Words that may read the same as the English: a formula; "test" (the split) in Italian.
+UNTRANSLATED = {"p(y=1)", "test"}
+
+
+def all_msgids() -> list[str]:
+    return list(dict.fromkeys(messages.all_msgids() + _demo_text.all_msgids()))
 
 
 def fields(text: str) -> set[str]:
@@ -35,11 +45,30 @@ def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> No
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_sentence_is_left_in_english(lang: str) -> None:
+    entries = {e.msgid: e.msgstr for e in i18n.read_catalog(lang)}
+    same = [m for m in all_msgids() if entries[m] == m and m not in UNTRANSLATED]
+    assert same == [], f"{lang}: left in English: {same[:3]}"
+
+
+def test_the_demo_sentences_are_in_the_catalogs() -> None:
+    assert set(_demo_text.all_msgids()) - set(messages.all_msgids())  # the demo has its own
+    for lang in TRANSLATED:
+        nar = Narrator(lang)
+        tr = gettext.translation("fitscope", i18n.LOCALE_DIR, [lang])
+        for key, msgid in _demo_text.TEXT.items():
+            values = {name: "X" for name in fields(msgid)}
+            assert nar.t(key, **values) == tr.gettext(msgid).format(**values)
+            if msgid not in UNTRANSLATED:
+                assert nar.t(key, **values) != Narrator("en").t(key, **values), (lang, key)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
 def test_compiled_catalogs_match_their_sources(lang: str) -> None:
     po = {e.msgid: e.msgstr for e in i18n.read_catalog(lang)}
     with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "fitscope.mo", "rb") as f:
         mo = {m.id: m.string for m in read_mo(f) if m.id}
-    assert mo == po, "stale .mo: run python -m fitscope.doctor.i18n"
+    assert mo == po, "stale .mo: run python -m fitscope._i18n"
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
