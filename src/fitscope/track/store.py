@@ -168,8 +168,9 @@ class Store:
             if not path.exists():
                 raise StoreError(
                     f"store must be an existing fitscope store. Got {str(path)!r}, which does "
-                    "not exist. Pass --store PATH|URL or set FITSCOPE_STORE; runs are written "
-                    f"to ./{DEFAULT_PATH.as_posix()} by default."
+                    "not exist. Pass store=PATH|URL or set FITSCOPE_STORE; runs are written "
+                    f"to ./{DEFAULT_PATH.as_posix()} by default.",
+                    argument="store",
                 )
         self.engine = self._connect(self.url)
         # An in-memory database is one connection shared by all threads: its transactions
