@@ -30,7 +30,8 @@ from fitscope.metrics import Evaluator, evaluate, metric
 if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and readers
     from fitscope import doctor as doctor  # a public subpackage, not in __all__ (as before)
     from fitscope import models, track, train
-    from fitscope.doctor import Finding, diagnose, explain
+    from fitscope.diagnosis import diagnose
+    from fitscope.doctor import Finding, explain
     from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
     from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store, init
     from fitscope.train import Splits, split
@@ -46,7 +47,7 @@ _LAZY: dict[str, str] = {
     "track": "fitscope.track",
     "train": "fitscope.train",
     "Finding": "fitscope.doctor",
-    "diagnose": "fitscope.doctor",
+    "diagnose": "fitscope.diagnosis",
     "explain": "fitscope.doctor",
     "LinearRegression": "fitscope.models",
     "LogisticRegression": "fitscope.models",

@@ -16,7 +16,8 @@ from rich.text import Text
 
 from fitscope._i18n import translator
 from fitscope.cli._options import lang_option, store_option
-from fitscope.doctor import Finding, diagnose
+from fitscope.diagnosis import diagnose
+from fitscope.doctor import Finding
 from fitscope.doctor.messages import LABELS
 
 __all__ = ["doctor_command", "render", "to_json"]
