@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gettext
 import re
+import shutil
 import string
+from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -115,3 +117,18 @@ def test_unknown_language_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match=r"lang must be one of .*'ru'.*Got 'de'"):
         fitscope.diagnose({"loss": [1.0]}, lang="de")
     assert re.search(r"'en'", str(i18n.LANGUAGES))
+
+
+def test_a_msgid_in_two_sources_of_one_catalog_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fitscope.po and demo.po compile into one catalog: a msgid in both would silently
+    take one of two translations."""
+    folder = tmp_path / "ru" / "LC_MESSAGES"
+    shutil.copytree(i18n.LOCALE_DIR / "ru" / "LC_MESSAGES", folder)
+    with open(folder / "demo.po", "a", encoding="utf-8") as f:
+        f.write('\nmsgid "No problems found."\nmsgstr "Другой перевод."\n')
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    with pytest.raises(ValueError, match=r"'No problems found\.' is in both fitscope\.po and demo"):
+        i18n.read_catalog("ru")
+    assert [p.name for p in i18n.sources("ru")] == ["fitscope.po", "demo.po"]

@@ -1,10 +1,13 @@
 """Languages: gettext catalogs for the words, Babel for the numbers, for every sentence the
 program prints (the doctor's findings, the command line's labels, the demo's narration).
 
-Catalogs are GNU gettext files under ``locale/<lang>/LC_MESSAGES/fitscope.po``, shipped with
-their compiled ``.mo`` (what :mod:`gettext` reads at run time). After editing a ``.po`` file,
-recompile with ``python -m fitscope._i18n`` (the test suite fails while a ``.mo`` is
-stale). English is the msgid itself, so it needs no catalog.
+Each language has one catalog, the gettext domain ``fitscope``: ``locale/<lang>/LC_MESSAGES/
+fitscope.mo``, what :mod:`gettext` reads at run time. It is compiled from the GNU gettext
+sources beside it: ``fitscope.po`` (the doctor, the command line) and ``demo.po`` (the demo's
+narration, long paragraphs best reviewed together; a separate source also keeps
+``fitscope.po`` mergeable with the branches that append to it). After editing a ``.po``
+file, recompile with ``python -m fitscope._i18n`` (the test suite fails while a ``.mo`` is
+stale or a msgid is in two sources). English is the msgid itself, so it needs no catalog.
 """
 
 from __future__ import annotations
@@ -139,31 +142,55 @@ class CatalogEntry(NamedTuple):
     fuzzy: bool
 
 
-def read_catalog(lang: str) -> list[CatalogEntry]:
-    """The entries of ``lang``'s ``.po`` file (header excluded)."""
+def sources(lang: str) -> list[Path]:
+    """The ``.po`` files that make ``lang``'s catalog: ``fitscope.po`` first, then the rest."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    main = folder / f"{DOMAIN}.po"
+    return [main, *sorted(p for p in folder.glob("*.po") if p != main)]
+
+
+def _read(lang: str) -> Any:
+    """``lang``'s catalog: every source's messages in one Babel Catalog (header from the
+    first); a msgid in two sources is an error, since one would silently win."""
     from babel.messages.pofile import read_po
 
-    with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
-        catalog = read_po(f, locale=lang)
+    merged: Any = None
+    seen: dict[str, Path] = {}
+    for po in sources(lang):
+        with open(po, "rb") as f:
+            catalog = read_po(f, locale=lang)
+        if merged is None:
+            merged = catalog
+        for message in catalog:
+            if not message.id:
+                continue
+            key = str(message.id)
+            if key in seen and seen[key] != po:
+                raise ValueError(f"{key!r} is in both {seen[key].name} and {po.name} ({lang})")
+            seen[key] = po
+            if merged is not catalog:
+                merged[message.id] = message
+    return merged
+
+
+def read_catalog(lang: str) -> list[CatalogEntry]:
+    """The entries of ``lang``'s catalog, from all its ``.po`` sources (header excluded)."""
     return [
         CatalogEntry(str(m.id), str(m.string or ""), m.fuzzy)
-        for m in catalog
+        for m in _read(lang)
         if m.id and isinstance(m.id, str)
     ]
 
 
 def compile_catalogs() -> list[Path]:
-    """Compile every ``.po`` under :data:`LOCALE_DIR` to its ``.mo``; returns the ``.mo`` paths."""
+    """Compile each language's ``.po`` sources into its ``fitscope.mo``; returns the paths."""
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     out = []
-    for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        with open(po, "rb") as f:
-            catalog = read_po(f, locale=po.parents[1].name)
-        mo = po.with_suffix(".mo")
+    for folder in sorted(LOCALE_DIR.glob("*/LC_MESSAGES")):
+        mo = folder / f"{DOMAIN}.mo"
         with open(mo, "wb") as f:
-            write_mo(f, catalog)
+            write_mo(f, _read(folder.parent.name))
         out.append(mo)
     translator.cache_clear()
     return out

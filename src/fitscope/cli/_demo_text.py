@@ -2,8 +2,9 @@
 
 Keyed by short names that the renderers use. The English text is the msgid, as for the
 doctor's messages (:mod:`fitscope.doctor.messages`); the Russian, Spanish and Italian
-translations live in the same catalogs, ``fitscope/locale/<lang>/LC_MESSAGES/fitscope.po``
-(entries commented ``demo.<key>``). Placeholders are ``str.format`` fields; numbers are
+translations live in the same catalogs (``fitscope/locale/<lang>/LC_MESSAGES/fitscope.mo``),
+written in the source ``demo.po`` beside the doctor's ``fitscope.po`` (entries commented
+``demo.<key>``). Placeholders are ``str.format`` fields; numbers are
 formatted for the language by Babel before they are put in. A test checks that every catalog
 translates every sentence here and keeps its placeholders.
 """
