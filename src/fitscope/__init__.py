@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and
     from fitscope.diagnosis import diagnose
     from fitscope.doctor import Finding, explain
     from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
+    from fitscope.stats.compare import compare
     from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store, init
     from fitscope.train import Splits, split
 
@@ -60,6 +61,7 @@ _LAZY: dict[str, str] = {
     "init": "fitscope.track",
     "Splits": "fitscope.train",
     "split": "fitscope.train",
+    "compare": "fitscope.stats.compare",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, not an any-name __getattr__
@@ -113,6 +115,7 @@ __all__ = [
     "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
+    "compare",
     "diagnose",
     "errors",
     "evaluate",

@@ -198,8 +198,15 @@ def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     split = next((s for s in (*_HELD_OUT, "train") if s in by_split), sorted(by_split)[0])
     items = sorted(by_split[split], key=lambda it: it[0])
     step, last = items[-1]
+    # Issue 18: every held-out number in the evidence comes with n and its 95% interval.
+    from fitscope.stats.closed_form import wilson_interval
+
+    n = int(last.y.size)
+    held_out = {"n": n, "accuracy_ci95": list(wilson_interval(round(last.accuracy * n), n))}
     drafts = [
-        Draft(d.code, d.severity, {"split": split, "epoch": step, **d.evidence}, d.params)
+        Draft(
+            d.code, d.severity, {"split": split, "epoch": step, **held_out, **d.evidence}, d.params
+        )
         for d in prediction_drafts(last)
     ]
     persistent = persistent_drafts(split, [st for st, _ in items], [sc for _, sc in items])

@@ -172,6 +172,32 @@ MESSAGES: dict[str, Texts] = {
             "isotonic regression) before using them as probabilities."
         ),
     ),
+    # Issue 18: what a comparison of runs (fitscope compare) lets the doctor say.
+    "comparison_on_test": Texts(
+        N_("{count} comparisons on the test split"),
+        N_(
+            "{count} runs were compared on the test split. Every look at the test set that "
+            "decides something (which run to keep, which setting to try next) spends it: the "
+            "winner's test score is then an optimistic estimate, not an unbiased one."
+        ),
+        N_(
+            "Compare runs and tune on the validation split (--split val); score only the one "
+            "final model on the test split, once, at the end."
+        ),
+    ),
+    "best_within_noise": Texts(
+        N_("The best run is not better than {runner_up} beyond noise"),
+        N_(
+            "{best} has the best {metric} ({best_value}) of {count} runs, but its difference "
+            "from {runner_up} ({difference}) lies inside the 95% interval [{ci_low}, {ci_high}] "
+            "(p = {p_value}, {test}). Picking the best of many runs by a difference this small "
+            "picks noise."
+        ),
+        N_(
+            "Treat these runs as tied: prefer the simpler or cheaper one, or measure on more "
+            "samples (a larger validation split, or cross-validation) before choosing."
+        ),
+    ),
 }
 
 # Words put into the sentences above.
@@ -193,6 +219,10 @@ LABELS: dict[str, str] = {
     "advice": N_("What to try"),
     "healthy": N_("No problems found."),
     "evidence": N_("Evidence"),
+    "verdict.b_better": N_("B better"),
+    "verdict.a_better": N_("A better"),
+    "verdict.within_noise": N_("within noise"),
+    "verdict.unknown": N_("cannot judge"),
 }
 
 

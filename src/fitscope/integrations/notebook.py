@@ -24,7 +24,9 @@ class LivePlot:
     """A live plot of ``metrics`` per split, redrawn every ``every`` steps of the train split.
 
     ``backend`` is ``"plotly"``, ``"matplotlib"`` or ``None`` (plotly when installed with
-    anywidget). ``display`` defaults to ``IPython.display.display``; anything with its
+    anywidget). ``smoothing`` (0 to 0.99, default 0: off) adds TensorBoard's debiased EMA of the
+    whole series over each raw curve, which stays visible beneath at opacity 0.25.
+    ``display`` defaults to ``IPython.display.display``; anything with its
     signature works (``display(obj, display_id=True)``, returning a handle with ``update``).
 
     >>> plot = LivePlot(backend="matplotlib", display=lambda obj, display_id: None)
@@ -45,11 +47,17 @@ class LivePlot:
         width: float = 10.0,
         height: float = 3.6,
         display: Callable[..., Any] | None = None,
+        smoothing: float = 0.0,
     ) -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise InvalidInputError(f"every must be an integer >= 1. Got {every!r} instead.")
         self._figure = LiveFigure(
-            metrics, backend=backend, width=width, height=height, display=display
+            metrics,
+            backend=backend,
+            width=width,
+            height=height,
+            display=display,
+            smoothing=smoothing,
         )
         self.backend = self._figure.backend
         self.metrics = self._figure.metrics
