@@ -16,6 +16,7 @@ Merge law: every field is a sum (counts, weighted sums, bin totals) or a multise
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from numpy.typing import NDArray
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _kernels as k
+from fitscope.metrics import _labels as _lab
 from fitscope.metrics._ranking import RankSummary, SortedScores
 
 FloatArray = NDArray[np.float64]
@@ -45,6 +47,8 @@ class ClassificationConfig:
     ranking_bins: int = 4096
     ece_bins: tuple[int, ...] = ()
     top_k: tuple[int, ...] = ()
+    labels: tuple[Any, ...] | None = None  # labels=: the classes and their order, fixed
+    pos_label: Any = None  # the positive class (None: 1, or the greater of two labels)
 
     @property
     def needs_scores(self) -> bool:
@@ -167,37 +171,68 @@ class ClassificationState:
         default_factory=dict
     )  # n_bins -> (3, n_bins): w, conf, correct
     rank: list[_RankStore] = field(default_factory=list)  # binary: [class 1]; multiclass: per class
+    # Label values in index order (None: the labels are the indices 0..K-1 themselves), and
+    # whether that set is fixed (labels=, the columns of 2-D scores, the pair of 1-D scores).
+    classes: NDArray[Any] | None = None
+    fixed: bool = False
 
     # ---------------------------------------------------------------- update
-    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+    def update(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        sample_weight: Any = None,
+        prior: ClassificationState | None = None,
+    ) -> None:
+        """Add one batch; ``prior`` (the state so far) fixes how labels map to score columns."""
         cfg = self.config
-        y_arr = v.as_array(y_true, "y_true")
-        p_arr = v.as_array(y_pred, "y_pred")
+        y_arr = v.as_label_array(y_true, "y_true")
+        p_arr = v.as_label_array(y_pred, "y_pred")
         v.check_ndim(y_arr, "y_true", (1,))
         v.check_ndim(p_arr, "y_pred", (1, 2))
         n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
         v.check_nonempty(y_arr, "y_true")
         w = v.as_sample_weight(sample_weight, n)
-        y = v.as_labels(y_arr, "y_true")
+        if y_arr.dtype.kind == "f":
+            y_arr = v.as_labels(y_arr, "y_true", allow_negative=True)
         self.weighted = self.weighted or w is not None
+        fixed_labels = None if cfg.labels is None else np.asarray(cfg.labels)
+        if fixed_labels is not None:
+            self.classes, self.fixed = fixed_labels, True
 
-        if p_arr.ndim == 1 and p_arr.dtype.kind in "biu" and not cfg.from_logits:
+        if p_arr.ndim == 1 and p_arr.dtype.kind != "f" and not cfg.from_logits:
             if not cfg.needs_scores:
-                labels = v.as_labels(p_arr, "y_pred")
-                self._add_labels(y, labels, w)
+                y, pred, classes = _lab.encode_predicted(y_arr, p_arr, fixed_labels)
+                if classes is not None:
+                    self.classes = classes
+                self._add_labels(y, pred, w, None if classes is None else classes.size)
                 self.n += n
                 return
-            if p_arr.size and (p_arr.min() < 0 or p_arr.max() > 1):
+            if p_arr.dtype.kind == "U" or (p_arr.size and (p_arr.min() < 0 or p_arr.max() > 1)):
+                bad = (
+                    p_arr[0]
+                    if p_arr.dtype.kind == "U"
+                    else p_arr[np.flatnonzero((p_arr < 0) | (p_arr > 1))[0]]
+                )
                 raise InvalidInputError(
                     "y_pred must hold probabilities (or 0/1 labels) for the metrics asked for "
                     "(log loss, Brier score, ranking and calibration metrics need scores). Got "
-                    f"class labels up to {p_arr.max()} instead. Pass class probabilities as a "
-                    "2-D array."
+                    f"the class label {bad.item()!r} instead. Pass class probabilities as a 2-D "
+                    "array."
                 )
             p_arr = p_arr.astype(np.float64)
+        elif p_arr.dtype.kind == "U":
+            raise InvalidInputError(
+                "y_pred must hold scores (numbers) when 2-D or with from_logits=True. Got "
+                f"{v.describe(p_arr)} instead."
+            )
 
+        known = prior.classes if prior is not None and prior.fixed else None
         if p_arr.ndim == 1:
+            y, classes = _lab.encode_binary(y_arr, fixed_labels, cfg.pos_label, known)
             self._set_mode("binary", 2)
+            if classes is not None:
+                self.classes, self.fixed = classes, True
             self._update_binary(y, p_arr, w)
         else:
             if p_arr.shape[1] < 2:
@@ -205,7 +240,16 @@ class ClassificationState:
                     "y_pred must have at least 2 columns when 2-D (one per class). Got shape "
                     f"{p_arr.shape} instead. Pass the probability of class 1 as a 1-D array."
                 )
-            self._set_mode("multiclass", p_arr.shape[1])
+            kk = p_arr.shape[1]
+            if known is None and fixed_labels is None and prior is not None and prior.mode:
+                # The first batch read the labels as column indices: so do the rest.
+                y = v.as_labels(y_arr, "y_true")
+                classes = None
+            else:
+                y, classes = _lab.encode_columns(y_arr, kk, fixed_labels, known)
+            if classes is not None:
+                self.classes, self.fixed = classes, True
+            self._set_mode("multiclass", kk)
             self._update_multiclass(y, p_arr, w)
         self.n += n
 
@@ -239,8 +283,10 @@ class ClassificationState:
             self.confusion = grow(self.confusion, size) + grow(conf, size)
             self.seen_pred = grow(self.seen_pred, size) + grow(seen_pred, size)
 
-    def _add_labels(self, y: IntArray, labels: IntArray, w: FloatArray | None) -> None:
-        kk = int(max(y.max(), labels.max())) + 1
+    def _add_labels(
+        self, y: IntArray, labels: IntArray, w: FloatArray | None, size: int | None = None
+    ) -> None:
+        kk = int(max(y.max(), labels.max())) + 1 if size is None else size
         conf = np.bincount(y * kk + labels, weights=w, minlength=kk * kk).reshape(kk, kk)
         self._add_counts(
             kk,
@@ -450,16 +496,20 @@ class ClassificationState:
                 f"y_pred must keep one layout across batches and merged evaluators. Got "
                 f"{_layout(other)} after {_layout(self)}."
             )
-        size = max(self.n_classes, other.n_classes)
         out = ClassificationState(self.config)
         out.n = self.n + other.n
         out.weighted = self.weighted or other.weighted
+        a, b = self, other
+        if self.classes is not None or other.classes is not None:
+            a, b = self._remapped(other)
+            out.classes, out.fixed = a.classes, a.fixed or b.fixed
+        size = max(a.n_classes, b.n_classes)
         out.n_classes = size
-        out.class_weight = grow(self.class_weight, size) + grow(other.class_weight, size)
-        out.seen_true = grow(self.seen_true, size) + grow(other.seen_true, size)
+        out.class_weight = grow(a.class_weight, size) + grow(b.class_weight, size)
+        out.seen_true = grow(a.seen_true, size) + grow(b.seen_true, size)
         if self.config.confusion:
-            out.confusion = grow(self.confusion, size) + grow(other.confusion, size)
-            out.seen_pred = grow(self.seen_pred, size) + grow(other.seen_pred, size)
+            out.confusion = grow(a.confusion, size) + grow(b.confusion, size)
+            out.seen_pred = grow(a.seen_pred, size) + grow(b.seen_pred, size)
         out.mode = self.mode or other.mode
         out.log_loss_sum = self.log_loss_sum + other.log_loss_sum
         out.brier_sum = self.brier_sum + other.brier_sum
@@ -474,6 +524,40 @@ class ClassificationState:
             out.rank = [r.merge(_RankStore()) for r in self.rank]
         else:
             out.rank = [a.merge(b) for a, b in zip(self.rank, other.rank, strict=True)]
+        return out
+
+    def _seen(self) -> IntArray:
+        seen = self.seen_true
+        if self.config.confusion:
+            seen = grow(seen, self.seen_pred.size) + grow(self.seen_pred, seen.size)
+        return seen
+
+    def _remapped(
+        self, other: ClassificationState
+    ) -> tuple[ClassificationState, ClassificationState]:
+        """Both states' per-class counts re-indexed onto one class set (see _labels.union)."""
+        classes, ma, mb = _lab.union(
+            self.classes, self._seen(), self.fixed, other.classes, other._seen(), other.fixed
+        )
+        assert classes is not None and ma is not None and mb is not None
+        return self._moved(classes, ma), other._moved(classes, mb)
+
+    def _moved(self, classes: NDArray[Any], where: IntArray) -> ClassificationState:
+        if (
+            self.classes is not None
+            and where.size == classes.size
+            and bool(np.all(where == np.arange(where.size)))
+        ):
+            return self
+        out = copy.copy(self)
+        size = classes.size
+        where = where[: self.n_classes] if self.classes is None else where
+        out.classes, out.n_classes = classes, size
+        out.class_weight = _lab.scatter(grow(self.class_weight, where.size), where, size)
+        out.seen_true = _lab.scatter(grow(self.seen_true, where.size), where, size)
+        if self.config.confusion:
+            out.confusion = _lab.scatter(grow(self.confusion, where.size), where, size)
+            out.seen_pred = _lab.scatter(grow(self.seen_pred, where.size), where, size)
         return out
 
     @property

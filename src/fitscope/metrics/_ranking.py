@@ -112,9 +112,10 @@ def roc_auc_sorted(r: RankSummary) -> float:
 
 
 def average_precision_sorted(r: RankSummary) -> float:
-    """Average precision, step-wise as scikit-learn: sum over thresholds of dRecall x precision."""
+    """Average precision, step-wise as scikit-learn: sum over thresholds of dRecall x precision.
+    No positives: 0.0, as scikit-learn (recall is 0/0 there; it warns and returns 0)."""
     if r.p_total <= 0:
-        return float("nan")
+        return 0.0
     # precision at each distinct positive score u: tp / (tp + negatives at or above u)
     denom = r.tp + (r.n_total - r.below)
     precision = np.divide(r.tp, denom, out=np.zeros(r.tp.shape), where=denom > 0)
@@ -137,10 +138,10 @@ def roc_auc_binned(hpos: FloatArray, hneg: FloatArray) -> tuple[float, float]:
 
 
 def average_precision_binned(hpos: FloatArray, hneg: FloatArray) -> float:
-    """Average precision with the bin edges as the only thresholds."""
+    """Average precision with the bin edges as the only thresholds (0.0 with no positives)."""
     p_total = float(hpos.sum())
     if p_total <= 0:
-        return float("nan")
+        return 0.0
     tp = np.cumsum(hpos[::-1])[::-1]
     fp = np.cumsum(hneg[::-1])[::-1]
     denom = tp + fp

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
+from fitscope.metrics import _labels as _lab
 from fitscope.metrics._classification import ClassificationState, _RankStore, grow
 from fitscope.metrics._ranking import (
     average_precision_binned,
@@ -55,7 +56,7 @@ class MetricInfo:
 
 
 REGISTRY: dict[str, MetricInfo] = {}
-ALIASES: dict[str, str] = {"cross_entropy": "log_loss"}
+ALIASES: dict[str, str] = {"cross_entropy": "log_loss", "pr_auc": "average_precision"}
 
 
 def _register(info: MetricInfo) -> None:
@@ -77,33 +78,80 @@ def _prior(s: ClassificationState) -> NDArray[np.float64]:
 
 
 def _present(s: ClassificationState) -> NDArray[np.bool_]:
-    # scikit-learn averages over the labels present in y_true or y_pred.
-    return (s.seen_true + s.seen_pred) > 0
+    # scikit-learn averages over the labels present in y_true or y_pred, or over labels=.
+    if s.config.labels is not None:
+        return np.ones(s.n_classes, dtype=bool)
+    seen: NDArray[np.bool_] = (grow(s.seen_true, s.n_classes) + grow(s.seen_pred, s.n_classes)) > 0
+    return seen
 
 
-def _div(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
-    # zero_division=0, as scikit-learn's zero_division=0.
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+def class_labels(s: ClassificationState) -> NDArray[Any]:
+    """The label of each entry of a per-class result (and each confusion-matrix axis)."""
+    names = np.arange(s.n_classes) if s.classes is None else s.classes
+    return names[_present(s)] if s.config.confusion else names
 
 
-def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
+def _zd(o: Mapping[str, Any]) -> float:
+    z = o.get("zero_division", "warn")
+    return 0.0 if isinstance(z, str) else float(z)
+
+
+def _div(num: NDArray[np.float64], den: NDArray[np.float64], zero: float) -> NDArray[np.float64]:
+    # Where the denominator is 0: zero_division (0 for "warn"), as scikit-learn.
+    out = np.full(num.shape, zero, dtype=np.float64)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _nanaverage(a: NDArray[np.float64], weights: NDArray[np.float64] | None) -> float:
+    # scikit-learn's _nanaverage: nan entries (zero_division=nan) are left out; all-zero
+    # weights fall back to the plain mean.
+    keep = ~np.isnan(a)
+    if not keep.any():
+        return NAN
+    if weights is not None and float(weights[keep].sum()) > 0:
+        return float(np.dot(a[keep], weights[keep]) / weights[keep].sum())
+    return float(a[keep].mean())
+
+
+def _binary_counts(s: ClassificationState, c: NDArray[np.float64]) -> tuple[float, float, float]:
+    keep = (grow(s.seen_true, s.n_classes) + grow(s.seen_pred, s.n_classes)) > 0
+    names = np.arange(s.n_classes) if s.classes is None else s.classes
+    present = names[keep]
+    if present.size > 2:
+        raise InvalidInputError(
+            f"average must be 'micro', 'macro', 'weighted' or None for multiclass data "
+            f"({present.size} classes seen: {_lab.show(present)}). Got 'binary' instead."
+        )
+    pos = 1 if s.config.pos_label is None else s.config.pos_label
+    same = _lab.kind(np.asarray([pos])) == _lab.kind(names)
+    where = np.flatnonzero(names == pos) if same else np.zeros(0, dtype=np.int64)
+    if where.size == 0 or not keep[where[0]]:
+        if present.size >= 2:
+            raise InvalidInputError(
+                f"pos_label must be one of the labels {_lab.show(present)} for average='binary'. "
+                f"Got {pos!r}{' (the default)' if s.config.pos_label is None else ''} instead. "
+                "Pass pos_label=... or choose another average."
+            )
+        return 0.0, 0.0, 0.0
+    i = int(where[0])
+    tp = float(c[i, i])
+    return tp, float(c[:, i].sum()) - tp, float(c[i, :].sum()) - tp
+
+
+def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
     if s.n == 0:
         return NAN
     c = s.confusion
     average = o["average"]
+    zero = _zd(o)
     if average == "binary":
-        if s.n_classes > 2:
-            raise InvalidInputError(
-                f"average must be 'micro', 'macro' or 'weighted' for multiclass data "
-                f"({s.n_classes} classes seen). Got 'binary' instead."
-            )
-        c = grow(c, 2)
-        tp, fp, fn = c[1, 1], c[0, 1], c[1, 0]
+        tp, fp, fn = _binary_counts(s, c)
         tp_a, fp_a, fn_a = np.array([tp]), np.array([fp]), np.array([fn])
     else:
         keep = _present(s)
         c = c[np.ix_(keep, keep)]
-        tp_a = np.diag(c).copy()
+        tp_a = np.diag(c).astype(np.float64)
         fp_a = c.sum(axis=0) - tp_a
         fn_a = c.sum(axis=1) - tp_a
         if average == "micro":
@@ -112,26 +160,58 @@ def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
                 np.array([fp_a.sum()]),
                 np.array([fn_a.sum()]),
             )
-    if which == "precision":
-        per = _div(tp_a, tp_a + fp_a)
-    elif which == "recall":
-        per = _div(tp_a, tp_a + fn_a)
+    beta = float(o.get("beta", 1.0))
+    if which == "precision" or (which == "fbeta" and beta == 0):
+        per = _div(tp_a, tp_a + fp_a, zero)
+    elif which == "recall" or (which == "fbeta" and math.isinf(beta)):
+        per = _div(tp_a, tp_a + fn_a, zero)
     else:
-        per = _div(2 * tp_a, 2 * tp_a + fp_a + fn_a)
-    if average == "weighted":
-        support = tp_a + fn_a
-        return float(np.dot(per, support) / support.sum()) if support.sum() > 0 else 0.0
-    return float(per.mean())
+        b2 = beta * beta
+        per = _div((1 + b2) * tp_a, (1 + b2) * tp_a + b2 * fn_a + fp_a, zero)
+    if average is None:
+        return per
+    return _nanaverage(per, tp_a + fn_a if average == "weighted" else None)
 
 
-def _check_average(allowed: tuple[str, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+def _check_prf(allowed: tuple[Any, ...]) -> Callable[[str, Mapping[str, Any]], None]:
     def check(name: str, o: Mapping[str, Any]) -> None:
-        v.check_choice(o["average"], f"{name}(average=...)", allowed)
+        _check_avg(name, o["average"], allowed)
+        z = o["zero_division"]
+        ok = (isinstance(z, str) and z == "warn") or (
+            isinstance(z, int | float | np.integer | np.floating)
+            and not isinstance(z, bool)
+            and (z in (0, 1) or math.isnan(z))
+        )
+        if not ok:
+            raise InvalidInputError(
+                f"{name}(zero_division=...) must be 'warn', 0, 1 or nan. Got {z!r} instead."
+            )
+        if "beta" in o:
+            v.check_real(o["beta"], f"{name}(beta=...)", low=0.0, high=math.inf)
 
     return check
 
 
-def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float:
+def _check_avg(name: str, average: Any, allowed: tuple[Any, ...]) -> None:
+    # average=None is accepted as the value None and as the text "none"/"None" (CLI, key parse).
+    if average is None:
+        if None not in allowed:
+            raise InvalidInputError(
+                f"{name}(average=...) must be one of {', '.join(map(repr, allowed))}. Got None "
+                "instead."
+            )
+        return
+    v.check_choice(average, f"{name}(average=...)", tuple(a for a in allowed if a is not None))
+
+
+def _check_average(allowed: tuple[Any, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+    def check(name: str, o: Mapping[str, Any]) -> None:
+        _check_avg(name, o["average"], allowed)
+
+    return check
+
+
+def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value:
     if s.n == 0:
         return NAN
     binned = s.config.ranking == "binned"
@@ -155,11 +235,13 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
         return score(s.rank[0])
     n_cols = len(s.rank)
     seen = grow(s.seen_true, n_cols)[:n_cols]
-    if (seen == 0).any():
+    if (seen == 0).any() and s.config.labels is None:
         missing = [int(i) for i in np.flatnonzero(seen == 0)]
+        names = class_labels(s) if s.classes is not None else np.arange(n_cols)
         raise InvalidInputError(
-            f"y_true must contain every class 0..{n_cols - 1} for one-vs-rest {metric}. Got no "
-            f"sample of class {missing[0]} instead ({len(missing)} class(es) missing)."
+            f"y_true must contain every class {_lab.show(names)} for one-vs-rest {metric}. Got "
+            f"no sample of class {names[missing[0]].item()!r} instead ({len(missing)} class(es) "
+            "missing). Pass labels=[...] to score the classes present (an absent class is nan)."
         )
     if o["average"] == "micro":
         # Micro: every (sample, class) cell is one binary decision; pool the partitions.
@@ -167,9 +249,16 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
         for r in s.rank:
             pooled = pooled.merge(r)
         return score(pooled)
-    per = np.array([score(r) for r in s.rank])
+    per = np.array([score(r) if seen[i] else NAN for i, r in enumerate(s.rank)])
+    if o["average"] is None:
+        return per
     if o["average"] == "weighted":
-        w = s.class_weight[:n_cols]
+        # As scikit-learn: a class of zero total weight scores 0 at weight 0 (it drops out);
+        # all weights zero gives 0.
+        w = grow(s.class_weight, n_cols)[:n_cols]
+        if math.isclose(float(w.sum()), 0.0, abs_tol=1e-8):
+            return 0.0
+        per[w == 0] = 0.0
         return float(np.dot(per, w) / w.sum())
     return float(per.mean())
 
@@ -209,7 +298,25 @@ def _mean_of(
 
 
 def _accuracy(s: ClassificationState, o: Mapping[str, Any]) -> float:
-    return float(np.trace(s.confusion) / s.total_weight) if s.n and s.total_weight > 0 else NAN
+    if not s.n:
+        return NAN
+    hits = float(np.trace(s.confusion))
+    if not o.get("normalize", True):
+        return hits
+    return hits / s.total_weight if s.total_weight > 0 else NAN
+
+
+def _zero_one(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if not s.n:
+        return NAN
+    if not o.get("normalize", True):
+        total = s.total_weight if s.weighted else float(s.n)
+        return total - float(np.trace(s.confusion))
+    return 1.0 - _accuracy(s, o)
+
+
+def _check_normalize(name: str, o: Mapping[str, Any]) -> None:
+    v.check_bool(o["normalize"], f"{name}(normalize=...)")
 
 
 def _balanced(s: ClassificationState, o: Mapping[str, Any]) -> float:
@@ -217,13 +324,42 @@ def _balanced(s: ClassificationState, o: Mapping[str, Any]) -> float:
         return NAN
     rows = s.confusion.sum(axis=1)
     keep = rows > 0
-    return float(np.mean(np.diag(s.confusion)[keep] / rows[keep])) if keep.any() else NAN
+    if not keep.any():
+        return NAN
+    score = float(np.mean(np.diag(s.confusion)[keep] / rows[keep]))
+    if o.get("adjusted"):
+        chance = 1.0 / int(keep.sum())
+        # One class: 0 / 0 as in scikit-learn (nan, or +-inf), without numpy's warning.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = float(np.float64(score - chance) / np.float64(1.0 - chance))
+    return score
+
+
+def _check_adjusted(name: str, o: Mapping[str, Any]) -> None:
+    v.check_bool(o["adjusted"], f"{name}(adjusted=...)")
 
 
 def _confusion(s: ClassificationState, o: Mapping[str, Any]) -> NDArray[Any]:
     keep = _present(s)
     c = s.confusion[np.ix_(keep, keep)]
-    return c if s.weighted else c.astype(np.int64)
+    how = o.get("normalize")
+    if how is None:
+        return c if s.weighted else c.astype(np.int64)
+    # As scikit-learn: divide by the row (true), column (pred) or grand total; 0 where empty.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if how == "true":
+            out = c / c.sum(axis=1, keepdims=True)
+        elif how == "pred":
+            out = c / c.sum(axis=0, keepdims=True)
+        else:
+            out = c / c.sum()
+    normalized: NDArray[Any] = np.nan_to_num(out)
+    return normalized
+
+
+def _check_cm(name: str, o: Mapping[str, Any]) -> None:
+    if o["normalize"] is not None:
+        v.check_choice(o["normalize"], f"{name}(normalize=...)", ("true", "pred", "all"))
 
 
 def _log_loss(s: ClassificationState, o: Mapping[str, Any]) -> float:
@@ -282,8 +418,8 @@ def _check_bins(name: str, o: Mapping[str, Any]) -> None:
     v.check_positive_int(o["n_bins"], f"{name}(n_bins=...)")
 
 
-_PRF_AVERAGES = ("binary", "micro", "macro", "weighted")
-_RANK_AVERAGES = ("macro", "weighted", "micro")
+_PRF_AVERAGES = ("binary", "micro", "macro", "weighted", None)
+_RANK_AVERAGES = ("macro", "weighted", "micro", None)
 
 _cls(
     "accuracy",
@@ -291,17 +427,21 @@ _cls(
     "share of correct predictions (1-D probabilities thresholded at >= threshold)",
     {"confusion"},
     _accuracy,
-    lambda s, o: float(_prior(s).max()),
+    lambda s, o: float(_prior(s).max()) * (1.0 if o["normalize"] else s.total_weight),
     "always predicting the majority class",
+    defaults={"normalize": True},
+    check=_check_normalize,
 )
 _cls(
     "zero_one_loss",
     False,
     "share of wrong predictions (1 - accuracy)",
     {"confusion"},
-    lambda s, o: 1.0 - _accuracy(s, o),
-    lambda s, o: 1.0 - float(_prior(s).max()),
+    _zero_one,
+    lambda s, o: (1.0 - float(_prior(s).max())) * (1.0 if o["normalize"] else s.total_weight),
     "always predicting the majority class",
+    defaults={"normalize": True},
+    check=_check_normalize,
 )
 _cls(
     "balanced_accuracy",
@@ -309,13 +449,16 @@ _cls(
     "mean recall over the classes in y_true",
     {"confusion"},
     _balanced,
-    lambda s, o: 1.0 / max(int((s.class_weight > 0).sum()), 1),
+    lambda s, o: 0.0 if o["adjusted"] else 1.0 / max(int((s.class_weight > 0).sum()), 1),
     "always predicting one class",
+    defaults={"adjusted": False},
+    check=_check_adjusted,
 )
 for _which, _desc in (
     ("precision", "share of predicted positives that are positive"),
     ("recall", "share of positives that are found"),
     ("f1", "harmonic mean of precision and recall"),
+    ("fbeta", "weighted harmonic mean of precision and recall (recall beta times as important)"),
 ):
     _cls(
         _which,
@@ -323,8 +466,9 @@ for _which, _desc in (
         _desc,
         {"confusion"},
         (lambda w: lambda s, o: _prf(s, o, w))(_which),
-        defaults={"average": "binary"},
-        check=_check_average(_PRF_AVERAGES),
+        defaults={"average": "binary", "zero_division": "warn"}
+        | ({"beta": 1.0} if _which == "fbeta" else {}),
+        check=_check_prf(_PRF_AVERAGES),
     )
 _cls(
     "confusion_matrix",
@@ -332,6 +476,8 @@ _cls(
     "counts by true class (rows) and predicted class (columns)",
     {"confusion"},
     _confusion,
+    defaults={"normalize": None},
+    check=_check_cm,
 )
 _cls(
     "log_loss",
