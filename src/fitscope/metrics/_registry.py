@@ -187,7 +187,11 @@ def _check_prf(allowed: tuple[Any, ...]) -> Callable[[str, Mapping[str, Any]], N
                 f"{name}(zero_division=...) must be 'warn', 0, 1 or nan. Got {z!r} instead."
             )
         if "beta" in o:
-            v.check_real(o["beta"], f"{name}(beta=...)", low=0.0, high=math.inf)
+            b = o["beta"]
+            if not (isinstance(b, int | float | np.integer | np.floating) and b >= 0):
+                raise InvalidInputError(
+                    f"{name}(beta=...) must be a number >= 0 (inf: recall). Got {b!r} instead."
+                )
 
     return check
 

@@ -152,11 +152,27 @@ def hinge(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
 
 
 def brier_score(
-    y_true: Any, y_pred: Any, *, sample_weight: Any = None, from_logits: bool = False
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    from_logits: bool = False,
+    labels: Any = None,
+    pos_label: Any = None,
 ) -> float:
-    """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2;
-    three or more classes: the sum over classes, as scikit-learn)."""
-    return float(_one("brier_score", y_true, y_pred, sample_weight, from_logits=from_logits))
+    """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2 with
+    y = 1 for ``pos_label``; three or more classes: the sum over classes, as scikit-learn)."""
+    return float(
+        _one(
+            "brier_score",
+            y_true,
+            y_pred,
+            sample_weight,
+            from_logits=from_logits,
+            labels=labels,
+            pos_label=pos_label,
+        )
+    )
 
 
 def r2(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
