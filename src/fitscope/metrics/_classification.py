@@ -380,7 +380,12 @@ class ClassificationState:
                     hits = w_pos + w_neg
                 else:
                     # As scikit-learn reads a 1-D score: class 1 is predicted when p > 0.5.
-                    hit_p, hit_n = prob_pos > 0.5, prob_neg <= 0.5
+                    # Logits compare with 0 directly: sigmoid(1e-17) rounds to exactly 0.5,
+                    # which would count a positive logit as a miss.
+                    if cfg.from_logits:
+                        hit_p, hit_n = pos > 0.0, neg <= 0.0
+                    else:
+                        hit_p, hit_n = prob_pos > 0.5, prob_neg <= 0.5
                     hits = float(np.count_nonzero(hit_p) if wpos is None else wpos[hit_p].sum())
                     hits += float(np.count_nonzero(hit_n) if wneg is None else wneg[hit_n].sum())
                 self.top_k_hits[kk] = self.top_k_hits.get(kk, 0.0) + hits
