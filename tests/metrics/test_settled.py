@@ -76,7 +76,7 @@ def test_streaming_r2_of_large_targets_equals_one_pass() -> None:
 
 def test_row_sums_are_checked_to_sqrt_eps_of_the_dtype_as_sklearn() -> None:
     p16 = np.array([[0.5, 0.4], [0.3, 0.7]], dtype=np.float16)  # row 0 sums to 0.9
-    with pytest.raises(InvalidInputError, match="Row 0 sums to 0.8999"):
+    with pytest.raises(InvalidInputError, match=r"Row 0 sums to 0\.8999"):
         log_loss([0, 1], p16)
     # The same tolerance as scikit-learn, which warns there; fitscope raises (never a warning
     # followed by a number computed from something that is not a probability).
