@@ -120,6 +120,13 @@ VARIANTS = [
     ("roc_auc", _text_multiclass, {"average": None, "labels": ("ant", "bee", "cat")}),
     ("average_precision", _text_binary, {"labels": ("ham", "spam"), "pos_label": "ham"}),
     ("zero_one_loss", _text_labels, {"normalize": False}),
+    ("roc_auc", _multiclass, {"multi_class": "ovo"}),
+    (
+        "roc_auc",
+        _text_multiclass,
+        {"average": "weighted", "multi_class": "ovo", "labels": ("ant", "bee", "cat")},
+    ),
+    ("roc_auc", _binary, {"max_fpr": 0.3}),
 ]
 ALL = [(name, gen, opts) for name, (gen, opts) in CASES.items()] + VARIANTS
 IDS = [f"{n}-{g.__name__.strip('_')}-{'-'.join(map(str, o.values()))}" for n, g, o in ALL]

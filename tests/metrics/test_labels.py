@@ -330,3 +330,49 @@ def test_mixed_label_types_are_a_value_error() -> None:
     with pytest.raises(ValueError, match="one type across batches"):
         ev.update([1], [1])
         ev.compute()
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 150),
+    kind=st.sampled_from(("str", "negative", "bool")),
+    weights=st.sampled_from(("none", "float", "zeros")),
+    ties=st.booleans(),
+    max_fpr=st.sampled_from((0.01, 0.1, 0.25, 0.5, 0.9, 1.0)),
+)
+def test_partial_roc_auc_matches_sklearn(seed, n, kind, weights, ties, max_fpr) -> None:
+    vocab, y, _, w = draw(seed, n, kind, 2, weights)
+    y[0], y[1] = vocab[0], vocab[1]
+    if w is not None:
+        w[:2] = 1.0
+    rng = np.random.default_rng(seed + 2)
+    p = rng.random(n)
+    if ties:
+        p = np.round(p * 5) / 5
+    close(
+        roc_auc(y, p, sample_weight=w, max_fpr=max_fpr),
+        skm.roc_auc_score(y, p, sample_weight=w, max_fpr=max_fpr),
+    )
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(6, 150),
+    kind=st.sampled_from(("str", "sparse")),
+    k=st.integers(3, 5),
+    ties=st.booleans(),
+    average=st.sampled_from(("macro", "weighted")),
+)
+def test_one_vs_one_roc_auc_matches_sklearn(seed, n, kind, k, ties, average) -> None:
+    rng = np.random.default_rng(seed)
+    vocab = vocabulary(kind, k)
+    idx = rng.integers(0, k, n)
+    idx[:k] = np.arange(k)
+    y = vocab[idx]
+    p = _scores(rng, n, k, ties)
+    close(
+        roc_auc(y, p, multi_class="ovo", average=average),
+        skm.roc_auc_score(y, p, multi_class="ovo", average=average),
+    )

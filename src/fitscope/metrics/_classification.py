@@ -49,6 +49,7 @@ class ClassificationConfig:
     top_k: tuple[int, ...] = ()
     labels: tuple[Any, ...] | None = None  # labels=: the classes and their order, fixed
     pos_label: Any = None  # the positive class (None: 1, or the greater of two labels)
+    ovo: bool = False  # keep 2-D scores grouped by true class (one-vs-one ROC-AUC)
 
     @property
     def needs_scores(self) -> bool:
@@ -175,6 +176,8 @@ class ClassificationState:
     # whether that set is fixed (labels=, the columns of 2-D scores, the pair of 1-D scores).
     classes: NDArray[Any] | None = None
     fixed: bool = False
+    # One-vs-one: per true class, chunks of (K, n_j) scores (column-major) and their weights.
+    by_class: list[list[tuple[FloatArray, FloatArray | None]]] = field(default_factory=list)
 
     # ---------------------------------------------------------------- update
     def update(
@@ -453,7 +456,9 @@ class ClassificationState:
         # Column-major copy, shared by top-k and ranking: per-class work then reads contiguous
         # memory instead of re-reading the whole matrix with a stride.
         cols = (
-            np.ascontiguousarray(probs.T, dtype=np.float64) if (cfg.top_k or cfg.ranking) else None
+            np.ascontiguousarray(probs.T, dtype=np.float64)
+            if (cfg.top_k or cfg.ranking or cfg.ovo)
+            else None
         )
         if cfg.top_k:
             assert cols is not None
@@ -462,6 +467,19 @@ class ClassificationState:
                 hit = rank < kk_
                 h = float(np.count_nonzero(hit)) if w is None else float(w[hit].sum())
                 self.top_k_hits[kk_] = self.top_k_hits.get(kk_, 0.0) + h
+        if cfg.ovo:
+            assert cols is not None
+            if not self.by_class:
+                self.by_class = [[] for _ in range(kk)]
+            for c in range(kk):
+                is_c = y == c
+                if is_c.any():
+                    self.by_class[c].append(
+                        (
+                            np.compress(is_c, cols, axis=1),
+                            None if w is None else np.compress(is_c, w),
+                        )
+                    )
         if cfg.ranking:
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
             assert cols is not None
@@ -523,6 +541,10 @@ class ClassificationState:
         for key in set(self.ece) | set(other.ece):
             parts = [s.ece[key] for s in (self, other) if key in s.ece]
             out.ece[key] = parts[0] + parts[1] if len(parts) == 2 else parts[0].copy()
+        if self.by_class or other.by_class:
+            a_groups = self.by_class or [[] for _ in other.by_class]
+            b_groups = other.by_class or [[] for _ in self.by_class]
+            out.by_class = [x + y for x, y in zip(a_groups, b_groups, strict=True)]
         if not self.rank:
             out.rank = [r.merge(_RankStore()) for r in other.rank]
         elif not other.rank:

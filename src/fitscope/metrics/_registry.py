@@ -20,10 +20,15 @@ from fitscope.errors import InvalidInputError
 from fitscope.metrics import _labels as _lab
 from fitscope.metrics._classification import ClassificationState, _RankStore, grow
 from fitscope.metrics._ranking import (
+    RankSummary,
+    SortedScores,
     average_precision_binned,
     average_precision_sorted,
+    partial_auc,
     roc_auc_binned,
     roc_auc_sorted,
+    roc_points,
+    roc_points_binned,
 )
 from fitscope.metrics._regression import RegressionState
 
@@ -230,13 +235,28 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value
         summary = r.summary()
         return roc_auc_sorted(summary) if auc else average_precision_sorted(summary)
 
+    max_fpr = o.get("max_fpr")
     if s.mode == "binary":
         if metric == "roc_auc" and (s.seen_true.size < 2 or s.seen_true.min() == 0):
             raise InvalidInputError(
                 f"y_true must contain both classes for roc_auc. Got only class "
                 f"{int(np.argmax(s.seen_true))} ({s.n} samples) instead; ROC-AUC is undefined."
             )
+        if auc and max_fpr is not None and max_fpr != 1:
+            r = s.rank[0]
+            if binned:
+                assert r.hpos is not None and r.hneg is not None
+                return partial_auc(*roc_points_binned(r.hpos, r.hneg), float(max_fpr))
+            return partial_auc(*roc_points(*r.sorted_pair()), float(max_fpr))
         return score(s.rank[0])
+    if auc and max_fpr is not None and max_fpr != 1:
+        raise InvalidInputError(
+            "roc_auc(max_fpr=...) must be None for multiclass scores (partial AUC is defined for "
+            f"binary data, as in scikit-learn). Got max_fpr={max_fpr} with {len(s.rank)} "
+            "columns instead."
+        )
+    if auc and o.get("multi_class") == "ovo":
+        return _ovo(s, o)
     n_cols = len(s.rank)
     seen = grow(s.seen_true, n_cols)[:n_cols]
     if (seen == 0).any() and s.config.labels is None:
@@ -265,6 +285,61 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value
         per[w == 0] = 0.0
         return float(np.dot(per, w) / w.sum())
     return float(per.mean())
+
+
+def _ovo(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    """One-vs-one ROC-AUC (Hand & Till), as scikit-learn's multi_class="ovo": for each pair of
+    classes present in y_true, the mean of AUC(a vs b on column a) and AUC(b vs a on column b);
+    "macro" averages the pairs, "weighted" weights each by its share of the samples (of the
+    weight, when weighted: scikit-learn does not take weights for ovo)."""
+    groups: list[tuple[NDArray[Any], NDArray[Any] | None] | None] = []
+    for chunks in s.by_class:
+        if not chunks:
+            groups.append(None)
+            continue
+        scores = np.concatenate([c for c, _ in chunks], axis=1)
+        weights = (
+            None
+            if all(w is None for _, w in chunks)
+            else np.concatenate([np.ones(c.shape[1]) if w is None else w for c, w in chunks])
+        )
+        groups.append((scores, weights))
+    present = [j for j, g in enumerate(groups) if g is not None]
+    total = s.total_weight
+    pair_scores, prevalence = [], []
+    for i, a in enumerate(present):
+        for b in present[i + 1 :]:
+            ga, gb = groups[a], groups[b]
+            assert ga is not None and gb is not None
+            a_vs_b = RankSummary.build(
+                SortedScores.build(ga[0][a], ga[1]), SortedScores.build(gb[0][a], gb[1])
+            )
+            b_vs_a = RankSummary.build(
+                SortedScores.build(gb[0][b], gb[1]), SortedScores.build(ga[0][b], ga[1])
+            )
+            pair_scores.append(0.5 * (roc_auc_sorted(a_vs_b) + roc_auc_sorted(b_vs_a)))
+            prevalence.append((a_vs_b.p_total + a_vs_b.n_total) / total)
+    if not pair_scores:
+        return NAN
+    if o["average"] == "weighted":
+        return float(np.average(pair_scores, weights=prevalence))
+    return float(np.mean(pair_scores))
+
+
+def _check_roc(name: str, o: Mapping[str, Any]) -> None:
+    _check_avg(name, o["average"], _RANK_AVERAGES)
+    v.check_choice(o["multi_class"], f"{name}(multi_class=...)", ("ovr", "ovo"))
+    if o["multi_class"] == "ovo" and o["average"] not in ("macro", "weighted"):
+        raise InvalidInputError(
+            f"{name}(average=...) must be 'macro' or 'weighted' with multi_class='ovo'. Got "
+            f"{o['average']!r} instead."
+        )
+    m = o["max_fpr"]
+    if m is not None:
+        if isinstance(m, bool) or not isinstance(m, int | float | np.integer | np.floating):
+            raise InvalidInputError(f"{name}(max_fpr=...) must be a number in (0, 1]. Got {m!r}.")
+        if not 0 < m <= 1:
+            raise InvalidInputError(f"{name}(max_fpr=...) must be in (0, 1]. Got {m!r} instead.")
 
 
 def _cls(
@@ -511,8 +586,8 @@ _cls(
     lambda s, o: _ranking(s, o, "roc_auc"),
     lambda s, o: 0.5,
     "random scores",
-    defaults={"average": "macro"},
-    check=_check_average(_RANK_AVERAGES),
+    defaults={"average": "macro", "multi_class": "ovr", "max_fpr": None},
+    check=_check_roc,
 )
 _cls(
     "average_precision",

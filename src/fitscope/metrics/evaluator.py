@@ -297,6 +297,7 @@ class Evaluator:
                 top_k=tuple(sorted({int(s.options["k"]) for s in cls_specs if "k" in s.options})),
                 labels=fixed,
                 pos_label=pos_label,
+                ovo=any(s.options.get("multi_class") == "ovo" for s in cls_specs),
             )
             if cls_specs
             else None

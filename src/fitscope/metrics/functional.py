@@ -494,18 +494,24 @@ def roc_auc(
     *,
     sample_weight: Any = None,
     average: str | None = "macro",
+    multi_class: str = "ovr",
+    max_fpr: float | None = None,
     labels: Any = None,
     pos_label: Any = None,
     from_logits: bool = False,
 ) -> Any:
     """Exact ROC-AUC (ties count half). Binary: 1-D scores of the positive class
-    (``pos_label``, else the greater label); multiclass: one-vs-rest over 2-D probabilities
-    whose columns are the sorted labels (or ``labels``), ``average`` "macro", "weighted" (by
-    class weight), "micro" or None (one value per class).
+    (``pos_label``, else the greater label), and ``max_fpr`` for the McClish-corrected partial
+    AUC over fpr <= max_fpr (as scikit-learn). Multiclass: 2-D probabilities whose columns are
+    the sorted labels (or ``labels``); ``multi_class="ovr"`` (one-vs-rest, ``average``
+    "macro", "weighted" by class weight, "micro" or None for one value per class) or "ovo"
+    (one-vs-one, Hand & Till: "macro" or "weighted" by pair prevalence).
 
     >>> from fitscope.metrics import roc_auc
     >>> roc_auc(["ham", "spam", "spam"], [0.2, 0.9, 0.4])
     1.0
+    >>> round(roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], max_fpr=0.5), 6)
+    0.666667
     """
     return _one(
         "roc_auc",
@@ -516,6 +522,8 @@ def roc_auc(
         labels=labels,
         pos_label=pos_label,
         average=average,
+        multi_class=multi_class,
+        max_fpr=max_fpr,
     )
 
 
