@@ -118,6 +118,10 @@ def check_nonempty(arr: NDArray[Any], name: str) -> None:
 
 def check_consistent_length(**arrays: NDArray[Any] | None) -> int:
     """All given arrays have the same number of rows; returns it."""
+    if len(arrays) == 2:  # the hot path (y_true, y_pred): no dictionaries
+        a, b = arrays.values()
+        if a is not None and b is not None and a.shape[0] == b.shape[0]:
+            return int(a.shape[0])
     present = {k: v for k, v in arrays.items() if v is not None}
     lengths = {k: v.shape[0] for k, v in present.items()}
     if len(set(lengths.values())) > 1:
@@ -150,8 +154,8 @@ def check_finite(arr: NDArray[Any], name: str) -> tuple[float, float]:
     )
 
 
-def check_probabilities(arr: NDArray[Any], name: str) -> None:
-    """Values in [0, 1] (and finite)."""
+def check_probabilities(arr: NDArray[Any], name: str) -> tuple[float, float]:
+    """Values in [0, 1] (and finite); returns (min, max), computed anyway."""
     lo, hi = check_finite(arr, name)
     if lo < 0.0 or hi > 1.0:
         bad = (arr < 0) | (arr > 1)
@@ -161,6 +165,7 @@ def check_probabilities(arr: NDArray[Any], name: str) -> None:
             f"{_first_index(bad)} instead. If these are raw scores (logits), pass "
             "from_logits=True."
         )
+    return lo, hi
 
 
 def check_rows_sum_to_one(arr: NDArray[Any], name: str) -> None:

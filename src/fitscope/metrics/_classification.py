@@ -150,19 +150,27 @@ def _histogram(
     return h if into is None else into + h
 
 
+def _frozen(a: NDArray[Any]) -> NDArray[Any]:
+    a.flags.writeable = False
+    return a
+
+
+# Shared empty defaults: a state is made per batch, and states never write into these arrays
+# (every update replaces them), so four np.zeros per batch are saved.
+_NO_WEIGHT: FloatArray = _frozen(np.zeros(0))
+_NO_CONFUSION: FloatArray = _frozen(np.zeros((0, 0)))
+_NO_COUNT: IntArray = _frozen(np.zeros(0, dtype=np.int64))
+
+
 @dataclass
 class ClassificationState:
     config: ClassificationConfig
     n: int = 0
     n_classes: int = 0
-    class_weight: FloatArray = field(
-        default_factory=lambda: np.zeros(0)
-    )  # weighted totals by true class
-    confusion: FloatArray = field(
-        default_factory=lambda: np.zeros((0, 0))
-    )  # rows true, cols predicted
-    seen_true: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    seen_pred: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    class_weight: FloatArray = field(default_factory=lambda: _NO_WEIGHT)  # by true class
+    confusion: FloatArray = field(default_factory=lambda: _NO_CONFUSION)  # rows true, cols pred
+    seen_true: IntArray = field(default_factory=lambda: _NO_COUNT)
+    seen_pred: IntArray = field(default_factory=lambda: _NO_COUNT)
     weighted: bool = False  # any sample_weight seen (confusion counts are then floats)
     mode: str | None = None  # score layout: "binary" (1-D) | "multiclass" (2-D)
     log_loss_sum: float = 0.0
@@ -278,6 +286,13 @@ class ClassificationState:
         seen_true: IntArray,
         seen_pred: IntArray | None,
     ) -> None:
+        if self.n_classes == 0:
+            # A fresh batch state (every update): take the arrays as they are.
+            self.n_classes = n_classes
+            self.class_weight, self.seen_true = cls_w, seen_true
+            if conf is not None and seen_pred is not None:
+                self.confusion, self.seen_pred = conf, seen_pred
+            return
         size = max(self.n_classes, n_classes)
         self.n_classes = size
         self.class_weight = grow(self.class_weight, size) + grow(cls_w, size)
@@ -301,13 +316,12 @@ class ClassificationState:
 
     def _update_binary(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
         cfg = self.config
-        v.check_binary_labels(y, "y_true")
+        # y is 0/1 already: _labels.encode_binary checked or encoded it.
         eps = k.clip_eps(p.dtype)
         if cfg.from_logits:
             lo, hi = v.check_finite(p, "y_pred")
         else:
-            v.check_probabilities(p, "y_pred")
-            lo, hi = float(p.min()), float(p.max())
+            lo, hi = v.check_probabilities(p, "y_pred")
         p = p.astype(np.float64, copy=False)
         yb = y.astype(bool)
         nb = np.logical_not(yb)
@@ -503,6 +517,34 @@ class ClassificationState:
                 )
 
     # ---------------------------------------------------------------- merge
+    def absorb(self, other: ClassificationState) -> ClassificationState:
+        """Add a batch state into this one in place, when that is plain addition (the same
+        classes and layout, no score chunks); otherwise ``merge``. For ``Evaluator.update``
+        only, on a state it owns: skipping the new object and the padding of ``merge`` halves
+        the per-batch overhead."""
+        if (
+            self.classes is not None
+            or other.classes is not None
+            or self.n_classes != other.n_classes
+            or self.mode != other.mode
+            or self.config.ranking
+            or self.config.ovo
+            or self.config.ece_bins
+        ):
+            return self.merge(other)
+        self.n += other.n
+        self.weighted = self.weighted or other.weighted
+        self.class_weight = self.class_weight + other.class_weight
+        self.seen_true = self.seen_true + other.seen_true
+        if self.config.confusion:
+            self.confusion = self.confusion + other.confusion
+            self.seen_pred = self.seen_pred + other.seen_pred
+        self.log_loss_sum += other.log_loss_sum
+        self.brier_sum += other.brier_sum
+        for key, hits in other.top_k_hits.items():
+            self.top_k_hits[key] = self.top_k_hits.get(key, 0.0) + hits
+        return self
+
     def merge(self, other: ClassificationState) -> ClassificationState:
         """A new state for the union of both inputs; neither input changes."""
         if other.config != self.config:

@@ -151,7 +151,7 @@ def encode_binary(
 ) -> tuple[IntArray, NDArray[Any] | None]:
     """1-D scores: (0/1 with 1 = positive, classes [negative, positive] or None for 0/1)."""
     if known is not None:
-        return lookup(y, known, "y_true", "the two classes seen so far"), known
+        return _in_pair(y, known, "the two classes seen so far"), known
     if labels is not None:
         if labels.size != 2:
             raise InvalidInputError(
@@ -166,14 +166,14 @@ def encode_binary(
                 )
             other = labels[labels != pos_label][0]
             pair = np.array([other, pos_label], dtype=labels.dtype)
-        return lookup(y, pair, "y_true", "labels="), pair
+        return _in_pair(y, pair, "labels="), pair
     if (
         pos_label is None
         and y.dtype.kind in "biu"
         and (y.size == 0 or (y.min() >= 0 and y.max() <= 1))
     ):
         return y.astype(np.int64, copy=False), None
-    u, (inv,) = factorize(y)
+    u, inv = _two_values(y)
     if u.size > 2:
         raise InvalidInputError(
             "y_true must hold two classes when y_pred is 1-D (the score of the positive class). "
@@ -212,6 +212,34 @@ def encode_binary(
         "1-D (which class do the scores belong to?). Got None instead. Pass pos_label=... or "
         "labels=[negative, positive]."
     )
+
+
+def _in_pair(y: NDArray[Any], pair: NDArray[Any], source: str) -> IntArray:
+    """0/1 for y in [negative, positive]: two equality passes instead of a search (the
+    common case of 1-D scores; a label outside the pair falls to lookup's error)."""
+    if kind(y) != kind(pair):
+        return lookup(y, pair, "y_true", source)
+    positive = y == pair[1]
+    if not np.all(positive | (y == pair[0])):
+        return lookup(y, pair, "y_true", source)
+    return positive.astype(np.int64)
+
+
+def _two_values(y: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
+    """The sorted distinct values of y and y's index into them, by equality passes when there
+    are at most two (binary labels); factorize otherwise."""
+    if y.size == 0:
+        return y[:0], np.zeros(0, dtype=np.int64)
+    differs = y != y[0]
+    if not differs.any():
+        return y[:1].copy(), np.zeros(y.size, dtype=np.int64)
+    second = y[int(np.argmax(differs))]
+    if np.any(differs & (y != second)):
+        classes, (inv,) = factorize(y)
+        return classes, inv
+    if second > y[0]:
+        return np.array([y[0], second], dtype=y.dtype), differs.astype(np.int64)
+    return np.array([second, y[0]], dtype=y.dtype), (~differs).astype(np.int64)
 
 
 def _via(inv: IntArray, u: NDArray[Any], pair: NDArray[Any]) -> IntArray:

@@ -349,19 +349,26 @@ class Evaluator:
         if self._has_hinge:
             hinge = HingeState()
             hinge.update(y_true, y_pred, sample_weight)
-        if cls is not None:
-            y_arr, p_arr = v.as_label_array(y_true, "y_true"), v.as_label_array(y_pred, "y_pred")
+        state = cls or reg or hinge
+        if state is not None and not self._custom and not self._has_functions:
+            # Built-in metrics only (the common streaming case): the states validated it all.
+            n = state.n
         else:
-            y_arr, p_arr = v.as_array(y_true, "y_true"), v.as_array(y_pred, "y_pred")
-        n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
-        v.check_nonempty(y_arr, "y_true")
-        w = v.as_sample_weight(sample_weight, n)
-        # Custom stateful metrics validate as they update; they go before the built-in states
-        # are committed, so an exception there leaves the built-in metrics as they were.
-        for obj in self._custom.values():
-            obj.update(y_arr, p_arr, sample_weight=w)
-        # Everything is valid: commit.
-        self._cls = cls if self._cls is None or cls is None else self._cls.merge(cls)
+            if cls is not None:
+                y_arr = v.as_label_array(y_true, "y_true")
+                p_arr = v.as_label_array(y_pred, "y_pred")
+            else:
+                y_arr, p_arr = v.as_array(y_true, "y_true"), v.as_array(y_pred, "y_pred")
+            n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
+            v.check_nonempty(y_arr, "y_true")
+            w = v.as_sample_weight(sample_weight, n)
+            # Custom stateful metrics validate as they update; they go before the built-in
+            # states are committed, so an exception there leaves the built-in ones as they were.
+            for obj in self._custom.values():
+                obj.update(y_arr, p_arr, sample_weight=w)
+        # Everything is valid: commit. The evaluator owns its state (merge hands out copies),
+        # so the batch is added in place where that is plain addition.
+        self._cls = cls if self._cls is None or cls is None else self._cls.absorb(cls)
         self._reg = reg if self._reg is None or reg is None else self._reg.merge(reg)
         self._hinge = hinge if self._hinge is None or hinge is None else self._hinge.merge(hinge)
         if self._has_functions:
@@ -477,11 +484,18 @@ class Evaluator:
 
 
 def _merge_opt(a: Any, b: Any) -> Any:
+    # Never hand out an input's own state: Evaluator.update adds into its state in place.
     if a is None:
-        return b
+        return None if b is None else _copied(b)
     if b is None:
-        return a
+        return _copied(a)
     return a.merge(b)
+
+
+def _copied(state: Any) -> Any:
+    if isinstance(state, ClassificationState):
+        return state.merge(ClassificationState(state.config))
+    return copy.deepcopy(state)
 
 
 def _as_result(res: Any) -> Any:
