@@ -219,10 +219,11 @@ def _in_pair(y: NDArray[Any], pair: NDArray[Any], source: str) -> IntArray:
     common case of 1-D scores; a label outside the pair falls to lookup's error)."""
     if kind(y) != kind(pair):
         return lookup(y, pair, "y_true", source)
-    positive = y == pair[1]
+    positive: NDArray[np.bool_] = np.asarray(y == pair[1])
     if not np.all(positive | (y == pair[0])):
         return lookup(y, pair, "y_true", source)
-    return positive.astype(np.int64)
+    out: IntArray = positive.astype(np.int64)
+    return out
 
 
 def _two_values(y: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
