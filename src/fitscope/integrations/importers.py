@@ -309,4 +309,4 @@ def import_logs(
     with run:
         for split, step, values in _points_by_step(series):
             run.log(values, step=step, split=split)
-    return run.store.get_run(run.id)
+    return run.store.get_run(run.id, predictions=False)
