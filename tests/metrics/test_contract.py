@@ -69,6 +69,22 @@ def _text_multiclass(rng: np.random.Generator, n: int) -> Data:
     return NAMES[y], p
 
 
+def _multilabel(rng: np.random.Generator, n: int, k: int = 4) -> Data:
+    # 0/1 indicators (an empty row and a full row at the start of every part the tests cut)
+    # with per-label probabilities.
+    y = (rng.random((n, k)) < 0.4).astype(np.int64)
+    for i in (0, 120, 150):
+        if i + 1 < n:
+            y[i], y[i + 1] = 0, 1
+    p = np.clip(np.round(0.45 * y + rng.random((n, k)) * 0.55, 2), 0, 1)
+    return y, p
+
+
+def _multilabel_labels(rng: np.random.Generator, n: int) -> Data:
+    y, p = _multilabel(rng, n)
+    return y, (p >= 0.5).astype(np.int64)
+
+
 def _hinge(rng: np.random.Generator, n: int) -> Data:
     y = rng.integers(0, 2, n)
     return y, rng.normal(size=n) + (2 * y - 1) * 0.5
@@ -78,6 +94,7 @@ def _hinge(rng: np.random.Generator, n: int) -> Data:
 CASES: dict[str, tuple[Callable[[np.random.Generator, int], Data], dict[str, Any]]] = {
     "accuracy": (_binary, {}),
     "zero_one_loss": (_multiclass, {}),
+    "hamming_loss": (_multilabel, {}),
     "balanced_accuracy": (_multiclass, {}),
     "precision": (_binary, {}),
     "recall": (_multiclass, {"average": "macro"}),
@@ -127,6 +144,17 @@ VARIANTS = [
         {"average": "weighted", "multi_class": "ovo", "labels": ("ant", "bee", "cat")},
     ),
     ("roc_auc", _binary, {"max_fpr": 0.3}),
+    # Multilabel targets.
+    ("accuracy", _multilabel, {}),
+    ("f1", _multilabel, {"average": "samples"}),
+    ("fbeta", _multilabel_labels, {"average": None, "beta": 2.0}),
+    ("precision", _multilabel_labels, {"average": "micro", "zero_division": 1}),
+    ("recall", _multilabel, {"average": "weighted"}),
+    ("zero_one_loss", _multilabel_labels, {"normalize": False}),
+    ("hamming_loss", _multiclass, {}),
+    ("roc_auc", _multilabel, {"average": "weighted"}),
+    ("average_precision", _multilabel, {"average": "micro"}),
+    ("average_precision", _multilabel_labels, {"average": None}),
 ]
 ALL = [(name, gen, opts) for name, (gen, opts) in CASES.items()] + VARIANTS
 IDS = [f"{n}-{g.__name__.strip('_')}-{'-'.join(map(str, o.values()))}" for n, g, o in ALL]
@@ -272,7 +300,7 @@ def test_integer_weights_equal_repeating_samples(name, gen, opts) -> None:
     spec = metric(name, **mopts)
     weighted = fitscope.evaluate(y, p, metrics=[spec], sample_weight=reps.astype(float), **ev_opts)
     repeated = fitscope.evaluate(
-        np.repeat(y, reps), np.repeat(p, reps, axis=0), metrics=[spec], **ev_opts
+        np.repeat(y, reps, axis=0), np.repeat(p, reps, axis=0), metrics=[spec], **ev_opts
     )
     _assert_same(weighted, repeated, rtol=1e-9)
 

@@ -28,6 +28,8 @@ from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _kernels as k
 from fitscope.metrics import _labels as _lab
+from fitscope.metrics import _multilabel as _ml
+from fitscope.metrics._multilabel import Multilabel
 from fitscope.metrics._ranking import RankSummary, SortedScores
 
 FloatArray = NDArray[np.float64]
@@ -186,6 +188,7 @@ class ClassificationState:
     fixed: bool = False
     # One-vs-one: per true class, chunks of (K, n_j) scores (column-major) and their weights.
     by_class: list[list[tuple[FloatArray, FloatArray | None]]] = field(default_factory=list)
+    ml: Multilabel | None = None  # multilabel targets (mode "multilabel")
 
     # ---------------------------------------------------------------- update
     def update(
@@ -199,11 +202,14 @@ class ClassificationState:
         cfg = self.config
         y_arr = v.as_label_array(y_true, "y_true")
         p_arr = v.as_label_array(y_pred, "y_pred")
-        v.check_ndim(y_arr, "y_true", (1,))
+        v.check_ndim(y_arr, "y_true", (1, 2))
         v.check_ndim(p_arr, "y_pred", (1, 2))
         n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
         v.check_nonempty(y_arr, "y_true")
         w = v.as_sample_weight(sample_weight, n)
+        if y_arr.ndim == 2 or (prior is not None and prior.ml is not None):
+            self._update_multilabel(y_arr, p_arr, w, prior)
+            return
         if y_arr.dtype.kind == "f":
             y_arr = v.as_labels(y_arr, "y_true", allow_negative=True)
         self.weighted = self.weighted or w is not None
@@ -262,6 +268,98 @@ class ClassificationState:
                 self.classes, self.fixed = classes, True
             self._set_mode("multiclass", kk)
             self._update_multiclass(y, p_arr, w)
+        self.n += n
+
+    def _update_multilabel(
+        self,
+        y_arr: NDArray[Any],
+        p_arr: NDArray[Any],
+        w: FloatArray | None,
+        prior: ClassificationState | None,
+    ) -> None:
+        cfg = self.config
+        if (prior is not None and prior.n and prior.ml is None) or y_arr.ndim != 2:
+            raise InvalidInputError(
+                "y_true must keep one kind of target across batches: 2-D 0/1 indicators "
+                f"(multilabel) or 1-D class labels. Got shape {y_arr.shape} after "
+                f"{'multilabel' if y_arr.ndim == 1 else 'class-label'} batches instead."
+            )
+        unsupported = [
+            name
+            for name, used in (
+                ("log_loss", cfg.log_loss),
+                ("brier_score", cfg.brier),
+                ("expected_calibration_error", cfg.ece_bins),
+                ("top_k_accuracy", cfg.top_k),
+                ("roc_auc(multi_class='ovo')", cfg.ovo),
+                ("labels=", cfg.labels is not None),
+            )
+            if used
+        ]
+        if unsupported:
+            raise InvalidInputError(
+                "y_true must be 1-D class labels for "
+                f"{', '.join(unsupported)} (multilabel targets are not supported there yet). "
+                f"Got 2-D indicators of shape {y_arr.shape} instead."
+            )
+        yb = _ml.check_indicator(y_arr, "y_true")
+        if p_arr.shape != y_arr.shape:
+            raise InvalidInputError(
+                f"y_pred must have the shape of y_true {y_arr.shape} (one column per label) for "
+                f"multilabel targets. Got shape {p_arr.shape} instead."
+            )
+        n, n_labels = yb.shape
+        scores: NDArray[Any] | None = None
+        if p_arr.dtype.kind == "f" or cfg.from_logits:
+            if cfg.from_logits:
+                v.check_finite(p_arr, "y_pred")
+                cut = cfg.threshold
+                z = (
+                    math.log(cut / (1 - cut))
+                    if 0 < cut < 1
+                    else (-math.inf if cut <= 0 else math.inf)
+                )
+                pred = p_arr >= z
+            else:
+                v.check_probabilities(p_arr, "y_pred")
+                pred = p_arr >= cfg.threshold
+            scores = p_arr.astype(np.float64, copy=False)
+        else:
+            pred = _ml.check_indicator(p_arr, "y_pred")
+            if cfg.ranking:
+                scores = pred.astype(np.float64)  # 0/1 labels read as probabilities 0 and 1
+        if prior is not None and prior.ml is not None and prior.ml.n_labels != n_labels:
+            raise InvalidInputError(
+                f"y_true must keep {prior.ml.n_labels} label columns across batches. Got "
+                f"{n_labels} instead."
+            )
+        self.mode = "multilabel"
+        self.weighted = self.weighted or w is not None
+        self.ml = Multilabel.of(yb, pred, w)
+        self.n_classes = n_labels
+        ww = None if w is None else w
+        self.class_weight = (
+            np.count_nonzero(yb, axis=0).astype(np.float64) if ww is None else ww @ yb
+        )
+        self.seen_true = np.count_nonzero(yb, axis=0).astype(np.int64)
+        self.seen_pred = np.count_nonzero(pred, axis=0).astype(np.int64)
+        if cfg.ranking:
+            assert scores is not None
+            bins = cfg.ranking_bins if cfg.ranking == "binned" else None
+            cols = np.ascontiguousarray(scores.T, dtype=np.float64)
+            if bins is not None and cfg.from_logits:
+                cols = k.sigmoid(cols)
+            self.rank = [_RankStore() for _ in range(n_labels)]
+            for c in range(n_labels):
+                is_c = yb[:, c]
+                not_c = ~is_c
+                self.rank[c].add(
+                    np.compress(is_c, cols[c]),
+                    None if w is None else np.compress(is_c, w),
+                    np.compress(not_c, cols[c]),
+                    None if w is None else np.compress(not_c, w),
+                    bins,
+                )
         self.n += n
 
     def _set_mode(self, mode: str, n_cols: int) -> None:
@@ -530,6 +628,8 @@ class ClassificationState:
             or self.config.ranking
             or self.config.ovo
             or self.config.ece_bins
+            or self.ml is not None
+            or other.ml is not None
         ):
             return self.merge(other)
         self.n += other.n
@@ -561,9 +661,18 @@ class ClassificationState:
                 f"y_pred must keep one layout across batches and merged evaluators. Got "
                 f"{_layout(other)} after {_layout(self)}."
             )
+        if self.n and other.n and (self.ml is None) != (other.ml is None):
+            raise InvalidInputError(
+                "y_true must be of one kind across merged evaluators: 2-D 0/1 indicators "
+                "(multilabel) or 1-D class labels. Got both instead."
+            )
         out = ClassificationState(self.config)
         out.n = self.n + other.n
         out.weighted = self.weighted or other.weighted
+        if self.ml is not None and other.ml is not None:
+            out.ml = self.ml.merge(other.ml)
+        else:
+            out.ml = self.ml or other.ml
         a, b = self, other
         if self.classes is not None or other.classes is not None:
             a, b = self._remapped(other)

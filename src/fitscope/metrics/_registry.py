@@ -147,8 +147,15 @@ def _binary_counts(s: ClassificationState, c: NDArray[np.float64]) -> tuple[floa
 def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
     if s.n == 0:
         return NAN
+    if s.ml is not None:
+        return _ml_prf(s, o, which)
     c = s.confusion
     average = o["average"]
+    if average == "samples":
+        raise InvalidInputError(
+            "average must be 'binary', 'micro', 'macro', 'weighted' or None for 1-D class labels "
+            "('samples' averages over the rows of multilabel targets). Got 'samples' instead."
+        )
     zero = _zd(o)
     if average == "binary":
         tp, fp, fn = _binary_counts(s, c)
@@ -165,17 +172,57 @@ def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
                 np.array([fp_a.sum()]),
                 np.array([fn_a.sum()]),
             )
-    beta = float(o.get("beta", 1.0))
-    if which == "precision" or (which == "fbeta" and beta == 0):
-        per = _div(tp_a, tp_a + fp_a, zero)
-    elif which == "recall" or (which == "fbeta" and math.isinf(beta)):
-        per = _div(tp_a, tp_a + fn_a, zero)
-    else:
-        b2 = beta * beta
-        per = _div((1 + b2) * tp_a, (1 + b2) * tp_a + b2 * fn_a + fp_a, zero)
+    per = _prf_values(tp_a, fp_a, fn_a, which, float(o.get("beta", 1.0)), zero)
     if average is None:
         return per
     return _nanaverage(per, tp_a + fn_a if average == "weighted" else None)
+
+
+def _prf_values(
+    tp: NDArray[np.float64],
+    fp: NDArray[np.float64],
+    fn: NDArray[np.float64],
+    which: str,
+    beta: float,
+    zero: float,
+) -> NDArray[np.float64]:
+    if which == "precision" or (which == "fbeta" and beta == 0):
+        return _div(tp, tp + fp, zero)
+    if which == "recall" or (which == "fbeta" and math.isinf(beta)):
+        return _div(tp, tp + fn, zero)
+    b2 = beta * beta
+    return _div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, zero)
+
+
+def _ml_prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
+    """Multilabel precision / recall / F-beta, as scikit-learn's multilabel-indicator case."""
+    ml = s.ml
+    assert ml is not None
+    average, zero, beta = o["average"], _zd(o), float(o.get("beta", 1.0))
+    if average == "binary":
+        raise InvalidInputError(
+            "average must be 'micro', 'macro', 'weighted', 'samples' or None for multilabel "
+            f"targets ({ml.n_labels} label columns). Got 'binary' instead."
+        )
+    if average == "samples":
+        tp, fp, fn = ml.per_sample_counts()
+        per = _prf_values(tp, fp, fn, which, beta, zero)
+        # Each combination stands for its samples: their weights (or counts when unweighted,
+        # and when every weight is 0: scikit-learn's fallback to the plain mean).
+        keep = ~np.isnan(per)
+        if not keep.any():
+            return NAN
+        weights = ml.code_weight if s.weighted else ml.code_count.astype(np.float64)
+        if float(weights[keep].sum()) <= 0:
+            weights = ml.code_count.astype(np.float64)
+        return float(np.dot(per[keep], weights[keep]) / weights[keep].sum())
+    tp, fp, fn = ml.tp, ml.fp, ml.fn
+    if average == "micro":
+        tp, fp, fn = np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()])
+    per = _prf_values(tp, fp, fn, which, beta, zero)
+    if average is None:
+        return per
+    return _nanaverage(per, tp + fn if average == "weighted" else None)
 
 
 def _check_prf(allowed: tuple[Any, ...]) -> Callable[[str, Mapping[str, Any]], None]:
@@ -258,8 +305,22 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value
     if auc and o.get("multi_class") == "ovo":
         return _ovo(s, o)
     n_cols = len(s.rank)
+    if o["average"] == "samples":
+        raise InvalidInputError(
+            f"{metric}(average=...) must be 'macro', 'weighted', 'micro' or None. Got 'samples' "
+            "instead (not supported yet)."
+        )
     seen = grow(s.seen_true, n_cols)[:n_cols]
-    if (seen == 0).any() and s.config.labels is None:
+    if s.ml is not None and auc:
+        # Each label column is a binary problem: it needs positives and negatives.
+        lacking = np.flatnonzero((seen == 0) | (seen == s.n))
+        if lacking.size:
+            raise InvalidInputError(
+                f"y_true must hold both 0 and 1 in every label column for roc_auc. Got only "
+                f"{'0' if seen[lacking[0]] == 0 else '1'} in column {int(lacking[0])} instead "
+                f"({lacking.size} column(s)); ROC-AUC is undefined there."
+            )
+    if (seen == 0).any() and s.config.labels is None and s.ml is None:
         missing = [int(i) for i in np.flatnonzero(seen == 0)]
         names = class_labels(s) if s.classes is not None else np.arange(n_cols)
         raise InvalidInputError(
@@ -273,7 +334,7 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value
         for r in s.rank:
             pooled = pooled.merge(r)
         return score(pooled)
-    per = np.array([score(r) if seen[i] else NAN for i, r in enumerate(s.rank)])
+    per = np.array([score(r) if seen[i] or s.ml is not None else NAN for i, r in enumerate(s.rank)])
     if o["average"] is None:
         return per
     if o["average"] == "weighted":
@@ -379,19 +440,41 @@ def _mean_of(
 def _accuracy(s: ClassificationState, o: Mapping[str, Any]) -> float:
     if not s.n:
         return NAN
-    hits = float(np.trace(s.confusion))
+    # Multilabel: subset accuracy (a row counts when every label is right), as scikit-learn.
+    hits = float(np.trace(s.confusion)) if s.ml is None else s.ml.exact
     if not o.get("normalize", True):
         return hits
-    return hits / s.total_weight if s.total_weight > 0 else NAN
+    total = s.total_weight if s.ml is None else s.ml.weight
+    return hits / total if total > 0 else NAN
 
 
 def _zero_one(s: ClassificationState, o: Mapping[str, Any]) -> float:
     if not s.n:
         return NAN
     if not o.get("normalize", True):
+        if s.ml is not None:
+            return (s.ml.weight if s.weighted else float(s.n)) - s.ml.exact
         total = s.total_weight if s.weighted else float(s.n)
         return total - float(np.trace(s.confusion))
     return 1.0 - _accuracy(s, o)
+
+
+def _hamming(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if not s.n:
+        return NAN
+    if s.ml is not None:
+        cells = s.ml.weight * s.ml.n_labels
+        return s.ml.wrong_cells / cells if cells > 0 else NAN
+    return 1.0 - _accuracy(s, o)
+
+
+def _not_multilabel(s: ClassificationState, name: str) -> None:
+    if s.ml is not None:
+        raise InvalidInputError(
+            f"y_true must be 1-D class labels for {name} (scikit-learn does not define it for "
+            f"multilabel targets either). Got 2-D indicators with {s.ml.n_labels} label columns "
+            "instead."
+        )
 
 
 def _check_normalize(name: str, o: Mapping[str, Any]) -> None:
@@ -401,6 +484,7 @@ def _check_normalize(name: str, o: Mapping[str, Any]) -> None:
 def _balanced(s: ClassificationState, o: Mapping[str, Any]) -> float:
     if s.n == 0:
         return NAN
+    _not_multilabel(s, "balanced_accuracy")
     rows = s.confusion.sum(axis=1)
     keep = rows > 0
     if not keep.any():
@@ -419,6 +503,7 @@ def _check_adjusted(name: str, o: Mapping[str, Any]) -> None:
 
 
 def _confusion(s: ClassificationState, o: Mapping[str, Any]) -> NDArray[Any]:
+    _not_multilabel(s, "confusion_matrix")
     keep = _present(s)
     c = s.confusion[np.ix_(keep, keep)]
     how = o.get("normalize")
@@ -497,8 +582,8 @@ def _check_bins(name: str, o: Mapping[str, Any]) -> None:
     v.check_positive_int(o["n_bins"], f"{name}(n_bins=...)")
 
 
-_PRF_AVERAGES = ("binary", "micro", "macro", "weighted", None)
-_RANK_AVERAGES = ("macro", "weighted", "micro", None)
+_PRF_AVERAGES = ("binary", "micro", "macro", "weighted", "samples", None)
+_RANK_AVERAGES = ("macro", "weighted", "micro", "samples", None)
 
 _cls(
     "accuracy",
@@ -521,6 +606,13 @@ _cls(
     "always predicting the majority class",
     defaults={"normalize": True},
     check=_check_normalize,
+)
+_cls(
+    "hamming_loss",
+    False,
+    "share of wrong labels (multilabel: wrong cells over all cells; else 1 - accuracy)",
+    {"confusion"},
+    _hamming,
 )
 _cls(
     "balanced_accuracy",

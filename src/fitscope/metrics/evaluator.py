@@ -430,7 +430,12 @@ class Evaluator:
         out: dict[str, float | None] = {}
         for s in self.specs:
             state = self._state_for(s.info) if s.info is not None else None
-            if s.info is None or s.info.baseline is None or state is None:
+            if (
+                s.info is None
+                or s.info.baseline is None
+                or state is None
+                or getattr(state, "ml", None) is not None  # none defined for multilabel yet
+            ):
                 out[s.key] = None
             else:
                 out[s.key] = s.info.baseline(state, s.options)

@@ -252,6 +252,27 @@ def zero_one_loss(
     return out
 
 
+def hamming_loss(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> float:
+    """Share of wrong labels: for multilabel targets (2-D 0/1) the wrong cells over all cells;
+    for class labels 1 - accuracy, as scikit-learn.
+
+    >>> from fitscope.metrics import hamming_loss
+    >>> hamming_loss([[1, 0, 1], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]])
+    0.16666666666666666
+    """
+    out: float = _one(
+        "hamming_loss", y_true, y_pred, sample_weight, threshold=threshold, from_logits=from_logits
+    )
+    return out
+
+
 def balanced_accuracy(
     y_true: Any,
     y_pred: Any,
