@@ -14,6 +14,9 @@ One run measures, on the same data:
 * class names (--text, default 1e6): the binary case with labels "neg"/"pos", and predicted
   class names over --classes classes (six label metrics), against scikit-learn on the same
   names, the floor, and fitscope on integer labels (info: names should cost <= 2x integers);
+* multilabel (--multilabel, default 1e6 x --labels 20): subset accuracy, Hamming loss and F1
+  micro / macro / samples, against scikit-learn, torchmetrics' multilabel functions (no
+  "samples" average there) and the floor;
 * streaming (--stream, default batch 1000): one Evaluator.update of accuracy + log loss + F1,
   beside torchmetrics' BinaryAccuracy + BinaryF1Score updates and a bare-numpy update of the
   same states; target fitscope / floor <= 25/16 (25 us where the floor takes 16 us);
@@ -904,6 +907,136 @@ def run_streaming(batch: int, repeat: int, targets: list[dict[str, Any]]) -> dic
     return {"batch": batch, "us_per_update": per_call, "fitscope_over_floor": r}
 
 
+# ---------------------------------------------------------------------------- multilabel
+ML_METRICS: list[Any] = [
+    "accuracy",
+    "hamming_loss",
+    fitscope.metric("f1", average="micro"),
+    fitscope.metric("f1", average="macro"),
+    fitscope.metric("f1", average="samples"),
+]
+ML_KEYS = {
+    "f1(average=micro)": "f1_micro",
+    "f1(average=macro)": "f1_macro",
+    "f1(average=samples)": "f1_samples",
+}
+
+
+def multilabel_data(n: int, n_labels: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """y: each label true with probability 0.2 (bool); p: per-label probabilities, informative."""
+    rng = np.random.default_rng(seed)
+    y = rng.random((n, n_labels)) < 0.2
+    p = np.clip(0.35 * y + rng.random((n, n_labels)) * 0.65, 0.0, 1.0)
+    return y, p
+
+
+def floor_multilabel(y: np.ndarray, p: np.ndarray) -> Run:
+    n, n_labels = y.shape
+    pred = p >= THRESHOLD
+    hit = y & pred
+    ones = np.ones(n_labels, dtype=np.uint8)
+    tp_i = (hit.view(np.uint8) @ ones).astype(np.int64)
+    pred_i = (pred.view(np.uint8) @ ones).astype(np.int64)
+    true_i = (y.view(np.uint8) @ ones).astype(np.int64)
+    tp, pred_l, true_l = hit.sum(axis=0), pred.sum(axis=0), y.sum(axis=0)
+    den_l = pred_l + true_l
+    den_i = pred_i + true_i
+    return Run(
+        {
+            "accuracy": float(np.count_nonzero((tp_i == pred_i) & (tp_i == true_i))) / n,
+            "hamming_loss": float((den_i - 2 * tp_i).sum()) / (n * n_labels),
+            "f1_micro": float(2 * tp.sum() / den_l.sum()),
+            "f1_macro": float(
+                np.divide(2 * tp, den_l, out=np.zeros(n_labels), where=den_l > 0).mean()
+            ),
+            "f1_samples": float(
+                np.divide(2 * tp_i, den_i, out=np.zeros(n), where=den_i > 0).mean()
+            ),
+        }
+    )
+
+
+def sklearn_multilabel(y: np.ndarray, p: np.ndarray) -> Run:
+    from sklearn import metrics as m
+
+    box: dict[str, np.ndarray] = {}
+
+    def threshold() -> None:
+        box["labels"] = p >= THRESHOLD
+
+    def lab() -> np.ndarray:
+        return box["labels"]
+
+    return _parts(
+        [
+            ("labels", threshold),
+            ("accuracy", lambda: float(m.accuracy_score(y, lab()))),
+            ("hamming_loss", lambda: float(m.hamming_loss(y, lab()))),
+            ("f1_micro", lambda: float(m.f1_score(y, lab(), average="micro", zero_division=0))),
+            ("f1_macro", lambda: float(m.f1_score(y, lab(), average="macro", zero_division=0))),
+            (
+                "f1_samples",
+                lambda: float(m.f1_score(y, lab(), average="samples", zero_division=0)),
+            ),
+        ]
+    )
+
+
+def torch_multilabel(y: np.ndarray, p: np.ndarray) -> dict[str, Callable[[], Run]]:
+    """torchmetrics' functional multilabel metrics (no "samples" average there)."""
+    try:
+        import torch
+        import torchmetrics.functional.classification as tm
+    except ImportError as exc:
+        print(f"note: torchmetrics not measured ({exc})")
+        return {}
+    yt, pt = torch.from_numpy(y.astype(np.int64)), torch.from_numpy(p)
+    n_labels = y.shape[1]
+
+    def case(validate: bool) -> Callable[[], Run]:
+        kw = {"num_labels": n_labels, "threshold": THRESHOLD, "validate_args": validate}
+
+        def run() -> Run:
+            r = _parts(
+                [
+                    (
+                        "accuracy",
+                        lambda: tm.multilabel_exact_match(
+                            pt, yt, n_labels, THRESHOLD, validate_args=validate
+                        ),
+                    ),
+                    ("hamming_loss", lambda: tm.multilabel_hamming_distance(pt, yt, **kw)),
+                    ("f1_micro", lambda: tm.multilabel_f1_score(pt, yt, average="micro", **kw)),
+                    ("f1_macro", lambda: tm.multilabel_f1_score(pt, yt, average="macro", **kw)),
+                ]
+            )
+            r.values = {k: float(v) for k, v in r.values.items()}
+            return r
+
+        return run
+
+    return {TM_DEFAULT: case(True), TM_FAST: case(False)}
+
+
+def run_multilabel(
+    n: int, n_labels: int, repeat: int, seed: int, targets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    y, p = multilabel_data(n, n_labels, seed)
+
+    def ours() -> Run:
+        out = fitscope.evaluate(y, p, metrics=ML_METRICS, threshold=THRESHOLD)
+        return Run({ML_KEYS.get(k, k): v for k, v in out.items()})
+
+    cases: dict[str, Callable[[], Run]] = {
+        FITSCOPE: ours,
+        FLOOR: lambda: floor_multilabel(y, p),
+        SKLEARN: lambda: sklearn_multilabel(y, p),
+    }
+    cases.update(torch_multilabel(y, p))
+    label = f"multilabel, n = {fmt_size(n)} x {n_labels} labels"
+    return _run_cases(label, n, repeat, cases, y.nbytes + p.nbytes, targets)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1e5,1e6,1e7", help="binary sample counts, comma-separated")
@@ -918,6 +1051,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--text", default="1e6", help="class-name cases' sample count (binary and --classes)"
     )
+    ap.add_argument("--multilabel", default="1e6", help="multilabel sample count (0 to skip)")
+    ap.add_argument("--labels", type=int, default=20, help="multilabel label columns")
     ap.add_argument(
         "--stream", type=int, default=1000, help="streaming update batch size (0 to skip)"
     )
@@ -932,8 +1067,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = parse_sizes(args.sizes)
     n_multi = int(float(args.multiclass))
     n_text = int(float(args.text))
+    n_ml = int(float(args.multilabel))
     if args.quick:
-        sizes, n_multi, n_text = [100_000], 100_000, 100_000
+        sizes, n_multi, n_text, n_ml = [100_000], 100_000, 100_000, 100_000
         args.repeat = args.repeat or 3
 
     def repeat_for(n: int) -> int:
@@ -976,6 +1112,10 @@ def main(argv: list[str] | None = None) -> int:
         results["text_binary"] = run_text_binary(n_text, repeat_for(n_text), args.seed, targets)
         results["text_labels"] = run_text_labels(
             n_text, args.classes, repeat_for(n_text), args.seed, targets
+        )
+    if n_ml > 0:
+        results["multilabel"] = run_multilabel(
+            n_ml, args.labels, repeat_for(n_ml), args.seed, targets
         )
     if args.stream > 0:
         results["streaming"] = run_streaming(args.stream, repeat_for(args.stream), targets)

@@ -337,26 +337,33 @@ class ClassificationState:
         self.weighted = self.weighted or w is not None
         self.ml = Multilabel.of(yb, pred, w)
         self.n_classes = n_labels
-        ww = None if w is None else w
+        self.seen_true = yb.sum(axis=0).astype(np.int64)
+        self.seen_pred = pred.sum(axis=0).astype(np.int64)
         self.class_weight = (
-            np.count_nonzero(yb, axis=0).astype(np.float64) if ww is None else ww @ yb
+            self.seen_true.astype(np.float64) if w is None else np.einsum("i,ij->j", w, yb)
         )
-        self.seen_true = np.count_nonzero(yb, axis=0).astype(np.int64)
-        self.seen_pred = np.count_nonzero(pred, axis=0).astype(np.int64)
         if cfg.ranking:
             assert scores is not None
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
             cols = np.ascontiguousarray(scores.T, dtype=np.float64)
             if bins is not None and cfg.from_logits:
                 cols = k.sigmoid(cols)
+            truth = np.ascontiguousarray(yb.T)
             self.rank = [_RankStore() for _ in range(n_labels)]
             for c in range(n_labels):
-                is_c = yb[:, c]
+                is_c = truth[c]
                 not_c = ~is_c
+                # Partitioned in place inside the private copy, as for multiclass scores: the
+                # stored scores cost no memory beyond that one copy.
+                col = cols[c]
+                pos, neg = np.compress(is_c, col), np.compress(not_c, col)
+                col[: pos.size], col[pos.size :] = pos, neg
+                n_c = pos.size
+                del pos, neg
                 self.rank[c].add(
-                    np.compress(is_c, cols[c]),
+                    col[:n_c],
                     None if w is None else np.compress(is_c, w),
-                    np.compress(not_c, cols[c]),
+                    col[n_c:],
                     None if w is None else np.compress(not_c, w),
                     bins,
                 )
