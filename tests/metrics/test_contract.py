@@ -85,6 +85,11 @@ def _multilabel_labels(rng: np.random.Generator, n: int) -> Data:
     return y, (p >= 0.5).astype(np.int64)
 
 
+def _multioutput(rng: np.random.Generator, n: int) -> Data:
+    y = rng.normal(size=(n, 3)) * [1.0, 10.0, 0.5] + [0.0, 1e6, -3.0]
+    return y, y + rng.normal(size=(n, 3))
+
+
 def _hinge(rng: np.random.Generator, n: int) -> Data:
     y = rng.integers(0, 2, n)
     return y, rng.normal(size=n) + (2 * y - 1) * 0.5
@@ -155,6 +160,14 @@ VARIANTS = [
     ("roc_auc", _multilabel, {"average": "weighted"}),
     ("average_precision", _multilabel, {"average": "micro"}),
     ("average_precision", _multilabel_labels, {"average": None}),
+    # Multioutput regression.
+    ("mse", _multioutput, {"multioutput": "raw_values"}),
+    ("r2", _multioutput, {}),
+    ("r2", _multioutput, {"multioutput": "variance_weighted"}),
+    ("mae", _multioutput, {"multioutput": (0.2, 0.3, 0.5)}),
+    ("rmse", _multioutput, {}),
+    ("huber", _multioutput, {"delta": 0.5, "multioutput": "raw_values"}),
+    ("rss", _multioutput, {}),
 ]
 ALL = [(name, gen, opts) for name, (gen, opts) in CASES.items()] + VARIANTS
 IDS = [f"{n}-{g.__name__.strip('_')}-{'-'.join(map(str, o.values()))}" for n, g, o in ALL]

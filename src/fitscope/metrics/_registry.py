@@ -719,78 +719,150 @@ _cls(
 
 
 # ------------------------------------------------------------------ regression
-def _reg_mean(
-    value: Callable[[RegressionState], float],
-) -> Callable[[Any, Mapping[str, Any]], float]:
-    return lambda s, o: value(s) / s.weight if s.n and s.weight > 0 else NAN
+def _mo(
+    per: NDArray[np.float64],
+    s: RegressionState,
+    o: Mapping[str, Any],
+    variance: NDArray[np.float64] | None = None,
+) -> Value:
+    """Per-output values combined as scikit-learn's ``multioutput``: "uniform_average" (the
+    default), "raw_values" (the array), "variance_weighted" (r2 only) or weights per output."""
+    how = o.get("multioutput", "uniform_average")
+    if isinstance(how, str):
+        if how == "raw_values":
+            return per
+        if how == "variance_weighted" and variance is not None and float(variance.sum()) > 0:
+            return float(np.average(per, weights=variance))
+        return float(per.mean()) if s.multioutput else float(per[0])
+    weights = np.asarray(how, dtype=np.float64)
+    if weights.shape != per.shape:
+        raise InvalidInputError(
+            f"multioutput must be 'raw_values', 'uniform_average' or one weight per output "
+            f"({per.size}). Got {len(weights)} weights instead."
+        )
+    return float(np.average(per, weights=weights))
 
 
-def _r2(s: RegressionState, o: Mapping[str, Any]) -> float:
+def _check_multioutput(allowed: tuple[str, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+    def check(name: str, o: Mapping[str, Any]) -> None:
+        how = o["multioutput"]
+        if isinstance(how, str):
+            v.check_choice(how, f"{name}(multioutput=...)", allowed)
+            return
+        ok = isinstance(how, tuple | list) and all(
+            isinstance(x, int | float | np.integer | np.floating)
+            and not isinstance(x, bool)
+            and x >= 0
+            for x in how
+        )
+        if not ok or not how:
+            raise InvalidInputError(
+                f"{name}(multioutput=...) must be one of {', '.join(map(repr, allowed))} or a "
+                f"list of non-negative weights, one per output. Got {how!r} instead."
+            )
+        if "delta" in o:
+            _check_delta(name, o)
+
+    return check
+
+
+def _reg(
+    value: Callable[[RegressionState], NDArray[np.float64]],
+) -> Callable[[Any, Mapping[str, Any]], Value]:
+    return lambda s, o: _mo(value(s), s, o) if s.n and s.weight > 0 else NAN
+
+
+def _r2(s: RegressionState, o: Mapping[str, Any]) -> Value:
     if s.n < 2:
         return NAN
-    if s.y_m2 == 0 or s.y_min == s.y_max:
-        return 1.0 if s.sse == 0 else 0.0
-    return 1.0 - s.sse / s.y_m2
+    # Per output, scikit-learn's force_finite: a constant output scores 1.0 when predicted
+    # exactly, else 0.0 (its mean may be inexact in floating point, hence the range test).
+    constant = (s.y_m2 == 0) | (s.y_min == s.y_max)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(constant, np.where(s.sse == 0, 1.0, 0.0), 1.0 - s.sse / s.y_m2)
+    return _mo(per, s, o, np.where(constant, 0.0, s.y_m2))
 
 
-def _var(s: RegressionState, o: Mapping[str, Any]) -> float:
-    return s.y_m2 / s.weight if s.weight > 0 else NAN
+def _var(s: RegressionState) -> NDArray[np.float64]:
+    return s.y_m2 / s.weight if s.weight > 0 else np.full(s.y_m2.shape, NAN)
 
 
 def _check_delta(name: str, o: Mapping[str, Any]) -> None:
     v.check_real(o["delta"], f"{name}(delta=...)", low=0.0, high=math.inf, strict=True)
 
 
-_cls(
-    "mse",
-    False,
-    "mean squared error",
-    set(),
-    _reg_mean(lambda s: s.sse),
-    _var,
-    "predicting the mean of y_true",
-    family="regression",
-)
-_cls(
+def _check_huber(name: str, o: Mapping[str, Any]) -> None:
+    _check_delta(name, o)
+    _check_multioutput(_MO)(name, o)
+
+
+_MO = ("uniform_average", "raw_values")
+_MO_DEFAULT = {"multioutput": "uniform_average"}
+
+
+def _regression(
+    name: str,
+    description: str,
+    compute: Callable[[Any, Mapping[str, Any]], Value],
+    baseline: Callable[[Any, Mapping[str, Any]], Any] | None = None,
+    *,
+    hib: bool = False,
+    needs: set[str] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    check: Callable[[str, Mapping[str, Any]], None] | None = None,
+) -> None:
+    def base(s: Any, o: Mapping[str, Any]) -> float | None:
+        assert baseline is not None
+        value = baseline(s, o)
+        return value if isinstance(value, float) else float(np.mean(value))
+
+    _cls(
+        name,
+        hib,
+        description,
+        needs or set(),
+        compute,
+        None if baseline is None else base,
+        None if baseline is None else "predicting the mean of y_true",
+        defaults={**_MO_DEFAULT, **(defaults or {})},
+        check=check or _check_multioutput(_MO),
+        family="regression",
+    )
+
+
+_regression("mse", "mean squared error", _reg(lambda s: s.sse / s.weight), lambda s, o: _var(s))
+_regression(
     "rmse",
-    False,
     "root mean squared error",
-    set(),
-    lambda s, o: math.sqrt(s.sse / s.weight) if s.n and s.weight > 0 else NAN,
-    lambda s, o: math.sqrt(_var(s, o)),
-    "predicting the mean of y_true",
-    family="regression",
+    _reg(lambda s: np.sqrt(s.sse / s.weight)),
+    lambda s, o: np.sqrt(_var(s)),
 )
-_cls("mae", False, "mean absolute error", set(), _reg_mean(lambda s: s.sae), family="regression")
-_cls(
+_regression("mae", "mean absolute error", _reg(lambda s: s.sae / s.weight))
+_regression(
     "rss",
-    False,
     "residual sum of squares (weighted sum of squared errors)",
-    set(),
-    lambda s, o: s.sse if s.n else NAN,
+    lambda s, o: _mo(s.sse, s, o) if s.n else NAN,
     lambda s, o: s.y_m2,
-    "predicting the mean of y_true",
-    family="regression",
 )
-_cls(
+_regression(
     "huber",
-    False,
     "mean Huber loss: 0.5 e^2 for |e| <= delta, delta (|e| - delta/2) beyond",
-    {"huber"},
-    lambda s, o: s.huber.get(float(o["delta"]), NAN) / s.weight if s.n and s.weight > 0 else NAN,
+    lambda s, o: (
+        _mo(s.huber[float(o["delta"])] / s.weight, s, o)
+        if s.n and s.weight > 0 and float(o["delta"]) in s.huber
+        else NAN
+    ),
+    needs={"huber"},
     defaults={"delta": 1.0},
-    check=_check_delta,
-    family="regression",
+    check=_check_huber,
 )
-_cls(
+_regression(
     "r2",
-    True,
     "coefficient of determination: 1 - RSS / total sum of squares",
-    set(),
     _r2,
     lambda s, o: 0.0,
-    "predicting the mean of y_true",
-    family="regression",
+    hib=True,
+    check=_check_multioutput(("uniform_average", "raw_values", "variance_weighted")),
 )
 _cls(
     "hinge",

@@ -115,34 +115,66 @@ def _per_sample_log_loss(
 cross_entropy = log_loss
 
 
-def mse(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Mean squared error."""
-    return float(_one("mse", y_true, y_pred, sample_weight))
+def _mo_option(multioutput: Any) -> Any:
+    # Weights per output as a tuple: options are compared and printed, never arrays.
+    if isinstance(multioutput, str):
+        return multioutput
+    return tuple(float(x) for x in np.asarray(multioutput, dtype=np.float64).ravel())
 
 
-def rmse(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Root mean squared error."""
-    return float(_one("rmse", y_true, y_pred, sample_weight))
+def mse(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Mean squared error. A 2-D target (n, k) has k outputs: ``multioutput`` is
+    "uniform_average" (the default), "raw_values" (one per output) or weights per output, as
+    scikit-learn.
+
+    >>> from fitscope.metrics import mse
+    >>> mse([[0.5, 1.0], [-1.0, 1.0]], [[0.0, 2.0], [-1.0, 2.0]], multioutput="raw_values")
+    array([0.125, 1.   ])
+    """
+    return _one("mse", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
-def mae(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Mean absolute error."""
-    return float(_one("mae", y_true, y_pred, sample_weight))
+def rmse(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Root mean squared error (per output, then averaged); ``multioutput`` as :func:`mse`."""
+    return _one("rmse", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
-def rss(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Residual sum of squares: the (weighted) sum of squared errors.
+def mae(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Mean absolute error; ``multioutput`` as :func:`mse`."""
+    return _one("mae", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
+
+
+def rss(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Residual sum of squares: the (weighted) sum of squared errors (per output, averaged as
+    ``multioutput`` says).
 
     >>> from fitscope.metrics import rss
     >>> rss([1.0, 2.0, 3.0], [1.5, 2.0, 2.0])
     1.25
     """
-    return float(_one("rss", y_true, y_pred, sample_weight))
+    return _one("rss", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
-def huber(y_true: Any, y_pred: Any, *, sample_weight: Any = None, delta: float = 1.0) -> float:
+def huber(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    delta: float = 1.0,
+    multioutput: Any = "uniform_average",
+) -> Any:
     """Mean Huber loss: 0.5 e^2 where |e| <= delta, delta * (|e| - delta / 2) beyond."""
-    return float(_one("huber", y_true, y_pred, sample_weight, delta=delta))
+    return _one(
+        "huber", y_true, y_pred, sample_weight, delta=delta, multioutput=_mo_option(multioutput)
+    )
 
 
 def hinge(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
@@ -175,9 +207,13 @@ def brier_score(
     )
 
 
-def r2(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Coefficient of determination R^2 (1.0 for a perfect fit, 0.0 for predicting the mean)."""
-    return float(_one("r2", y_true, y_pred, sample_weight))
+def r2(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Coefficient of determination R^2 (1.0 for a perfect fit, 0.0 for predicting the mean).
+    ``multioutput`` as :func:`mse`, plus "variance_weighted" (outputs weighted by the
+    variance of y_true), as scikit-learn."""
+    return _one("r2", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
 # ---------------------------------------------------------------- classification
