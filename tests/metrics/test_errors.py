@@ -70,7 +70,11 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
             ["y_true", "both classes", "roc_auc", "only class 0"],
         ),
         (lambda: roc_auc([0, 1, 1], P3), InvalidInputError, ["y_true", "every class", "class 2"]),
-        (lambda: accuracy([[0, 1]], [0.3]), InvalidInputError, ["y_true", "1-D", "shape (1, 2)"]),
+        (
+            lambda: accuracy([[0, 1]], [0.3]),  # 2-D y_true is multilabel: y_pred must match
+            InvalidInputError,
+            ["y_pred", "shape of y_true (1, 2)", "Got shape (1,)"],
+        ),
         (
             lambda: accuracy([0, 1], np.zeros((2, 2, 2))),
             InvalidInputError,
