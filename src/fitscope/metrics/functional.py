@@ -712,11 +712,23 @@ def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: An
     >>> from fitscope.metrics import baseline
     >>> baseline("accuracy", [0, 0, 1])
     0.6666666666666666
+    >>> round(baseline("log_loss", ["cat", "dog", "dog", "emu"]), 6)
+    1.039721
     """
     info = lookup(name)
-    y = v.as_array(y_true, "y_true")
+    y = v.as_label_array(y_true, "y_true") if info.family == "classification" else None
+    if y is None:
+        y = v.as_array(y_true, "y_true")
+    ev_options: dict[str, Any] = {}
     if info.family == "classification":
-        labels = v.as_labels(y, "y_true")
+        if _lab.identity_ok(y) or (y.dtype.kind == "f" and y.ndim == 1):
+            labels = v.as_labels(y, "y_true")
+        else:
+            # Class names: the one-hot columns are the sorted labels.
+            classes, (labels,) = _lab.factorize(y)
+            ev_options["labels"] = classes.tolist()
+            if classes.size == 2:
+                ev_options["pos_label"] = classes[1].item()
         n_classes = int(labels.max()) + 1 if labels.size else 2
         probs = np.zeros((labels.size, max(n_classes, 2)))
         probs[np.arange(labels.size), labels] = 1.0
@@ -725,6 +737,6 @@ def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: An
         pred = np.zeros(y.shape[0])
     else:
         pred = y
-    ev = Evaluator([metric(name, **options)])
+    ev = Evaluator([metric(name, **options)], **ev_options)
     ev.update(y, pred, sample_weight)
     return next(iter(ev.baselines().values()))
