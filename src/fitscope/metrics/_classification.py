@@ -337,11 +337,16 @@ class ClassificationState:
         self.weighted = self.weighted or w is not None
         self.ml = Multilabel.of(yb, pred, w)
         self.n_classes = n_labels
-        self.seen_true = yb.sum(axis=0).astype(np.int64)
-        self.seen_pred = pred.sum(axis=0).astype(np.int64)
-        self.class_weight = (
-            self.seen_true.astype(np.float64) if w is None else np.einsum("i,ij->j", w, yb)
-        )
+        ml = self.ml
+        if w is None:
+            # The multilabel counts already hold these (unweighted): no second pass.
+            self.seen_true = (ml.tp + ml.fn).astype(np.int64)
+            self.seen_pred = (ml.tp + ml.fp).astype(np.int64)
+            self.class_weight = ml.tp + ml.fn
+        else:
+            self.seen_true = yb.sum(axis=0).astype(np.int64)
+            self.seen_pred = pred.sum(axis=0).astype(np.int64)
+            self.class_weight = ml.tp + ml.fn
         if cfg.ranking:
             assert scores is not None
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
