@@ -20,6 +20,8 @@ def delete_run(tx: Transactions, run_id: str) -> None:
             schema.tags,
             schema.series_keys,
             schema.run_summary,
+            schema.series_summary,
+            schema.run_config,
         ):
             conn.execute(table.delete().where(table.c.run_id == run_id))
         conn.execute(schema.runs.delete().where(schema.runs.c.id == run_id))

@@ -173,6 +173,7 @@ def init(
     dir: str | os.PathLike[str] | None = None,
     reinit: bool | None = None,
     entity: str | None = None,
+    token: str | None = None,
 ) -> Any:
     """Start recording a run (see :func:`fitscope.track.run.init`), with wandb's arguments.
 
@@ -244,7 +245,9 @@ def init(
                 f"id must name a new run. Got {id!r}, which exists, instead. Pass "
                 "resume='allow' to continue it."
             )
-    kwargs: dict[str, Any] = {"config": merged, "tags": tags, "store": store}
+    kwargs: dict[str, Any] = {"config": merged, "tags": tags, "store": store, "token": token}
+    if mode in ("online", "offline"):
+        kwargs["mode"] = mode  # a server store: "offline" only spools (issue 19's spool)
     if project is not None:
         kwargs["project"] = project
     run = track_init(name=name, resume=resume_id, run_id=None if resume_id else id, **kwargs)

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from fitscope._validation import as_array, describe
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.track.records import PredictionSnapshot, RunRecord
+from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
 
 __all__ = ["Run", "init"]
@@ -121,7 +122,7 @@ class Run:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | RemoteStore,
         *,
         project: str,
         name: str | None,
@@ -402,16 +403,20 @@ class Run:
             # del is atomic under the GIL, and only this locked section removes items.
             points = _take(self._points)
             snaps = _take(self._snapshots)
-            keys = _take(self._new_keys)
+            # Keys as written go to a local store; a server store (issue 19) does not take
+            # them yet, so they stay buffered there (display falls back to the metric name).
+            local = isinstance(self.store, Store)
+            keys = _take(self._new_keys) if local else []
             try:
+                extra: dict[str, Any] = {"keys": keys} if local else {}
                 self.store.write(
                     self.id,
                     _chunks(points),
                     snaps,
-                    keys=keys,
                     heartbeat=heartbeat or time.time(),
                     status=status,
                     end_time=time.time() if status else None,
+                    **extra,
                 )
             except BaseException:
                 self._points[:0] = points  # back to the front, in order, for the next try
@@ -449,10 +454,12 @@ class Run:
         from fitscope.track.habits import Summary
 
         self.flush()
+        computed = self.store.get_run(self.id, predictions=False).summary
+        store = self.store
+        if not isinstance(store, Store):  # a server store keeps no user summary yet
+            return Summary(computed, {}, _refuse_summary)
         return Summary(
-            self.store.get_run(self.id, predictions=False).summary,
-            self.store.user_summary(self.id),
-            lambda own: self.store.set_user_summary(self.id, own),
+            computed, store.user_summary(self.id), lambda own: store.set_user_summary(self.id, own)
         )
 
     def __enter__(self) -> Run:
@@ -471,6 +478,13 @@ class Run:
             f"Run(id={self.id!r}, project={self.project!r}, name={self.name!r}, "
             f"status={self.status!r})"
         )
+
+
+def _refuse_summary(own: dict[str, Any]) -> None:
+    raise InvalidInputError(
+        "summary must be set on a run of a local store. Got a run logging to a server, which "
+        "keeps no summary values yet: log the value instead (run.log({...}))."
+    )
 
 
 def _take(buffer: list[T]) -> list[T]:
@@ -528,12 +542,21 @@ def init(
     name: str | None = None,
     config: Mapping[str, Any] | None = None,
     tags: Sequence[str] | None = None,
-    store: Store | str | os.PathLike[str] | None = None,
+    store: Store | RemoteStore | str | os.PathLike[str] | None = None,
     resume: str | None = None,
     run_id: str | None = None,
+    *,
+    token: str | None = None,
+    mode: str | None = None,
 ) -> Run:
     """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
     $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
+
+    ``store="http://host:port"`` logs to a fitscope server (``fitscope ui --token ...``) with
+    ``token`` (default $FITSCOPE_TOKEN): batches go through a local spool
+    ($FITSCOPE_SPOOL, else ``./.fitscope/spool``) and upload in the background, so training
+    never waits on the network. ``mode="offline"`` only spools (upload later with
+    ``fitscope sync``); ``mode="online"`` (the default) uploads as it goes.
 
     ``resume`` (a run id, id prefix or name) continues a run that is not running any more
     (finished, failed or crashed) instead of starting one: ``config`` and ``tags`` are merged
@@ -547,8 +570,7 @@ def init(
     >>> run.status
     'finished'
     """
-    if not isinstance(store, Store):
-        store = Store(store)
+    store = open_store(store, token=token, mode=mode)
     record = None
     if resume is not None:
         record = store.get_run(resume, predictions=False)
