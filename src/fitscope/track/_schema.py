@@ -82,6 +82,24 @@ predictions = sa.Table(
     sa.Index("ix_fitscope_predictions_run", "run_id", "split", "step"),
 )
 
+# Points the store refused to write (the writer isolates them so the rest of the batch is
+# written; see track/_writer.py). A new table, so older stores gain it on open without a
+# migration. step is text: a refused step may not fit in a BIGINT.
+refused = sa.Table(
+    "fitscope_refused",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("key", sa.Text, nullable=False),  # "split/metric" with unstorable characters escaped
+    sa.Column("step", sa.Text, nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("time", sa.Float, nullable=False),
+    sa.Index("ix_fitscope_refused_run", "run_id"),
+)
+
 # Migrations: MIGRATIONS[v] upgrades a store at version v to v + 1. Version 1 is the first
 # schema, created whole by metadata.create_all, so the list is empty for now; each later schema
 # change appends one function here and bumps SCHEMA_VERSION.

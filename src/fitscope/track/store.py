@@ -630,7 +630,7 @@ class Store:
 
         def tx() -> None:
             with self.engine.begin() as conn:
-                for table in (schema.points, schema.predictions, schema.tags):
+                for table in (schema.points, schema.predictions, schema.tags, schema.refused):
                     conn.execute(table.delete().where(table.c.run_id == record.id))
                 conn.execute(schema.runs.delete().where(schema.runs.c.id == record.id))
 
