@@ -4,14 +4,10 @@ server (the full disk on SQLite in a tmpfs, where this machine may mount one).""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import subprocess
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -187,72 +183,43 @@ def test_finish_raises_only_fitscope_errors(tmp_path: Path) -> None:
 # -- a full disk -----------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def tmpfs(where: Path, size: str) -> Iterator[Path]:
-    where.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(
-            f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}): the "
-            "full-disk case needs root or a machine that allows mount -t tmpfs"
-        )
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
+def test_full_disk_warns_once_blocks_and_loses_nothing(
+    small_disk: Path, fill_disk: Callable[[Path], Path]
+) -> None:
+    disk = small_disk
+    store = fitscope.Store(disk / "runs.db")
+    run = fitscope.init(store=store, max_buffer=50_000)
+    run.log({"loss": 0.0}, step=0)
+    run.flush()
+    filler = fill_disk(disk)
+    logged = [1]
 
+    def train() -> None:
+        for i in range(1, 60_001):
+            run.log({"loss": float(i), "accuracy": 0.5}, step=i)
+            logged[0] += 1
 
-def fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    with open(filler, "wb") as out, contextlib.suppress(OSError):
-        while True:
-            out.write(b"\0" * 65536)
-            out.flush()
-            os.fsync(out.fileno())
-    return filler
-
-
-def test_full_disk_warns_once_blocks_and_loses_nothing(tmp_path: Path) -> None:
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command: the full-disk case needs mount -t tmpfs")
-    with tmpfs(tmp_path / "small", "8m") as disk:
-        store = fitscope.Store(disk / "runs.db")
-        run = fitscope.init(store=store, max_buffer=50_000)
-        run.log({"loss": 0.0}, step=0)
-        run.flush()
-        filler = fill(disk)
-        logged = [1]
-
-        def train() -> None:
-            for i in range(1, 60_001):
-                run.log({"loss": float(i), "accuracy": 0.5}, step=i)
-                logged[0] += 1
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            trainer = threading.Thread(target=train)
-            trainer.start()
-            deadline = time.time() + 30
-            while run._stalled is None and time.time() < deadline:
-                time.sleep(0.05)
-            assert run._stalled is not None, "the writer never hit the full disk"
-            time.sleep(1.0)
-            # Back-pressure: the trainer is blocked at max_buffer, nothing is dropped.
-            assert trainer.is_alive()
-            assert 0 < len(run._points) <= 50_000 + 6
-            filler.unlink()  # space returns
-            trainer.join(60)
-            assert not trainer.is_alive()
-            run.finish()
-        texts = [str(w.message) for w in caught if w.category is StoreStalledWarning]
-        assert sum("cannot write to the store just now" in t for t in texts) == 1
-        assert any("full" in t for t in texts)  # says why: "database or disk is full"
-        assert sum("log() is waiting for the writer" in t for t in texts) == 1
-        assert store.get_run(run.id).status == "finished"
-        assert logged[0] == 60_001
-        assert stored(store, run.id) == 1 + 2 * 60_000
-        store.close()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer = threading.Thread(target=train)
+        trainer.start()
+        deadline = time.time() + 30
+        while run._stalled is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert run._stalled is not None, "the writer never hit the full disk"
+        time.sleep(1.0)
+        # Back-pressure: the trainer is blocked at max_buffer, nothing is dropped.
+        assert trainer.is_alive()
+        assert 0 < len(run._points) <= 50_000 + 6
+        filler.unlink()  # space returns
+        trainer.join(60)
+        assert not trainer.is_alive()
+        run.finish()
+    texts = [str(w.message) for w in caught if w.category is StoreStalledWarning]
+    assert sum("cannot write to the store just now" in t for t in texts) == 1
+    assert any("full" in t for t in texts)  # says why: "database or disk is full"
+    assert sum("log() is waiting for the writer" in t for t in texts) == 1
+    assert store.get_run(run.id).status == "finished"
+    assert logged[0] == 60_001
+    assert stored(store, run.id) == 1 + 2 * 60_000
+    store.close()

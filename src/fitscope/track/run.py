@@ -35,6 +35,7 @@ from fitscope.errors import (
     StoreStalledWarning,
 )
 from fitscope.track import _writer
+from fitscope.track._config import to_json_config
 from fitscope.track._limits import MAX_STEP, check_metric, check_split, check_step, check_value
 from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.store import Chunk, Store
@@ -148,6 +149,7 @@ class Run:
             raise InvalidTypeError(
                 f"config must be a dict. Got {config!r} ({type(config).__name__}) instead."
             )
+        config = to_json_config(config or {})  # numbers stay numbers; the rest refused here
         tag_list = [tags] if isinstance(tags, str) else list(tags or [])
         for tag in tag_list:
             _check_name("tags", tag)
@@ -221,7 +223,7 @@ class Run:
         """Add or change config entries of a running run (hyperparameters known late)."""
         if not isinstance(values, Mapping):
             raise InvalidTypeError(f"values must be a dict. Got {describe(values)} instead.")
-        self.config.update(values)
+        self.config.update(to_json_config(values))
         self.store.set_config(self.id, self.config)
 
     # -- logging (training thread) ---------------------------------------------------------

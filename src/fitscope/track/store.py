@@ -120,8 +120,10 @@ class _Again(Exception):
 
 
 def _config_json(config: Mapping[str, Any]) -> str:
-    """A run's config as stored: JSON, keys sorted, anything JSON cannot hold as its repr."""
-    return json.dumps(dict(config), default=repr, sort_keys=True)
+    """A run's config as stored: JSON, keys sorted (see track/_config.py)."""
+    from fitscope.track._config import config_json
+
+    return config_json(config)
 
 
 _MISSING = object()
