@@ -140,6 +140,17 @@ def _config_matches(config: Mapping[str, Any], wanted: Mapping[str, Any]) -> boo
     return True
 
 
+def _version(text: str, where: str) -> int:
+    """The stored schema_version as an int, or a StoreError saying the store is damaged."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise StoreError(
+            f"store must have an integer schema_version. Got {str(text)[:50]!r} in {where!r} "
+            "instead: the store is damaged or was not written by fitscope."
+        ) from None
+
+
 def _is_lock_error(error: sa.exc.OperationalError) -> bool:
     text = str(error.orig).lower()
     # SQLite: "database is locked" / busy; PostgreSQL: a deadlock or serialization failure
@@ -254,7 +265,7 @@ class Store:
                     row = conn.execute(
                         sa.select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
                     ).first()
-                    version = None if row is None else int(row[0])
+                    version = None if row is None else _version(row[0], self.safe_url)
                 if version is not None and version > schema.SCHEMA_VERSION:
                     # Checked before anything is written: a newer store is left untouched.
                     raise StoreVersionError(
