@@ -8,7 +8,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from fitscope import errors, metrics, models, optim, track, train
-from fitscope.doctor import Finding, diagnose, explain
+from fitscope.diagnosis import diagnose
+from fitscope.doctor import Finding, explain
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,

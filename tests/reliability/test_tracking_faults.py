@@ -147,6 +147,7 @@ def test_a_point_the_store_refuses_is_isolated_and_the_rest_written(tmp_path: Pa
     refused = _writer.refused(store, run.id)
     assert [(r["key"], r["step"]) for r in refused] == [("train/poison", "5000")]
     assert run.refused == 1
+    assert record.refused == 1  # the run's record says so
     messages = [str(w.message) for w in caught if w.category is PointsRefusedWarning]
     assert len(messages) == 1 and "'train/poison' at step 5000" in messages[0]
 

@@ -96,7 +96,7 @@ FINDINGS = [
 def test_findings_panel_renders_badges_and_escapes(page: Any) -> None:
     from fitscope.views.findings import finding_dict
 
-    charts_js = (Path(fitscope.__file__).parent / "web" / "static" / "charts.js").read_text(
+    charts_js = (Path(fitscope.__file__).parent / "views" / "static" / "charts.js").read_text(
         encoding="utf-8"
     )
     page.set_content("<div id='f'></div>")

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from fitscope.cli._demo_text import TEXT
 from fitscope.demo import Case, LossOptimum, OverfitRun, SolverTrace, Surfaces, WorkedExample
-from fitscope.track.store import _redact
+from fitscope.track._engine import redact
 
 __all__ = [
     "Narrator",
@@ -305,7 +305,7 @@ def part2(run: OverfitRun, patience: int, nar: Narrator) -> list[RenderableType]
         ),
         Text(nar.t("test_why"), style="dim"),
         Text(
-            nar.t("run_stored", run=run.run_id[:8], name=run.run_name, store=_redact(run.store_url))
+            nar.t("run_stored", run=run.run_id[:8], name=run.run_name, store=redact(run.store_url))
         ),
     ]
 

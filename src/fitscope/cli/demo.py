@@ -30,7 +30,8 @@ from fitscope.cli._demo_text import LANGUAGES
 from fitscope.cli._options import lang_option, store_option
 from fitscope.cli.doctor import render as render_findings
 from fitscope.demo._overfit import CONFIG
-from fitscope.doctor import diagnose, explain
+from fitscope.diagnosis import diagnose
+from fitscope.doctor import explain
 from fitscope.errors import MissingDependencyError
 from fitscope.track import Store
 
@@ -189,6 +190,6 @@ def _open_ui(nar: Narrator, console: Console, run: demo.OverfitRun, port: int) -
 
 def _shown(url: str) -> str:
     """A store URL as printed: any password as ***."""
-    from fitscope.track.store import _redact
+    from fitscope.track._engine import redact
 
-    return _redact(url)
+    return redact(url)

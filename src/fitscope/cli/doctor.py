@@ -15,7 +15,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from fitscope.cli._options import lang_option, store_option
-from fitscope.doctor import Finding, diagnose
+from fitscope.diagnosis import diagnose
+from fitscope.doctor import Finding
 from fitscope.doctor.i18n import translator
 from fitscope.doctor.messages import LABELS
 

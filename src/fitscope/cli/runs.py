@@ -113,7 +113,14 @@ def list_command(
     """List the runs in the store, newest first."""
     store = _open(store_url)
     config = dict(_config_item(item) for item in config_items)
-    records = store.runs(project=project, tags=list(tags), status=status, config=config)
+    records = store.runs(
+        project=project,
+        tags=list(tags),
+        status=status,
+        config=config,
+        series=False,
+        predictions=False,
+    )
     console = _console()
     if not records:
         console.print(f"No runs in {store.safe_url}.")
@@ -143,7 +150,7 @@ def list_command(
 def show_command(run: str, store_url: str | None) -> None:
     """Show one RUN (an id, a unique id prefix or a name): status, duration, config, tags,
     and the final and best value of every metric on every split."""
-    record = _open(store_url).get_run(run)
+    record = _open(store_url).get_run(run, predictions=False)
     console = _console()
     console.print(f"[bold]{record.name}[/]  {record.id}")
     facts = Table.grid(padding=(0, 2))
@@ -153,6 +160,8 @@ def show_command(run: str, store_url: str | None) -> None:
     facts.add_row("ended", _when(record.end_time))
     facts.add_row("duration", _duration(record))
     facts.add_row("tags", ", ".join(record.tags) or "-")
+    if record.refused:
+        facts.add_row("refused", f"[red]{record.refused} point(s) the store would not hold[/]")
     console.print(facts)
     if record.config:
         console.print("\n[bold]config[/]")
@@ -197,7 +206,7 @@ def show_command(run: str, store_url: str | None) -> None:
 def rm_command(run: str, store_url: str | None, yes: bool) -> None:
     """Delete RUN and everything it logged."""
     store = _open(store_url)
-    record = store.get_run(run)
+    record = store.get_run(run, series=False, predictions=False)
     if not yes:
         click.confirm(
             f"Delete run {record.name!r} ({record.id[:8]}, {record.status}) from {store.safe_url}?",
@@ -214,9 +223,10 @@ def rm_command(run: str, store_url: str | None, yes: bool) -> None:
 def tag_command(run: str, tags: tuple[str, ...], store_url: str | None) -> None:
     """Add TAGS to RUN."""
     store = _open(store_url)
-    record = store.get_run(run)
+    record = store.get_run(run, series=False, predictions=False)
     store.tag_run(record.id, *tags)
-    click.echo(f"Tagged run {record.name!r}: {', '.join(store.get_run(record.id).tags)}")
+    tagged = store.get_run(record.id, series=False, predictions=False)
+    click.echo(f"Tagged run {record.name!r}: {', '.join(tagged.tags)}")
 
 
 def export_rows(record: RunRecord) -> Iterator[tuple[str, str, int, float, float]]:

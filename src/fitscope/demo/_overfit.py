@@ -125,7 +125,8 @@ def overfit_run(
             # The validation curves are stored under the split name the trainer logs them
             # with ("val" by the tracking contract; older trainers wrote "validation").
             run.flush()
-            logged = {split for split, _ in db.get_run(run.id).series()}
+            listed = db.get_run(run.id, series=False, predictions=False)
+            logged = {split for split, _ in listed.series()}
             val_split = "validation" if "validation" in logged else "val"
             run.log_predictions(y_val, p_val, split=val_split, step=best)
             run.log_predictions(y_te, p_test, split="test", step=best)

@@ -1,8 +1,10 @@
 """The doctor: what loss and accuracy curves (and predictions) mean, with the numbers as evidence.
 
-:func:`diagnose` reads per-epoch curves (a dict of lists, a Keras History, a run from the store
-or a file) and, where the run holds them, prediction snapshots; :func:`explain` judges one set of
-predictions. Both return :class:`Finding` objects worded in English, Russian, Spanish or Italian.
+:func:`diagnose` judges per-epoch curves held in memory (a dict of lists, a Keras History, a run
+record) and, where the record holds them, prediction snapshots; :func:`explain` judges one set
+of predictions. Both return :class:`Finding` objects worded in English, Russian, Spanish or
+Italian. The doctor opens nothing: :func:`fitscope.diagnose` (``fitscope/diagnosis.py``, the
+shell) also takes file paths, run ids and live runs, reads them and hands the values here.
 
 >>> import fitscope
 >>> epochs = range(1, 41)
@@ -18,15 +20,12 @@ predictions. Both return :class:`Finding` objects worded in English, Russian, Sp
 
 from __future__ import annotations
 
-import importlib
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from fitscope import _validation as v
-from fitscope.doctor import files
 from fitscope.doctor.curves import Curve, Reference, curve_drafts
 from fitscope.doctor.finding import SEVERITIES, Draft, Finding
 from fitscope.doctor.i18n import LANGUAGES, check_lang
@@ -34,7 +33,7 @@ from fitscope.doctor.keys import LOSS, Key, direction, parse_key
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
 from fitscope.errors import InvalidInputError, InvalidTypeError
 
-__all__ = ["LANGUAGES", "Finding", "diagnose", "explain"]
+__all__ = ["LANGUAGES", "Finding", "diagnose", "explain", "judge"]
 
 _SUFFIX_RANK = {"epoch": 0, "": 1, "step": 2}
 _HELD_OUT = ("val", "test")
@@ -56,20 +55,26 @@ def explain(
     return _render(prediction_drafts(score(y_true, y_pred, sample_ids)), lang)
 
 
-def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Finding]:
-    """Findings about a training run, most severe first (an empty list: nothing to report).
+def diagnose(source: Any, *, lang: str = "en") -> list[Finding]:
+    """Findings about a training run's curves, most severe first (an empty list: nothing to
+    report).
 
-    ``source`` is a dict of per-epoch lists (Keras' ``History.history``) or a DataFrame of
-    them, an object with such a ``history`` dict (a Keras ``History``), a live
-    :class:`fitscope.Run` (what it logged so far), a run record from the store (anything with
-    ``series()``, ``history(metric, split)`` and ``predictions()``), a run id or name (looked up
-    in ``store``: a :class:`fitscope.Store` or its URL; default the default store), or the path
-    of a History JSON, a per-epoch CSV or a predictions CSV.
+    ``source`` is a value in memory: a dict of per-epoch lists (Keras' ``History.history``) or
+    a DataFrame of them, an object with such a ``history`` dict (a Keras ``History``), or a run
+    record (anything with ``series()``, ``history(metric, split)`` and ``predictions()``, such
+    as :class:`fitscope.RunRecord`), whose prediction snapshots are judged too. The doctor opens
+    nothing: :func:`fitscope.diagnose` also takes file paths, run ids and live runs, reads them
+    and hands the values here.
     """
     lang = check_lang(lang)
-    curves, snapshots = _read(source, store)
-    if isinstance(curves, files.PredictionsFile):
-        return explain(curves.y_true, curves.y_pred, lang=lang, sample_ids=curves.ids)
+    curves, snapshots = _values(source)
+    return judge(curves, snapshots, lang=lang)
+
+
+def judge(curves: list[Curve], snapshots: Sequence[Any] = (), *, lang: str = "en") -> list[Finding]:
+    """Findings about ``curves`` and prediction ``snapshots`` (objects with ``split``, ``step``,
+    ``y_true``, ``y_pred`` and ``ids``), most severe first."""
+    lang = check_lang(lang)
     losses, accuracies = _pick(curves)
     if not losses:
         raise InvalidInputError(
@@ -79,7 +84,7 @@ def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Findin
     drafts: list[Draft] = []
     ref = Reference()
     if snapshots:
-        pred_drafts, ref = _snapshot_drafts(snapshots)
+        pred_drafts, ref = _snapshot_drafts(list(snapshots))
         drafts.extend(pred_drafts)
     drafts = curve_drafts(losses, accuracies, ref) + drafts
     return _render(drafts, lang)
@@ -92,59 +97,30 @@ def _render(drafts: list[Draft], lang: str) -> list[Finding]:
 
 
 # ----------------------------------------------------------------------------- sources
-def _read(source: Any, store: Any) -> tuple[Any, list[Any]]:
-    if isinstance(source, str | os.PathLike):
-        if os.path.isfile(source):
-            loaded = files.load(os.fspath(source))
-            if isinstance(loaded, files.PredictionsFile):
-                return loaded, []
-            return _from_mapping(loaded, "source"), []
-        if isinstance(source, os.PathLike) or _looks_like_a_path(source):
-            raise InvalidInputError(
-                f"source must be an existing file or a run id. Got {os.fspath(source)!r}, "
-                "which looks like a path but is not a file."
-            )
-        return _from_store(source, store)
-    if _is_record(source):
-        return _from_record(source)
-    if callable(getattr(source, "flush", None)) and hasattr(source, "store"):
-        source.flush()  # a live fitscope.Run: read what it has logged so far
-        return _from_record(source.store.get_run(source.id))
+def _values(source: Any) -> tuple[list[Curve], list[Any]]:
+    if is_record(source):
+        return from_record(source)
     if isinstance(source, Mapping):
-        return _from_mapping(source, "source"), []
+        return from_mapping(source, "source"), []
     if hasattr(source, "columns") and callable(getattr(source, "to_dict", None)):
-        return _from_mapping(source.to_dict("list"), "source"), []  # a pandas DataFrame
+        return from_mapping(source.to_dict("list"), "source"), []  # a pandas DataFrame
     history = getattr(source, "history", None)
     if isinstance(history, Mapping):
-        return _from_mapping(history, "source.history"), []
+        return from_mapping(history, "source.history"), []
     raise InvalidTypeError(
-        "source must be a dict of per-epoch lists, a Keras History, a run record, a run id or "
-        f"a file path. Got {v.describe(source)} instead."
+        "source must be a dict of per-epoch lists, a Keras History or a run record. Got "
+        f"{v.describe(source)} instead. fitscope.diagnose also reads file paths, run ids and "
+        "live runs."
     )
 
 
-def _looks_like_a_path(text: str) -> bool:
-    return os.sep in text or os.path.splitext(text)[1].lower() in files.SUFFIXES
-
-
-def _is_record(x: Any) -> bool:
+def is_record(x: Any) -> bool:
+    """Whether ``x`` reads like a run record: ``series()``, ``history()``, ``predictions()``."""
     return all(callable(getattr(x, name, None)) for name in ("series", "history", "predictions"))
 
 
-def _from_store(run_id: str, store: Any) -> tuple[list[Curve], list[Any]]:
-    owned = store is None or isinstance(store, str | os.PathLike)
-    if owned:
-        track: Any = importlib.import_module("fitscope.track")
-        # Looking a run up never creates a store: a wrong path says so instead.
-        store = track.Store(None if store is None else str(store), create=False)
-    try:
-        return _from_record(store.get_run(run_id))
-    finally:
-        if owned:
-            store.close()
-
-
-def _from_record(record: Any) -> tuple[list[Curve], list[Any]]:
+def from_record(record: Any) -> tuple[list[Curve], list[Any]]:
+    """The curves and prediction snapshots a run record holds."""
     curves = []
     for split, metric in record.series():
         key = parse_key(f"{split}/{metric}")
@@ -158,7 +134,8 @@ def _from_record(record: Any) -> tuple[list[Curve], list[Any]]:
     return curves, list(record.predictions())
 
 
-def _from_mapping(data: Mapping[Any, Any], name: str) -> list[Curve]:
+def from_mapping(data: Mapping[Any, Any], name: str) -> list[Curve]:
+    """The curves of a dict of per-epoch lists (``name`` is how errors call it)."""
     curves = []
     for k, values in data.items():
         if not isinstance(k, str):

@@ -420,4 +420,4 @@ def import_logs(
         with contextlib.suppress(FitscopeError):
             run.store.delete_run(run.id)
         raise
-    return run.store.get_run(run.id)
+    return run.store.get_run(run.id, predictions=False)

@@ -22,7 +22,7 @@ from typing import Any
 from fitscope.scale._dask import evaluate_dask
 from fitscope.scale._result import FileEvaluation, Segment, finalize
 from fitscope.scale._sources import CHUNK_ROWS, plan, resolve_paths
-from fitscope.scale._stream import Columns, Options, evaluate_pieces
+from fitscope.scale._stream import Columns, evaluate_pieces, make_options
 
 __all__ = ["FileEvaluation", "Segment", "evaluate_dask", "evaluate_file"]
 
@@ -56,32 +56,6 @@ def evaluate_file(
     every score; ``ranking="binned"`` keeps their memory fixed.
     """
     cols = Columns.make(label, pred, weight, by)
-    opts = _options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
+    opts = make_options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
     pieces = plan(resolve_paths(paths))
     return finalize(evaluate_pieces(pieces, cols, opts, progress), cols, opts)
-
-
-def _options(
-    metrics: Iterable[Any],
-    threshold: float,
-    from_logits: bool,
-    ranking: str,
-    drop_nan: bool,
-    chunk_rows: int,
-) -> Options:
-    from fitscope import _validation as v
-    from fitscope.errors import InvalidTypeError
-
-    if not isinstance(drop_nan, bool):
-        raise InvalidTypeError(f"drop_nan must be True or False. Got {v.describe(drop_nan)}.")
-    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-    opts = Options(
-        metrics,
-        threshold,
-        from_logits,
-        ranking,
-        drop_nan,
-        v.check_positive_int(chunk_rows, "chunk_rows"),
-    )
-    opts.evaluator()  # validates metrics, threshold, from_logits and ranking up front
-    return opts

@@ -12,7 +12,14 @@ from fitscope import _validation as v
 from fitscope.errors import InvalidInputError, InvalidTypeError
 from fitscope.scale._result import FileEvaluation, finalize
 from fitscope.scale._sources import CHUNK_ROWS, Piece, check_columns, plan, require, resolve_paths
-from fitscope.scale._stream import Columns, Options, Partial, evaluate_pieces, merge_partials
+from fitscope.scale._stream import (
+    Columns,
+    Options,
+    Partial,
+    evaluate_pieces,
+    make_options,
+    merge_partials,
+)
 
 #: Rows per Parquet piece (a task): whole row groups adding up to at least this many rows.
 #: About 1Mi rows is 10-50 ms of work: small enough that 2 workers share a 1e7-row file evenly,
@@ -84,10 +91,8 @@ def evaluate_dask(
     this call and stops after it. Each task streams its rows into Evaluator states; the states
     merge pairwise in a tree on the workers and only the final one comes back.
     """
-    from fitscope.scale import _options
-
     cols = Columns.make(label, pred, weight, by)
-    opts = _options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
+    opts = make_options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
     # One core per single-threaded worker: no pyarrow thread pool, no read-ahead thread, so
     # that adding workers (not threads inside one) is what scales.
     opts = dataclasses.replace(opts, use_threads=False, prefetch=0)

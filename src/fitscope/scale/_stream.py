@@ -300,3 +300,28 @@ def evaluate_pieces(
         if progress is not None:
             progress(batch.num_rows)
     return partial
+
+
+def make_options(
+    metrics: Iterable[Any],
+    threshold: float,
+    from_logits: bool,
+    ranking: str,
+    drop_nan: bool,
+    chunk_rows: int,
+) -> Options:
+    """The validated options of one evaluation (metrics, threshold, logits, ranking, NaN
+    policy, chunk size), shared by evaluate_file and evaluate_dask."""
+    if not isinstance(drop_nan, bool):
+        raise InvalidTypeError(f"drop_nan must be True or False. Got {v.describe(drop_nan)}.")
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    opts = Options(
+        metrics,
+        threshold,
+        from_logits,
+        ranking,
+        drop_nan,
+        v.check_positive_int(chunk_rows, "chunk_rows"),
+    )
+    opts.evaluator()  # validates metrics, threshold, from_logits and ranking up front
+    return opts

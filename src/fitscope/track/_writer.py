@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from fitscope.track import _schema as schema
 from fitscope.track._limits import MAX_METRIC_LENGTH, MAX_SPLIT_LENGTH, check_point, name_problem
@@ -200,11 +201,10 @@ def record(store: Store, run_id: str, refusals: Sequence[Refusal]) -> None:
         for r in refusals
     ]
 
-    def tx() -> None:
-        with store.engine.begin() as conn:
-            conn.execute(schema.refused.insert(), rows)
+    def body(conn: Connection) -> None:
+        conn.execute(schema.refused.insert(), rows)
 
-    store._retry(tx)
+    store._tx.run(body)
 
 
 def refused(store: Store, run_id: str) -> list[dict[str, Any]]:
@@ -214,8 +214,6 @@ def refused(store: Store, run_id: str) -> list[dict[str, Any]]:
         sa.select(r.key, r.step, r.value, r.reason, r.time).where(r.run_id == run_id).order_by(r.id)
     )
 
-    def tx() -> list[dict[str, Any]]:
-        with store.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    return store._retry(tx)
+    return store._tx.run(
+        lambda conn: [dict(row._mapping) for row in conn.execute(query)], write=False
+    )

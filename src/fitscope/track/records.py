@@ -1,13 +1,22 @@
-"""What reading a store gives back: plain snapshots, with no connection behind them."""
+"""What reading a store gives back: values that hold their data, with no connection behind them.
+
+A :class:`RunRecord` is read in a fixed number of statements and then never touches the store
+again: it holds the run's metadata, the (split, metric) pairs it logged, and the series and
+prediction snapshots it was read with (all of them unless the reader asked for fewer; see
+:meth:`fitscope.Store.get_run`). Asking it for a part it was read without raises an error
+that says how to read that part, rather than quietly querying a store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from fitscope.errors import InvalidInputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -35,6 +44,17 @@ class History:
         pandas = require("pandas", extra="pandas")
         return pandas.DataFrame({"step": self.steps, "value": self.values, "time": self.times})
 
+    @classmethod
+    def empty(cls, metric: str, split: str) -> History:
+        """A series with no points."""
+        return cls(
+            metric,
+            split,
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.float64),
+            np.empty(0, dtype=np.float64),
+        )
+
 
 @dataclass(frozen=True)
 class PredictionSnapshot:
@@ -50,7 +70,20 @@ class PredictionSnapshot:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """A run as the store holds it. Series and snapshots are read on demand."""
+    """A run as the store held it when it was read: a value, with no store behind it.
+
+    ``pairs`` lists every (split, metric) the run logged; ``histories`` holds the series data
+    read with it (keyed by (split, metric); ``None`` when read without series data) and
+    ``snapshots`` its prediction snapshots (``None`` when read without them).
+
+    >>> import numpy as np
+    >>> h = History("loss", "train", np.array([0, 1]), np.array([0.7, 0.4]), np.zeros(2))
+    >>> record = RunRecord("r1", "demo", "first", "finished", {}, [], 0.0, 2.0,
+    ...                    pairs=(("train", "loss"),), histories={("train", "loss"): h},
+    ...                    snapshots=())
+    >>> record.history("loss").values.tolist(), record.summary["train/loss"]["best"]
+    ([0.7, 0.4], 0.4)
+    """
 
     id: str
     project: str
@@ -60,11 +93,16 @@ class RunRecord:
     tags: list[str]
     start_time: float
     end_time: float | None
-    _series: Callable[[], list[tuple[str, str]]] = field(repr=False, compare=False)
-    _history: Callable[[str, str], History] = field(repr=False, compare=False)
-    _predictions: Callable[[str | None], list[PredictionSnapshot]] = field(
-        repr=False, compare=False
+    pairs: tuple[tuple[str, str], ...] = ()
+    histories: Mapping[tuple[str, str], History] | None = field(
+        default=None, repr=False, compare=False
     )
+    snapshots: tuple[PredictionSnapshot, ...] | None = field(
+        default=None, repr=False, compare=False
+    )
+    #: Points the store refused to write (isolated by the writer; every other point was
+    #: written). Their keys, steps and reasons: ``fitscope.track._writer.refused``.
+    refused: int = 0
 
     @property
     def duration(self) -> float | None:
@@ -73,15 +111,32 @@ class RunRecord:
 
     def series(self) -> list[tuple[str, str]]:
         """The (split, metric) pairs this run logged, sorted."""
-        return self._series()
+        return list(self.pairs)
 
     def history(self, metric: str, split: str = "train") -> History:
-        """Every logged value of ``metric`` on ``split``, ordered by step."""
-        return self._history(metric, split)
+        """Every logged value of ``metric`` on ``split``, ordered by step (no points when the
+        run never logged that series)."""
+        key = (split, metric)
+        if self.histories is not None and key in self.histories:
+            return self.histories[key]
+        if key not in self.pairs:
+            return History.empty(metric, split)
+        raise InvalidInputError(
+            f"metric and split must name a series this record was read with. Got {metric!r} "
+            f"on {split!r}, which run {self.id!r} logged but which was read without its "
+            f"points. Read it with store.get_run({self.id!r}) (every series) or "
+            f"store.get_run({self.id!r}, series=[({split!r}, {metric!r})])."
+        )
 
     def predictions(self, split: str | None = None) -> list[PredictionSnapshot]:
         """Prediction snapshots, sorted by (split, step); only ``split``'s when given."""
-        return self._predictions(split)
+        if self.snapshots is None:
+            raise InvalidInputError(
+                "predictions must be read with the record. Got a record of run "
+                f"{self.id!r} read without its prediction snapshots. Read it with "
+                f"store.get_run({self.id!r}) or store.get_run({self.id!r}, predictions=True)."
+            )
+        return [s for s in self.snapshots if split is None or s.split == split]
 
     @property
     def summary(self) -> dict[str, dict[str, Any]]:
@@ -90,5 +145,5 @@ class RunRecord:
 
         return {
             f"{split}/{metric}": summarize(metric, self.history(metric, split))
-            for split, metric in self.series()
+            for split, metric in self.pairs
         }

@@ -482,7 +482,7 @@ class Run:
     def summary(self) -> dict[str, dict[str, Any]]:
         """Final and best value of every series logged so far, keyed ``"split/metric"``."""
         self.flush()
-        return self.store.get_run(self.id).summary
+        return self.store.get_run(self.id, predictions=False).summary
 
     def __enter__(self) -> Run:
         return self
@@ -610,7 +610,7 @@ def init(
         store = Store(store)
     record = None
     if resume is not None:
-        record = store.get_run(resume)
+        record = store.get_run(resume, predictions=False)
         if record.status == "running":
             raise InvalidInputError(
                 f"resume must name a run that is not running. Got {resume!r}, which is running "

@@ -23,6 +23,7 @@ from fitscope.views.downsample import minmax_indices
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
+    "ROW_SERIES",
     "VAL_SPLITS",
     "X_AXES",
     "baselines",
@@ -41,6 +42,11 @@ DEFAULT_MAX_POINTS = 2000
 #: Split names that mean "validation" (run.log users write "val"; the trainers "validation").
 VAL_SPLITS = ("val", "validation")
 X_AXES = ("step", "epoch", "time")
+#: The series a runs-table row reads (:func:`run_row`): read only these for a list of runs.
+ROW_SERIES = tuple(
+    [(split, metric) for metric in ("loss", "accuracy") for split in VAL_SPLITS]
+    + [("test", "accuracy")]
+)
 _SPLIT_ORDER = {"train": 0, "val": 1, "validation": 1, "test": 2}
 
 
@@ -66,7 +72,10 @@ def _best(record: RunRecord, metric: str, split: str | None) -> float | None:
 
 
 def run_row(record: RunRecord) -> dict[str, Any]:
-    """One line of the runs table: identity, status, timing, tags and the headline numbers."""
+    """One line of the runs table: identity, status, timing, tags and the headline numbers.
+
+    Reads only the series in :data:`ROW_SERIES` (a record read with ``series=ROW_SERIES`` will
+    do) and no snapshots."""
     pairs = record.series()
     test_acc = (
         finite_or_none(summarize("accuracy", record.history("accuracy", "test"))["final"])

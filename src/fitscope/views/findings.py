@@ -1,10 +1,11 @@
-"""The doctor's findings as plain dicts for the views (empty when there is no doctor)."""
+"""The doctor's findings on a run record, as plain dicts for the views."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from fitscope.doctor import diagnose
 from fitscope.track.records import RunRecord
 
 __all__ = ["FINDING_FIELDS", "finding_dict", "findings_for"]
@@ -30,15 +31,11 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 
 
 def _findings_for(record: RunRecord, lang: str = "en") -> list[Any]:
-    """The doctor's findings on ``record``, or [] when this fitscope has no doctor or the run
-    logged no loss (the doctor reads loss curves; a run of other metrics has nothing to say)."""
-    import fitscope
-
-    if not hasattr(fitscope, "diagnose"):
-        return []
+    """The doctor's findings on ``record``, or [] when the run logged no loss (the doctor
+    reads loss curves; a run of other metrics has nothing to say)."""
     if not any("loss" in metric for _, metric in record.series()):
         return []
-    return list(fitscope.diagnose(record, lang=lang))
+    return list(diagnose(record, lang=lang))
 
 
 def findings_for(record: RunRecord, lang: str = "en") -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """One self-contained HTML report of a run: opens offline, makes no request.
 
 plotly.js is read from the installed plotly package and inlined, with the dashboard's own
-chart code (web/static/charts.js), so the report and the dashboard draw the same charts. The
+chart code (views/static/charts.js, which the dashboard serves too), so the report and the
+dashboard draw the same charts. The
 run's data travel as one JSON block inside ``<script type="application/json">`` with ``<``,
 ``>`` and ``&`` escaped as ``\\u003c`` ..., so no user string can close the tag or run.
 """
@@ -22,7 +23,7 @@ from fitscope.views import data
 from fitscope.views.findings import findings_for
 from fitscope.views.predictions import predictions_panel
 
-__all__ = ["plotly_js_path", "render_report", "report_data", "write_report"]
+__all__ = ["STATIC_DIR", "plotly_js_path", "render_report", "report_data", "write_report"]
 
 _ESCAPES = {
     "<": "\\u003c",
@@ -51,8 +52,13 @@ def _script_json(value: Any) -> str:
     return text
 
 
+#: The page assets the report and the dashboard share (charts.js, app.css) and the report's own
+#: report.js. They live here, with the lower of the two, so neither reads the other's files.
+STATIC_DIR = Path(str(resources.files("fitscope.views") / "static"))
+
+
 def _static(name: str) -> str:
-    return (resources.files("fitscope.web") / "static" / name).read_text(encoding="utf-8")
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
 
 
 def report_data(

@@ -25,12 +25,14 @@ from fitscope.track.store import Store
 from fitscope.views import data, predictions
 from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
+from fitscope.views.report import STATIC_DIR as SHARED_DIR
 from fitscope.views.report import plotly_js_path
 
 __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
-_STATIC_FILES = {"index.html", "app.js", "app.css", "charts.js"}
+_STATIC_FILES = {"index.html", "app.js"}
+_SHARED_FILES = {"app.css", "charts.js"}  # shared with the HTML report: views/static/
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
@@ -107,7 +109,13 @@ def create_app(
         project: str | None = None, status: str | None = None, tag: str | None = None
     ) -> dict[str, Any]:
         """Every run (newest first) with its headline numbers; filter by project, status, tag."""
-        records = store.runs(project=project, status=status, tags=[tag] if tag else None)
+        records = store.runs(
+            project=project,
+            status=status,
+            tags=[tag] if tag else None,
+            series=data.ROW_SERIES,
+            predictions=False,
+        )
         return {"runs": jsonable([data.run_row(r) for r in records])}
 
     @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
@@ -119,7 +127,7 @@ def create_app(
     @app.delete("/api/runs/{run_id}", dependencies=api, tags=["runs"], status_code=204)
     def delete_run(run_id: str) -> Response:
         """Delete a run and everything it logged (needs the token when one is set)."""
-        store.delete_run(store.get_run(run_id).id)
+        store.delete_run(store.get_run(run_id, series=False, predictions=False).id)
         return Response(status_code=204)
 
     @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
@@ -138,7 +146,7 @@ def create_app(
         max_points: MaxPoints = 2000,
     ) -> dict[str, Any]:
         """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
-        record = store.get_run(run_id)
+        record = store.get_run(run_id, predictions=False)
         if (split, metric) not in record.series():
             raise InvalidInputError(
                 f"metric and split must name a logged series. Got {metric!r} on {split!r} "
@@ -157,7 +165,7 @@ def create_app(
         top: Annotated[int, Query(ge=1, le=1000)] = 20,
     ) -> dict[str, Any]:
         """The predictions panel of one snapshot (default: the latest of the split)."""
-        snaps = store.get_run(run_id).predictions(split)
+        snaps = store.get_run(run_id, series=False).predictions(split)
         if step is not None:
             snaps = [s for s in snaps if s.step == step]
         if not snaps:
@@ -187,7 +195,10 @@ def create_app(
             raise InvalidInputError(
                 f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
             )
-        records = [store.get_run(i) for i in wanted]
+        # Exact ids in one read (2 statements for all of them); a prefix or a name is resolved
+        # (or refused with a 404) one by one.
+        found = {r.id: r for r in store.runs(ids=wanted, predictions=False)}
+        records = [found.get(i) or store.get_run(i, predictions=False) for i in wanted]
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
 
@@ -200,6 +211,8 @@ def create_app(
         # A fixed allow-list: no path from the request ever reaches the file system.
         if name == "plotly.min.js":
             return FileResponse(plotly_js_path(), media_type="text/javascript")
+        if name in _SHARED_FILES:
+            return FileResponse(SHARED_DIR / name, media_type=_MEDIA[Path(name).suffix])
         if name not in _STATIC_FILES:
             raise HTTPException(404, f"name must be a dashboard file. Got {name!r} instead.")
         return FileResponse(STATIC_DIR / name, media_type=_MEDIA[Path(name).suffix])
