@@ -120,6 +120,26 @@ def _version(text: str, where: str) -> int:
         ) from None
 
 
+def check_schema(conn: Connection, safe_url: str) -> set[str]:
+    """For a store opened read-only: check its version (nothing is written) and return the
+    names of the tables it has (an older store may lack tables added since)."""
+    names = set(sa.inspect(conn).get_table_names())
+    if meta.name not in names:
+        raise StoreError(
+            f"store must be a fitscope store. Got {safe_url!r}, which has no {meta.name} table, "
+            "instead (and it cannot be written, so it cannot be made one)."
+        )
+    row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    version = None if row is None else _version(row[0], safe_url)
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"store must have schema version {SCHEMA_VERSION} or older. Got version {version} "
+            f"in {safe_url!r} instead: it was written by a newer fitscope. Upgrade fitscope "
+            "(pip install -U fitscope) to open it."
+        )
+    return names
+
+
 def init_schema(conn: Connection, safe_url: str) -> None:
     """Create the tables in a new store, check the version of an existing one and run the
     migrations from its version up to :data:`SCHEMA_VERSION` (call it in one transaction)."""
