@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import numbers
 import os
 import sys
@@ -161,7 +162,8 @@ class Run:
         self.config = dict(config or {})
         self.tags = sorted(set(tag_list))
         self.status = "running"
-        self._next_step: dict[str, int] = {}
+        # Per split, the counter that hands out automatic steps (see log()).
+        self._counters: dict[str, itertools.count[int]] = {}
         # Logged points, flat: per log() call split, step, time, keys (a tuple, shared by the
         # calls of a split that log the same keys), then one value per key. Flat so that a
         # call adds no object the garbage collector tracks (a tuple or dict per call made the
@@ -170,7 +172,6 @@ class Run:
         self._points: list[Any] = []
         self._keys: dict[str, tuple[str, ...]] = {}
         self._names: set[str] = set()  # metric names already checked against the limits
-        self._log_lock = threading.Lock()  # log() from several threads: see log()
         self._snapshots: list[PredictionSnapshot] = []
         self._lock = threading.Lock()  # serialises writes (writer thread vs flush/finish)
         self._error: BaseException | None = None
@@ -214,7 +215,8 @@ class Run:
         for split, metric in record.series():
             steps = record.history(metric, split).steps
             if steps.size:
-                self._next_step[split] = max(self._next_step.get(split, 0), int(steps.max()) + 1)
+                after = max(_peek(self._counters.get(split)), int(steps.max()) + 1)
+                self._counters[split] = itertools.count(after)
         self.store.reopen_run(self.id, config=self.config)
         if new_tags:
             self.store.tag_run(self.id, *new_tags)
@@ -258,32 +260,39 @@ class Run:
                 clean = values
         else:
             clean = _clean(values)
-        # One lock around the step counter and the append: threads sharing the run get unique
-        # automatic steps and never interleave their parts of the buffer. (Uncontended, a
-        # lock costs well under a tenth of a microsecond.)
-        with self._log_lock:
-            if type(split) is not str or split not in self._next_step:
-                check_split(split)
-            if step is None:
-                step = self._next_step.get(split, 0)
-                if step > MAX_STEP:
-                    raise InvalidInputError(
-                        f"step of split {split!r} must stay within 0..{MAX_STEP}. Got an automatic "
-                        f"step of {step} (the step after the last one logged) instead. Pass "
-                        "step= explicitly."
-                    )
-            elif type(step) is not int or step < 0 or step > MAX_STEP:
+        # Threads may share a run, without a lock (a lock cost more than the rest of this
+        # path together): each step below is one C-level operation the GIL makes atomic.
+        # The key tuple appended is a local (never re-read from self._keys, which another
+        # thread may have changed meanwhile), the automatic step is next() on the split's
+        # itertools.count (two threads never get the same one), and the append is one
+        # list.extend (a call's parts never interleave with another's).
+        keys = tuple(clean)
+        cached = self._keys.get(split) if type(split) is str else None
+        if keys != cached:
+            for key in keys:
+                if key not in self._names:
+                    check_metric(key)
+                    self._names.add(key)
+            cached = keys
+            if type(split) is str:
+                self._keys[split] = keys
+        counters = self._counters
+        if type(split) is not str or split not in counters:
+            check_split(split)
+            counters.setdefault(split, itertools.count())
+        if step is None:
+            step = next(counters[split])
+            if step > MAX_STEP:
+                raise InvalidInputError(
+                    f"step of split {split!r} must stay within 0..{MAX_STEP}. Got an automatic "
+                    f"step of {step} (the step after the last one logged) instead. Pass "
+                    "step= explicitly."
+                )
+        else:
+            if type(step) is not int or step < 0 or step > MAX_STEP:
                 step = check_step(step, key=f"{split}/{next(iter(clean), '')}")
-            keys = tuple(clean)
-            cached = self._keys.get(split)
-            if keys != cached:
-                for key in keys:
-                    if key not in self._names:
-                        check_metric(key)
-                        self._names.add(key)
-                self._keys[split] = cached = keys
-            self._next_step[split] = step + 1
-            self._points.extend((split, step, time.time(), cached, *clean.values()))
+            counters[split] = itertools.count(step + 1)
+        self._points.extend((split, step, time.time(), cached, *clean.values()))
 
     def log_predictions(
         self,
@@ -316,7 +325,7 @@ class Run:
                     f"Got shape {id_arr.shape} instead."
                 )
         if step is None:
-            step = max(self._next_step.get(split, 0) - 1, 0)
+            step = max(_peek(self._counters.get(split)) - 1, 0)
         step = check_step(step)
         self._snapshots.append(PredictionSnapshot(split, int(step), time.time(), yt, yp, id_arr))
 
@@ -500,6 +509,12 @@ class Run:
             f"Run(id={self.id!r}, project={self.project!r}, name={self.name!r}, "
             f"status={self.status!r})"
         )
+
+
+def _peek(counter: itertools.count[int] | None) -> int:
+    """The next step ``counter`` will hand out, without taking it (0 for no counter).
+    itertools.count offers no peek; its repr is ``count(N)``, stable since Python 2."""
+    return 0 if counter is None else int(repr(counter)[6:-1])
 
 
 def _detail(error: BaseException | None) -> str:
