@@ -24,6 +24,7 @@ from fitscope.errors import (
 )
 from fitscope.metrics import Evaluator, evaluate, metric
 from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
+from fitscope.stats.compare import compare
 from fitscope.track import History, PredictionSnapshot, Run, RunRecord, Store, init
 from fitscope.train._split import Splits, split
 
@@ -55,6 +56,7 @@ __all__ = [
     "TrainingDivergedError",
     "UnknownMetricError",
     "__version__",
+    "compare",
     "diagnose",
     "errors",
     "evaluate",

@@ -16,6 +16,7 @@ doctor (pure) nor the store (which knows nothing of findings) is its place.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from fitscope import doctor
@@ -27,7 +28,9 @@ from fitscope.errors import InvalidInputError
 __all__ = ["diagnose"]
 
 
-def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Finding]:
+def diagnose(
+    source: Any, *, lang: str = "en", store: Any = None, n: Mapping[str, int] | None = None
+) -> list[Finding]:
     """Findings about a training run, most severe first (an empty list: nothing to report).
 
     ``source`` is a dict of per-epoch lists (Keras' ``History.history``) or a DataFrame of
@@ -35,7 +38,9 @@ def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Findin
     :class:`fitscope.Run` (what it logged so far), a run record from the store (anything with
     ``series()``, ``history(metric, split)`` and ``predictions()``), a run id or name (looked up
     in ``store``: a :class:`fitscope.Store` or its URL; default the default store), or the path
-    of a History JSON, a per-epoch CSV or a predictions CSV.
+    of a History JSON, a per-epoch CSV or a predictions CSV. ``n`` gives the number of samples
+    behind each split's numbers (``{"val": 2000}``) so that validation changes are judged
+    against sampling noise (see :func:`fitscope.doctor.diagnose`).
 
     >>> import fitscope
     >>> epochs = range(1, 41)
@@ -54,18 +59,18 @@ def diagnose(source: Any, *, lang: str = "en", store: Any = None) -> list[Findin
                 return doctor.explain(
                     loaded.y_true, loaded.y_pred, lang=lang, sample_ids=loaded.ids
                 )
-            return doctor.diagnose(loaded, lang=lang)
+            return doctor.diagnose(loaded, lang=lang, n=n)
         if isinstance(source, os.PathLike) or _looks_like_a_path(source):
             raise InvalidInputError(
                 f"source must be an existing file or a run id. Got {os.fspath(source)!r}, "
                 "which looks like a path but is not a file."
             )
-        return doctor.diagnose(_from_store(source, store), lang=lang)
+        return doctor.diagnose(_from_store(source, store), lang=lang, n=n)
     live = callable(getattr(source, "flush", None)) and hasattr(source, "store")
     if live and not doctor.is_record(source):
         source.flush()  # a live fitscope.Run: read what it has logged so far
-        return doctor.diagnose(source.store.get_run(source.id), lang=lang)
-    return doctor.diagnose(source, lang=lang)
+        return doctor.diagnose(source.store.get_run(source.id), lang=lang, n=n)
+    return doctor.diagnose(source, lang=lang, n=n)
 
 
 def _looks_like_a_path(text: str) -> bool:

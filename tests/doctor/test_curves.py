@@ -153,3 +153,115 @@ def test_signals_on_known_curves() -> None:
     assert sg.first_nonfinite(np.array([1.0, np.inf])) == 1
     assert sg.jitter(np.array([1.0, 2.0, 1.0, 2.0, 1.0])) > 0.5
     assert sg.patience_scan(np.array([]), patience=2).best_index == -1
+
+
+def test_an_isolated_nan_the_curve_recovers_from_is_instability_not_divergence() -> None:
+    for seed in SEEDS:
+        h = healthy(40, seed, 0.01)
+        h["loss"][14] = math.nan
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        assert "divergence" not in found
+        spike = found["unstable"]
+        assert spike.evidence["epoch"] == 15 and spike.evidence["epochs"] == [15]
+        assert spike.evidence["value"] == "nan" and "15" in spike.title
+
+
+def test_a_spike_that_comes_back_is_instability_with_its_epoch() -> None:
+    h = healthy(40, 0, 0.01)
+    h["loss"][20] = 50 * h["loss"][0]
+    (finding,) = fitscope.diagnose(h)
+    assert (finding.code, finding.severity) == ("unstable", "warning")
+    assert finding.evidence["epoch"] == 21 and finding.evidence["last"] == h["loss"][-1]
+
+
+def test_a_loss_that_leaves_and_stays_away_is_divergence() -> None:
+    h = healthy(40, 0, 0.01)
+    h["loss"][10] = math.nan  # a blip it recovers from ...
+    for i in range(30, 40):
+        h["loss"][i] = math.inf  # ... then it leaves for good
+    found = fitscope.diagnose(h)
+    div = next(f for f in found if f.code == "divergence")
+    assert div.evidence["epoch"] == 31
+
+
+def test_a_rise_within_sampling_noise_is_not_overfitting() -> None:
+    # The same curves: a real rise on 5,000 validation samples, noise on 20.
+    h = overfit(60, 20, seed=0, slope=0.003)
+    plain = {f.code: f for f in fitscope.diagnose(h)}
+    assert plain["overfitting"].evidence["n"] is None
+    assert "not known" in plain["overfitting"].explanation
+    big = {f.code: f for f in fitscope.diagnose(h, n={"validation": 5000})}
+    ev = big["overfitting"].evidence
+    assert ev["n"] == 5000 and ev["band_basis"] == "assumed_sd_equals_mean"
+    assert ev["noise_band"] == pytest.approx(2 * ev["smoothed_best"] / math.sqrt(5000))
+    assert ev["rise"] > ev["noise_band"] and "5,000" in big["overfitting"].explanation
+    assert "overfitting" not in [f.code for f in fitscope.diagnose(h, n={"val": 20})]
+
+
+def test_sample_sizes_are_validated() -> None:
+    h = overfit(30, 10, seed=0)
+    with pytest.raises(TypeError, match="n must be a mapping"):
+        fitscope.diagnose(h, n=500)
+    with pytest.raises(ValueError, match=r"n\['val'\] must be at least 1. Got 0 instead."):
+        fitscope.diagnose(h, n={"val": 0})
+
+
+def _noisy(x: np.ndarray, seed: int, rel: float = 0.01) -> list[float]:
+    return list(x * (1 + rel * np.random.default_rng(seed).standard_normal(x.size)))
+
+
+E40 = np.arange(1, 41)
+
+
+def test_a_training_loss_that_climbs_back_is_learning_rate_too_high() -> None:
+    for seed in SEEDS:
+        train = 0.3 + 0.4 * np.exp(-(E40 - 1) / 4) + 0.01 * np.maximum(0, E40 - 15)
+        found = {f.code: f for f in fitscope.diagnose({"loss": _noisy(train, seed)})}
+        ev = found["learning_rate_too_high"].evidence
+        assert abs(ev["best_epoch"] - 15) <= 3 and ev["level_last"] > 1.1 * ev["best"]
+
+
+def test_a_slow_straight_fall_is_learning_rate_too_low() -> None:
+    for seed in SEEDS:
+        h = {"loss": _noisy(0.69 - 0.003 * E40, seed, 0.002)}
+        codes = [f.code for f in fitscope.diagnose(h)]
+        assert codes == ["learning_rate_too_low"], codes  # said instead of not_converged
+
+
+def test_a_stall_then_a_fall_is_a_plateau() -> None:
+    for seed in SEEDS:
+        train = np.where(E40 <= 15, 0.69, 0.2 + 0.49 * np.exp(-(E40 - 15) / 4))
+        found = {f.code: f for f in fitscope.diagnose({"loss": _noisy(train, seed, 0.003)})}
+        ev = found["plateau"].evidence
+        assert ev["first_epoch"] <= 3 and 12 <= ev["last_epoch"] <= 17, ev
+
+
+def test_validation_below_training_throughout_is_said() -> None:
+    for seed in SEEDS:
+        train = 0.25 + 0.45 * np.exp(-(E40 - 1) / 5)
+        h = {"loss": _noisy(train, seed), "val_loss": _noisy(0.8 * train, seed + 100)}
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        ev = found["val_better_than_train"].evidence
+        assert ev["epochs_below_share"] >= 0.9 and ev["median_gap_share"] == pytest.approx(
+            0.2, abs=0.03
+        )
+        # On 30 validation samples a 20% gap is within sampling noise.
+        assert "val_better_than_train" not in [f.code for f in fitscope.diagnose(h, n={"val": 30})]
+
+
+def test_a_gap_from_the_first_epoch_is_a_split_problem() -> None:
+    for seed in SEEDS:
+        train = 0.2 + 0.4 * np.exp(-(E40 - 1) / 5)
+        h = {"loss": _noisy(train, seed), "val_loss": _noisy(train + 0.3, seed + 100)}
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        ev = found["gap_from_start"].evidence
+        assert ev["gap_start"] == pytest.approx(0.3, abs=0.05)
+        assert "overfitting" not in found
+
+
+def test_healthy_runs_raise_none_of_the_new_findings() -> None:
+    new = {"learning_rate_too_high", "learning_rate_too_low", "plateau"}
+    new |= {"val_better_than_train", "gap_from_start"}
+    for seed in SEEDS:
+        for n in (10, 20, 50, 200):
+            assert not new & {f.code for f in fitscope.diagnose(healthy(n, seed, 0.03))}

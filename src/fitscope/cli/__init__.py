@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from fitscope.cli.compare import compare_command
 from fitscope.cli.demo import demo_command
 from fitscope.cli.doctor import doctor_command
 from fitscope.cli.eval import eval_command
@@ -74,6 +75,7 @@ cli.add_command(ui_command)
 cli.add_command(report_command)
 cli.add_command(plot_command)
 cli.add_command(import_command)
+cli.add_command(compare_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

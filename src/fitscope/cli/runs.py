@@ -103,12 +103,21 @@ def _config_item(item: str) -> tuple[str, Any]:
     help="Only runs whose config has KEY (dotted for nested) equal to VALUE, read as JSON when "
     "it parses (lr=0.1, layers=[64,32]), else as a string (repeatable: all).",
 )
+@click.option(
+    "--columns",
+    "columns",
+    default="",
+    metavar="KEY,KEY",
+    help="Config keys to show as columns (dotted for nested, comma-separated), e.g. "
+    "--columns lr,optimizer.name; 'config' shows every key any run has.",
+)
 def list_command(
     store_url: str | None,
     project: str | None,
     tags: tuple[str, ...],
     status: str | None,
     config_items: tuple[str, ...],
+    columns: str,
 ) -> None:
     """List the runs in the store, newest first."""
     store = _open(store_url)
@@ -131,7 +140,15 @@ def list_command(
     for column in ("id", "name", "project", "status", "started", "duration", "tags"):
         fixed = column in ("id", "status", "started", "duration")
         table.add_column(column, no_wrap=fixed, overflow="ellipsis" if fixed else "fold")
-    for r in records:
+    from fitscope.views.hyperparams import flatten_config
+
+    flat = [flatten_config(r.config) for r in records]
+    keys = [k.strip() for k in columns.split(",") if k.strip()]
+    if keys == ["config"]:
+        keys = sorted(set().union(*flat))
+    for key in keys:
+        table.add_column(key, overflow="fold", style="cyan")
+    for r, config in zip(records, flat, strict=True):
         table.add_row(
             r.id[:8],
             r.name,
@@ -140,6 +157,7 @@ def list_command(
             _when(r.start_time, seconds=False),
             _duration(r),
             ", ".join(r.tags),
+            *(json.dumps(config[k]) if k in config else "-" for k in keys),
         )
     console.print(table)
 
@@ -150,7 +168,8 @@ def list_command(
 def show_command(run: str, store_url: str | None) -> None:
     """Show one RUN (an id, a unique id prefix or a name): status, duration, config, tags,
     and the final and best value of every metric on every split."""
-    record = _open(store_url).get_run(run, predictions=False)
+    # Snapshots too: the held-out numbers get their 95% interval and n from them.
+    record = _open(store_url).get_run(run)
     console = _console()
     console.print(f"[bold]{record.name}[/]  {record.id}")
     facts = Table.grid(padding=(0, 2))
@@ -195,6 +214,37 @@ def show_command(run: str, store_url: str | None) -> None:
             _number(s["best_step"]),
             str(s["points"]),
         )
+    console.print()
+    console.print(table)
+    _print_intervals(console, record)
+
+
+def _print_intervals(console: Console, record: RunRecord) -> None:
+    """Held-out numbers with their 95% interval and n, from the latest snapshots (issue 18)."""
+    from fitscope.stats.held_out import held_out_intervals
+
+    rows = held_out_intervals(record)
+    if not rows:
+        console.print(
+            "\nHeld-out numbers have no interval: the run logged no prediction snapshot of a "
+            "held-out split, so n is unknown (run.log_predictions(y_true, y_pred, split='val'))."
+        )
+        return
+    table = Table(
+        title="held-out, latest snapshots (95% intervals)",
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+    )  # fmt: skip
+    for column in ("split", "step", "metric", "value", "95% interval", "n", "method"):
+        right = column in ("step", "value", "n")
+        table.add_column(column, justify="right" if right else "left", no_wrap=column != "method")
+
+    def short(value: Any) -> str:
+        return "-" if value is None else f"{value:.4g}"
+
+    for r in rows:
+        interval = f"[{short(r['ci_low'])}, {short(r['ci_high'])}]"
+        table.add_row(r["split"], str(r["step"]), r["metric"], short(r["value"]), interval,
+                      f"{r['n']:,}", r["method"])  # fmt: skip
     console.print()
     console.print(table)
 

@@ -21,6 +21,7 @@ shell) also takes file paths, run ids and live runs, reads them and hands the va
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from fitscope.doctor.finding import SEVERITIES, Draft, Finding
 from fitscope.doctor.i18n import LANGUAGES, check_lang
 from fitscope.doctor.keys import LOSS, Key, direction, parse_key
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
+from fitscope.doctor.regression import is_regression, regression_drafts, residuals
 from fitscope.errors import InvalidInputError, InvalidTypeError
 
 __all__ = ["LANGUAGES", "Finding", "diagnose", "explain", "judge"]
@@ -39,23 +41,41 @@ _SUFFIX_RANK = {"epoch": 0, "": 1, "step": 2}
 _HELD_OUT = ("val", "test")
 
 
+_TASKS = ("auto", "classification", "regression")
+
+
 def explain(
-    y_true: Any, y_pred: Any, *, lang: str = "en", sample_ids: Sequence[Any] | None = None
+    y_true: Any,
+    y_pred: Any,
+    *,
+    lang: str = "en",
+    sample_ids: Sequence[Any] | None = None,
+    task: str = "auto",
 ) -> list[Finding]:
     """Findings about one set of predictions: labels ``y_true`` and ``y_pred`` as predicted
-    labels, probabilities of class 1 (1-D) or class probabilities (2-D). ``sample_ids`` name
-    the samples in the evidence (default: their positions).
+    labels, probabilities of class 1 (1-D) or class probabilities (2-D); or, for regression,
+    real-valued targets and predictions. ``task="auto"`` takes 1-D predictions as regression
+    when ``y_true`` holds a non-integer or ``y_pred`` a value outside [0, 1]; say
+    ``task="regression"`` for integer targets. ``sample_ids`` name the samples in the evidence
+    (default: their positions).
 
     >>> import fitscope
     >>> y = [0] * 90 + [1] * 10
     >>> [f.code for f in fitscope.explain(y, [0.1] * 100)]
     ['class_imbalance']
+    >>> y = [float(i % 7) for i in range(100)]
+    >>> pred = [t + 0.1 for t in y[:97]] + [60.0, -50.0, 80.0]
+    >>> [f.code for f in fitscope.explain(y, pred)]
+    ['large_residuals']
     """
     lang = check_lang(lang)
+    v.check_choice(task, "task", _TASKS)
+    if task == "regression" or (task == "auto" and is_regression(y_true, y_pred)):
+        return _render(regression_drafts(residuals(y_true, y_pred, sample_ids)), lang)
     return _render(prediction_drafts(score(y_true, y_pred, sample_ids)), lang)
 
 
-def diagnose(source: Any, *, lang: str = "en") -> list[Finding]:
+def diagnose(source: Any, *, lang: str = "en", n: Mapping[str, int] | None = None) -> list[Finding]:
     """Findings about a training run's curves, most severe first (an empty list: nothing to
     report).
 
@@ -65,16 +85,36 @@ def diagnose(source: Any, *, lang: str = "en") -> list[Finding]:
     as :class:`fitscope.RunRecord`), whose prediction snapshots are judged too. The doctor opens
     nothing: :func:`fitscope.diagnose` also takes file paths, run ids and live runs, reads them
     and hands the values here.
+
+    ``n`` gives the number of samples behind each split's numbers (``{"val": 2000}``; split
+    names as in the keys: ``val``, ``validation``, ``test``, ``train``). With it, a rule that
+    compares validation numbers raises a finding only beyond sampling noise (the band is in
+    the evidence); a run's prediction snapshots give it too. Without it the finding says so.
+
+    >>> import fitscope
+    >>> rise = {"loss": [0.7 * 0.93**e for e in range(40)],
+    ...         "val_loss": [0.3 + 0.4 * 0.9**e + 0.003 * max(0, e - 15) for e in range(40)]}
+    >>> [f.code for f in fitscope.diagnose(rise, n={"val": 5000})]
+    ['overfitting']
+    >>> fitscope.diagnose(rise, n={"val": 50})  # a rise of 0.07 is within noise on 50 samples
+    []
     """
     lang = check_lang(lang)
     curves, snapshots = _values(source)
-    return judge(curves, snapshots, lang=lang)
+    return judge(curves, snapshots, lang=lang, n=n)
 
 
-def judge(curves: list[Curve], snapshots: Sequence[Any] = (), *, lang: str = "en") -> list[Finding]:
+def judge(
+    curves: list[Curve],
+    snapshots: Sequence[Any] = (),
+    *,
+    lang: str = "en",
+    n: Mapping[str, int] | None = None,
+) -> list[Finding]:
     """Findings about ``curves`` and prediction ``snapshots`` (objects with ``split``, ``step``,
-    ``y_true``, ``y_pred`` and ``ids``), most severe first."""
+    ``y_true``, ``y_pred`` and ``ids``), most severe first; ``n`` as for :func:`diagnose`."""
     lang = check_lang(lang)
+    sizes = _check_sizes(n)
     losses, accuracies = _pick(curves)
     if not losses:
         raise InvalidInputError(
@@ -86,8 +126,28 @@ def judge(curves: list[Curve], snapshots: Sequence[Any] = (), *, lang: str = "en
     if snapshots:
         pred_drafts, ref = _snapshot_drafts(list(snapshots))
         drafts.extend(pred_drafts)
+    ref = replace(ref, n=ref.n | sizes)
     drafts = curve_drafts(losses, accuracies, ref) + drafts
     return _render(drafts, lang)
+
+
+def _check_sizes(n: Any) -> dict[str, int]:
+    if n is None:
+        return {}
+    if not isinstance(n, Mapping):
+        raise InvalidTypeError(
+            f"n must be a mapping of split name to sample count. Got {v.describe(n)} instead."
+        )
+    out = {}
+    for split, count in n.items():
+        if not isinstance(split, str) or isinstance(count, bool) or not isinstance(count, int):
+            raise InvalidTypeError(
+                f"n must map split names to integer counts. Got {split!r}: {count!r} instead."
+            )
+        if count < 1:
+            raise InvalidInputError(f"n[{split!r}] must be at least 1. Got {count} instead.")
+        out[parse_key(f"{split}_loss").split] = int(count)
+    return out
 
 
 def _render(drafts: list[Draft], lang: str) -> list[Finding]:
@@ -173,8 +233,8 @@ def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
             target, kind_rank = accs, 0
         elif c.metric == LOSS:
             target, kind_rank = losses, 0
-        elif c.metric in ("log_loss", "mse"):
-            target, kind_rank = losses, 1
+        elif c.metric in ("log_loss", "mse", "rmse", "mae"):
+            target, kind_rank = losses, 1 + ("log_loss", "mse", "rmse", "mae").index(c.metric)
         else:
             continue
         if c.values.size == 0:
@@ -187,6 +247,15 @@ def _pick(curves: list[Curve]) -> tuple[dict[str, Curve], dict[str, Curve]]:
 
 def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     by_split: dict[str, list[tuple[int, Scored]]] = {}
+    if snapshots and all(is_regression(s.y_true, s.y_pred) for s in snapshots):
+        rank = {"val": 2, "test": 1}
+        last = max(
+            snapshots, key=lambda s: (rank.get(parse_key(f"{s.split}_loss").split, 0), s.step)
+        )
+        split = parse_key(f"{last.split}_loss").split
+        found = regression_drafts(residuals(last.y_true, last.y_pred, last.ids))
+        ev = {"split": split, "epoch": int(last.step)}
+        return [Draft(d.code, d.severity, ev | d.evidence, d.params) for d in found], Reference()
     for snap in snapshots:
         split = parse_key(f"{snap.split}_loss").split
         scored = score(snap.y_true, snap.y_pred, snap.ids)
@@ -194,12 +263,20 @@ def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     ref = Reference(
         prior_log_loss={s: items[-1][1].prior_log_loss for s, items in by_split.items()},
         majority_accuracy={s: items[-1][1].majority for s, items in by_split.items()},
+        n={s: int(items[-1][1].y.size) for s, items in by_split.items()},
     )
     split = next((s for s in (*_HELD_OUT, "train") if s in by_split), sorted(by_split)[0])
     items = sorted(by_split[split], key=lambda it: it[0])
     step, last = items[-1]
+    # Issue 18: every held-out number in the evidence comes with n and its 95% interval.
+    from fitscope.stats.closed_form import wilson_interval
+
+    n = int(last.y.size)
+    held_out = {"n": n, "accuracy_ci95": list(wilson_interval(round(last.accuracy * n), n))}
     drafts = [
-        Draft(d.code, d.severity, {"split": split, "epoch": step, **d.evidence}, d.params)
+        Draft(
+            d.code, d.severity, {"split": split, "epoch": step, **held_out, **d.evidence}, d.params
+        )
         for d in prediction_drafts(last)
     ]
     persistent = persistent_drafts(split, [st for st, _ in items], [sc for _, sc in items])

@@ -29,6 +29,7 @@ RISE_NOISE = 2.0  # ... and by more than 2 noise scales
 TRAIN_FALL_REL = 0.02  # ... while the smoothed training loss fell by more than 2%
 ACC_HOLD = 0.005  # disagreement: accuracy fell by at most max(0.5 point, 1 noise scale)
 EXPLODE = 5.0  # divergence: loss above 5x its first value and 5x its best so far
+RECOVER = 2.0  # ... unless it came back to within 2x its best before (then: instability)
 UNSTABLE_JITTER = 0.2  # unstable: typical epoch-to-epoch jump above 20% of the level
 UNSTABLE_RISES = 0.3  # ... and rises of more than 10% of the level in >= 30% of the epochs
 UNSTABLE_MIN_EPOCHS = 12
@@ -39,6 +40,19 @@ NOT_CONVERGED_REL = 0.01  # ... and it dropped by more than 1% of the level over
 UNDERFIT_GAIN = 0.10  # underfitting: the loss never got 10% below the no-skill level
 UNDERFIT_ACC = 0.05  # ... and accuracy within 5 points of chance (when chance is known)
 PLATEAU_T = 2.0  # ... and the last quarter shows no significant fall (t > -2)
+BAND_Z = 2.0  # sampling noise: a change must exceed 2 standard errors (a ~95% band)
+LR_LOW_RATIO = 0.8  # lr too low: the last quarter falls at >= 80% of the first quarter's pace
+LR_LOW_DROP = 0.25  # ... and the whole run took off less than 25% of the first value
+LR_LOW_T = 4.0  # ... both quarters falling significantly (t < -4)
+PLATEAU_FLAT = 0.02  # plateau: the smoothed training loss moves by < 2% of its level ...
+PLATEAU_SHARE = 0.2  # ... for at least max(5, 20% of the epochs) ...
+PLATEAU_FALL = 0.2  # ... and falls by more than 20% of that level afterwards
+VAL_BETTER_SHARE = 0.9  # val_better_than_train: validation below training in >= 90% of epochs
+VAL_BETTER_GAP = 0.05  # ... by a median of more than 5% of the training loss
+GAP_START = 0.3  # gap_from_start: at the first epoch the validation loss is 30% above ...
+GAP_KEEP = (0.5, 2.0)  # ... the training loss, and the end gap is 0.5x to 2x that (it stays)
+LR_HIGH_RISE = 0.1  # lr too high: the training loss rose 10% above its best (and 2 noise scales)
+LR_HIGH_T = 5.0  # ... and the climb since the best is a significant trend (t > 5), not noise
 
 FloatArray = NDArray[np.float64]
 
@@ -61,6 +75,46 @@ class Reference:
 
     prior_log_loss: dict[str, float] = field(default_factory=dict)
     majority_accuracy: dict[str, float] = field(default_factory=dict)
+    n: dict[str, int] = field(default_factory=dict)  # samples per split, where known
+
+
+@dataclass(frozen=True)
+class Band:
+    """How far sampling noise alone moves a split's number: ``BAND_Z`` standard errors of a
+    mean over ``n`` samples (None where ``n`` is unknown)."""
+
+    n: int | None
+    width: float | None
+    basis: str | None  # "assumed_sd_equals_mean" (losses) or "binomial" (accuracy)
+
+    def evidence(self) -> dict[str, Any]:
+        return {"n": self.n, "noise_band": self.width, "band_basis": self.basis}
+
+    def notes(self, split: str) -> tuple[tuple[str, ...], dict[str, Any]]:
+        if self.n is None or self.width is None:
+            return ("sampling_unknown",), {}
+        return ("sampling_band",), {"n": self.n, "band": self.width}
+
+
+def loss_band(ref: Reference, split: str, level: float) -> Band:
+    """The band of a change of a mean loss over ``n`` samples, taking the per-sample sd of
+    that change to be the mean loss itself (per-sample losses are skewed, roughly
+    exponential). Not the sd of one snapshot's per-sample losses: a rise is measured on the
+    same samples at two epochs, and a few mislabelled samples inflate that sd far beyond the
+    epoch-to-epoch change (a stated assumption, documented in docs/doctor.md)."""
+    n = ref.n.get(split)
+    if not n:
+        return Band(None, None, None)
+    return Band(n, BAND_Z * abs(level) / math.sqrt(n), "assumed_sd_equals_mean")
+
+
+def accuracy_band(ref: Reference, split: str, level: float) -> Band:
+    """The binomial band of an accuracy over ``n`` samples."""
+    n = ref.n.get(split)
+    if not n:
+        return Band(None, None, None)
+    a = min(max(level, 0.0), 1.0)
+    return Band(n, BAND_Z * math.sqrt(a * (1.0 - a) / n), "binomial")
 
 
 def _epoch(c: Curve, i: int) -> int:
@@ -68,9 +122,13 @@ def _epoch(c: Curve, i: int) -> int:
 
 
 def _finite_prefix(c: Curve) -> Curve:
+    """The curve up to its first NaN/inf; a curve that recovered keeps its finite points."""
     bad = sg.first_nonfinite(c.values)
     if bad is None:
         return c
+    if np.isfinite(c.values[-1]):
+        keep = np.isfinite(c.values)
+        return Curve(c.split, c.metric, c.key, c.steps[keep], c.values[keep], c.higher_is_better)
     return Curve(c.split, c.metric, c.key, c.steps[:bad], c.values[:bad], c.higher_is_better)
 
 
@@ -80,52 +138,95 @@ def _at_step(c: Curve, smoothed: FloatArray, step: int) -> float:
     return float(smoothed[max(i, 0)])
 
 
-def _divergence(losses: list[Curve]) -> Draft | None:
-    found: tuple[int, Draft] | None = None
-    for c in losses:
-        bad = sg.first_nonfinite(c.values)
-        draft = None
-        if bad is not None:
-            draft = Draft(
-                "divergence",
-                "problem",
-                {
-                    "split": c.split,
-                    "key": c.key,
-                    "epoch": _epoch(c, bad),
-                    "value": str(c.values[bad]),
-                },
-                {"split": c.split, "epoch": _epoch(c, bad), "value": str(c.values[bad])},
-            )
-        elif c.split == "train" and c.values.size >= 2 and c.values[0] > 0:
-            # Only the training loss: a validation loss can grow large by overfitting alone.
-            best = np.minimum.accumulate(c.values)
+def _bad_points(c: Curve) -> NDArray[np.bool_]:
+    """Epochs whose loss is NaN/inf or (training loss only: a validation loss can grow large by
+    overfitting alone) exploded to more than EXPLODE times both its first value and its best
+    so far."""
+    bad = ~np.isfinite(c.values)
+    if c.split == "train" and c.values.size >= 2 and np.isfinite(c.values[0]) and c.values[0] > 0:
+        with np.errstate(invalid="ignore"):
+            best = np.fmin.accumulate(np.where(np.isfinite(c.values), c.values, np.nan))
             over = np.zeros(c.values.size, dtype=bool)
             over[1:] = (c.values[1:] > EXPLODE * c.values[0]) & (c.values[1:] > EXPLODE * best[:-1])
-            if over.any():
-                bad = int(np.argmax(over))
-                ratio = float(c.values[bad] / c.values[0])
-                evidence = {
-                    "split": c.split,
-                    "key": c.key,
-                    "epoch": _epoch(c, bad),
-                    "value": float(c.values[bad]),
-                    "first_value": float(c.values[0]),
-                    "ratio": ratio,
-                }
-                params = {
-                    "split": c.split,
-                    "epoch": _epoch(c, bad),
-                    "value": float(c.values[bad]),
-                    "first": float(c.values[0]),
-                    "ratio": ratio,
-                }
-                draft = Draft("divergence", "problem", evidence, params, "explosion")
-        if draft is not None and bad is not None:
-            step = _epoch(c, bad)
-            if found is None or step < found[0]:
-                found = (step, draft)
-    return None if found is None else found[1]
+        bad |= over
+    return bad
+
+
+def _recovered(c: Curve, bad: NDArray[np.bool_]) -> bool:
+    """The curve came back after its bad epochs: the last value is finite, not bad, and within
+    RECOVER times the best value before the first bad epoch (any finite level when the very
+    first epoch was bad)."""
+    if bad[-1]:
+        return False
+    first = int(np.argmax(bad))
+    before = c.values[:first][np.isfinite(c.values[:first])]
+    if before.size == 0:
+        return True
+    return bool(c.values[-1] <= RECOVER * float(before.min()))
+
+
+def _divergence(losses: list[Curve]) -> tuple[Draft | None, list[Draft]]:
+    """Divergence: a loss that leaves (NaN/inf or an explosion) and does not come back, at the
+    earliest such epoch over the splits. A loss that comes back is instability (the ``spike``
+    variant of ``unstable``), one draft per curve."""
+    found: tuple[int, Draft] | None = None
+    spikes: list[Draft] = []
+    for c in losses:
+        bad = _bad_points(c)
+        if not bad.any():
+            continue
+        idx = np.flatnonzero(bad)
+        if _recovered(c, bad):
+            i = int(idx[0])
+            value = float(c.values[i])
+            evidence = {
+                "split": c.split,
+                "key": c.key,
+                "epoch": _epoch(c, i),
+                "value": value if np.isfinite(value) else str(value),
+                "epochs": [_epoch(c, int(j)) for j in idx],
+                "last": float(c.values[-1]),
+            }
+            params = {
+                "split": c.split,
+                "epoch": _epoch(c, i),
+                "value": value if np.isfinite(value) else str(value),
+                "count": int(idx.size),
+                "last": float(c.values[-1]),
+            }
+            spikes.append(Draft("unstable", "warning", evidence, params, "spike"))
+            continue
+        # The first bad epoch after the last time the curve was fine.
+        fine = np.flatnonzero(~bad)
+        after = idx[idx > fine[-1]] if fine.size and fine[-1] < idx[-1] else idx
+        i = int(after[0]) if after.size else int(idx[0])
+        step = _epoch(c, i)
+        if np.isfinite(c.values[i]):
+            ratio = float(c.values[i] / c.values[0])
+            evidence = {
+                "split": c.split,
+                "key": c.key,
+                "epoch": step,
+                "value": float(c.values[i]),
+                "first_value": float(c.values[0]),
+                "ratio": ratio,
+            }
+            params = {
+                "split": c.split,
+                "epoch": step,
+                "value": float(c.values[i]),
+                "first": float(c.values[0]),
+                "ratio": ratio,
+            }
+            draft = Draft("divergence", "problem", evidence, params, "explosion")
+        else:
+            text = str(c.values[i])
+            evidence = {"split": c.split, "key": c.key, "epoch": step, "value": text}
+            params = {"split": c.split, "epoch": step, "value": text}
+            draft = Draft("divergence", "problem", evidence, params)
+        if found is None or step < found[0]:
+            found = (step, draft)
+    return (None if found is None else found[1]), spikes
 
 
 @dataclass(frozen=True)
@@ -137,7 +238,7 @@ class _Rise:
     epochs_since: int
 
 
-def _rise(c: Curve) -> _Rise | None:
+def _rise(c: Curve, ref: Reference | None = None) -> _Rise | None:
     """The smoothed loss has turned: its best lies ``patience`` epochs back and it has risen by
     more than both RISE_REL of the best and RISE_NOISE noise scales since."""
     n = c.values.size
@@ -153,7 +254,8 @@ def _rise(c: Curve) -> _Rise | None:
     # curve's last point averages almost nothing, so it is as noisy as the raw one).
     best, last = float(s[scan.best_index]), float(np.median(c.values[-patience:]))
     rise = (best - last) if c.higher_is_better else (last - best)
-    if rise <= max(RISE_REL * abs(best), RISE_NOISE * noise):
+    band = loss_band(ref or Reference(), c.split, best).width or 0.0
+    if rise <= max(RISE_REL * abs(best), RISE_NOISE * noise, band):
         return None
     # The onset is the best raw epoch near the smoothed minimum (smoothing blurs a sharp turn).
     half = min(max(3, n // 8), 9) // 2 + 1
@@ -163,7 +265,7 @@ def _rise(c: Curve) -> _Rise | None:
     return _Rise(i, _epoch(c, i), best, last, n - 1 - i)
 
 
-def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
+def _overfitting(val: Curve, train: Curve | None, rise: _Rise, ref: Reference) -> Draft | None:
     if train is None or train.values.size < MIN_EPOCHS:
         return None
     st = sg.smooth(train.values)
@@ -187,6 +289,8 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
         "train_loss_at_onset": then,
         "train_loss_last": now,
     }
+    band = loss_band(ref, val.split, rise.best_smoothed)
+    notes, extra = band.notes(val.split)
     params = {
         "split": val.split,
         "epoch": rise.best_step,
@@ -196,15 +300,17 @@ def _overfitting(val: Curve, train: Curve | None, rise: _Rise) -> Draft | None:
         "train_then": then,
         "train_now": now,
     }
-    return Draft("overfitting", "warning", evidence, params)
+    return Draft("overfitting", "warning", evidence | band.evidence(), params | extra, notes=notes)
 
 
-def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
+def _disagreement(val: Curve, acc: Curve | None, rise: _Rise, ref: Reference) -> Draft | None:
     if acc is None or acc.values.size < MIN_EPOCHS:
         return None
     sa = sg.smooth(acc.values)
-    tol = max(ACC_HOLD, sg.noise_scale(acc.values))
     then, now = _at_step(acc, sa, rise.best_step), float(sa[-1])
+    band = accuracy_band(ref, acc.split, then)
+    # Accuracy "held" when it fell by less than its noise or the binomial band.
+    tol = max(ACC_HOLD, sg.noise_scale(acc.values), band.width or 0.0)
     held = now >= then - tol if acc.higher_is_better else now <= then + tol
     if not held:
         return None
@@ -215,7 +321,10 @@ def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
         "accuracy_key": acc.key,
         "loss_trend": [rise.best_smoothed, rise.last_level],
         "accuracy_trend": [then, now],
+        "accuracy_band": band.width,
     }
+    lband = loss_band(ref, val.split, rise.best_smoothed)
+    notes, extra = lband.notes(val.split)
     params = {
         "split": val.split,
         "epoch": rise.best_step,
@@ -224,7 +333,13 @@ def _disagreement(val: Curve, acc: Curve | None, rise: _Rise) -> Draft | None:
         "acc_then": Pct(then),
         "acc_now": Pct(now),
     }
-    return Draft("loss_accuracy_disagreement", "warning", evidence, params)
+    return Draft(
+        "loss_accuracy_disagreement",
+        "warning",
+        evidence | lband.evidence(),
+        params | extra,
+        notes=notes,
+    )
 
 
 def _unstable(c: Curve) -> Draft | None:
@@ -262,7 +377,7 @@ def _still_falling(c: Curve, t_max: float) -> tuple[sg.Trend, float] | None:
     return None
 
 
-def _not_converged(c: Curve) -> Draft | None:
+def _not_converged(c: Curve, ref: Reference) -> Draft | None:
     if c.values.size < NOT_CONVERGED_MIN_EPOCHS:
         return None
     hit = _still_falling(c, NOT_CONVERGED_T)
@@ -270,6 +385,9 @@ def _not_converged(c: Curve) -> Draft | None:
         return None
     tr, drop = hit
     last = float(c.values[-1])
+    band = loss_band(ref, c.split, last) if c.split != "train" else Band(None, None, None)
+    if band.width is not None and drop <= band.width:
+        return None
     share = drop / (last + drop) if last + drop > 0 else 0.0
     evidence = {
         "split": c.split,
@@ -287,7 +405,10 @@ def _not_converged(c: Curve) -> Draft | None:
         "window": tr.window,
         "last": last,
     }
-    return Draft("not_converged", "info", evidence, params)
+    if c.split == "train":
+        return Draft("not_converged", "info", evidence, params)
+    notes, extra = band.notes(c.split)
+    return Draft("not_converged", "info", evidence | band.evidence(), params | extra, notes=notes)
 
 
 def _underfitting(losses: list[Curve], accs: dict[str, Curve], ref: Reference) -> Draft | None:
@@ -343,6 +464,198 @@ def _underfitting(losses: list[Curve], accs: dict[str, Curve], ref: Reference) -
     return Draft("underfitting", "warning", evidence, params)
 
 
+def _aligned(a: Curve, b: Curve) -> tuple[FloatArray, FloatArray, NDArray[np.int64]]:
+    """The values of two curves at the epochs both logged."""
+    common, ia, ib = np.intersect1d(a.steps, b.steps, return_indices=True)
+    return a.values[ia], b.values[ib], common.astype(np.int64)
+
+
+def _lr_too_high(train: Curve) -> Draft | None:
+    """The training loss itself turned and rose (not the validation loss): the steps overshoot."""
+    rise = _rise(train)
+    if rise is None:
+        return None
+    since = train.values[rise.best_index :]
+    climbed = rise.last_level - rise.best_smoothed > LR_HIGH_RISE * abs(rise.best_smoothed)
+    if not climbed or sg.trend(since, since.size).t <= LR_HIGH_T:
+        return None  # a climb, and a significant trend since the best (not a noisy floor)
+    first = float(train.values[0])
+    evidence = {
+        "split": train.split,
+        "key": train.key,
+        "best_epoch": rise.best_step,
+        "best": float(train.values[rise.best_index]),
+        "level_last": rise.last_level,
+        "rise": rise.last_level - float(train.values[rise.best_index]),
+        "first_value": first,
+    }
+    params = {
+        "split": train.split,
+        "epoch": rise.best_step,
+        "best": float(train.values[rise.best_index]),
+        "last": rise.last_level,
+    }
+    return Draft("learning_rate_too_high", "warning", evidence, params)
+
+
+def _lr_too_low(train: Curve) -> Draft | None:
+    """A steady, nearly straight fall that took off little: the steps are too short."""
+    n = train.values.size
+    if n < NOT_CONVERGED_MIN_EPOCHS or train.higher_is_better:
+        return None
+    w = max(TREND_MIN_WINDOW // 2, n // 4)
+    if 2 * w > n:
+        return None
+    head = sg.trend(train.values[:w], w)
+    tail = sg.trend(train.values, w)
+    first, last = float(train.values[0]), float(np.median(train.values[-3:]))
+    if not (head.t < -LR_LOW_T and tail.t < -LR_LOW_T and first > 0):
+        return None
+    ratio = tail.slope / head.slope
+    drop = (first - last) / first
+    if ratio < LR_LOW_RATIO or drop >= LR_LOW_DROP:
+        return None
+    evidence = {
+        "split": train.split,
+        "key": train.key,
+        "slope_first_quarter": head.slope,
+        "slope_last_quarter": tail.slope,
+        "pace_ratio": ratio,
+        "drop_share": drop,
+        "first": first,
+        "last": last,
+        "window": w,
+    }
+    params = {
+        "split": train.split,
+        "first": first,
+        "last": last,
+        "drop_pct": Pct(drop),
+        "ratio": Pct(ratio),
+    }
+    return Draft("learning_rate_too_low", "info", evidence, params)
+
+
+def _plateau(train: Curve) -> Draft | None:
+    """The longest stretch where the smoothed training loss stood still, followed by a clear
+    fall: the loss was stuck, then found its way (a slow start, a saddle, a schedule)."""
+    n = train.values.size
+    if n < 2 * MIN_EPOCHS or train.higher_is_better:
+        return None
+    sm = sg.smooth(train.values)
+    need = max(5, math.ceil(PLATEAU_SHARE * n))
+    best: tuple[int, int] | None = None
+    for a in range(n - need):
+        level = abs(float(sm[a]))
+        if level == 0:
+            continue
+        span = np.maximum.accumulate(sm[a:]) - np.minimum.accumulate(sm[a:])
+        flat = (
+            int(np.argmax(span > PLATEAU_FLAT * level))
+            if (span > PLATEAU_FLAT * level).any()
+            else n - a
+        )
+        b = a + flat - 1  # last epoch of the flat stretch
+        if flat >= need and b < n - 1:
+            after = float(np.min(sm[b:]))
+            if sm[b] - after > PLATEAU_FALL * level and (
+                best is None or flat > best[1] - best[0] + 1
+            ):
+                best = (a, b)
+    if best is None:
+        return None
+    a, b = best
+    level = float(np.median(train.values[a : b + 1]))
+    after = float(np.min(sm[b:]))
+    evidence = {
+        "split": train.split,
+        "key": train.key,
+        "first_epoch": _epoch(train, a),
+        "last_epoch": _epoch(train, b),
+        "level": level,
+        "lowest_after": after,
+    }
+    params = {
+        "split": train.split,
+        "start": _epoch(train, a),
+        "end": _epoch(train, b),
+        "level": level,
+        "after": after,
+    }
+    return Draft("plateau", "info", evidence, params)
+
+
+def _val_better(val: Curve, train: Curve, ref: Reference) -> Draft | None:
+    if val.higher_is_better or train.higher_is_better:
+        return None
+    tv, vv, steps = _aligned(train, val)
+    if tv.size < MIN_EPOCHS or np.any(tv <= 0):
+        return None
+    below = float(np.mean(vv < tv))
+    gap = float(np.median((tv - vv) / tv))
+    band = loss_band(ref, val.split, float(np.median(vv)))
+    if below < VAL_BETTER_SHARE or gap <= VAL_BETTER_GAP:
+        return None
+    if band.width is not None and float(np.median(tv - vv)) <= band.width:
+        return None
+    notes, extra = band.notes(val.split)
+    evidence = {
+        "split": val.split,
+        "epochs_below_share": below,
+        "median_gap_share": gap,
+        "train_last": float(tv[-1]),
+        "val_last": float(vv[-1]),
+        "epochs": int(steps.size),
+    } | band.evidence()
+    params = {
+        "split": val.split,
+        "share": Pct(below),
+        "gap": Pct(gap),
+        "train": float(tv[-1]),
+        "val": float(vv[-1]),
+    }
+    return Draft("val_better_than_train", "info", evidence, params | extra, notes=notes)
+
+
+def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
+    if val.higher_is_better or train.higher_is_better:
+        return None
+    tv, vv, steps = _aligned(train, val)
+    if tv.size < MIN_EPOCHS:
+        return None
+    t0, v0 = float(tv[0]), float(vv[0])
+    t1, v1 = float(np.median(tv[-3:])), float(np.median(vv[-3:]))
+    if t0 <= 0 or v0 - t0 <= GAP_START * t0:
+        return None
+    if not GAP_KEEP[0] * (v0 - t0) <= v1 - t1 <= GAP_KEEP[1] * (v0 - t0):
+        return None  # a gap that closes is catching up; one that grows is overfitting
+    if np.mean(vv - tv >= GAP_KEEP[0] * (v0 - t0)) < VAL_BETTER_SHARE:
+        return None  # ... and it holds throughout, not only at both ends
+    band = loss_band(ref, val.split, v0)
+    if band.width is not None and v0 - t0 <= band.width:
+        return None
+    notes, extra = band.notes(val.split)
+    evidence = {
+        "split": val.split,
+        "first_epoch": int(steps[0]),
+        "train_start": t0,
+        "val_start": v0,
+        "train_end": t1,
+        "val_end": v1,
+        "gap_start": v0 - t0,
+        "gap_end": v1 - t1,
+    } | band.evidence()
+    params = {
+        "split": val.split,
+        "train0": t0,
+        "val0": v0,
+        "train1": t1,
+        "val1": v1,
+        "gap_pct": Pct((v0 - t0) / t0),
+    }
+    return Draft("gap_from_start", "warning", evidence, params | extra, notes=notes)
+
+
 def curve_drafts(
     losses: dict[str, Curve], accuracies: dict[str, Curve], ref: Reference | None = None
 ) -> list[Draft]:
@@ -350,28 +663,43 @@ def curve_drafts(
     ref = ref or Reference()
     ordered = [losses[s] for s in sorted(losses, key=_split_order)]
     out: list[Draft] = []
-    div = _divergence(ordered)
+    div, spikes = _divergence(ordered)
     if div is not None:
         out.append(div)
+    out.extend(spikes[:1])  # the first split's spike (training before validation)
     finite = {s: _finite_prefix(c) for s, c in losses.items()}
     accs = {s: _finite_prefix(c) for s, c in accuracies.items()}
     train = finite.get("train")
     held_out = [finite[s] for s in sorted(finite, key=_split_order) if s != "train"]
     val = held_out[0] if held_out else None
-    rise = _rise(val) if val is not None else None
+    rise = _rise(val, ref) if val is not None else None
     if val is not None and rise is not None:
-        for d in (_overfitting(val, train, rise), _disagreement(val, accs.get(val.split), rise)):
+        for d in (
+            _overfitting(val, train, rise, ref),
+            _disagreement(val, accs.get(val.split), rise, ref),
+        ):
+            if d is not None:
+                out.append(d)
+    if val is not None and train is not None:
+        for d in (_val_better(val, train, ref), _gap_from_start(val, train, ref)):
             if d is not None:
                 out.append(d)
     if div is None:
         main = train if train is not None else val
-        if main is not None:
-            d = _unstable(main)
-            if d is not None:
-                out.append(d)
+        osc = _unstable(main) if main is not None and not spikes else None
+        if osc is not None:
+            out.append(osc)
+        slow = None
+        if train is not None and not spikes:
+            # An oscillating loss already says "learning rate too high" in its own words.
+            high = _lr_too_high(train) if osc is None else None
+            slow = _lr_too_low(train)
+            for d in (high, slow, _plateau(train)):
+                if d is not None:
+                    out.append(d)
         watched = val if val is not None else train
-        if watched is not None and rise is None:
-            d = _not_converged(watched)
+        if watched is not None and rise is None and slow is None:
+            d = _not_converged(watched, ref)
             if d is not None:
                 out.append(d)
         d = _underfitting([finite[s] for s in sorted(finite, key=_split_order)], accs, ref)

@@ -136,11 +136,14 @@ def _csv(p: Path) -> dict[str, list[float]] | PredictionsFile:
 
 def _predictions(table: dict[str, list[Any]], lower: dict[str, str]) -> PredictionsFile:
     y_true = np.array([_num(x) for x in table[lower["y_true"]]])
-    if np.any(y_true != np.round(y_true)):
-        raise InvalidInputError("y_true must hold integer class labels. Got fractions instead.")
     id_col = next((lower[c] for c in _ID_COLUMNS if c in lower), None)
     ids = [str(x) for x in table[id_col]] if id_col else None
     cols = [c for c in table if c != lower["y_true"] and c != id_col]
+    if np.any(y_true != np.round(y_true)):
+        if "y_pred" in lower or len(cols) == 1:  # real-valued targets: a regression
+            pred = np.array([_num(x) for x in table[lower.get("y_pred", cols[0])]])
+            return PredictionsFile(y_true, pred, ids)
+        raise InvalidInputError("y_true must hold integer class labels. Got fractions instead.")
     if "y_pred" in lower or len(cols) == 1:  # labels, or the probability of class 1
         vals = np.array([_num(x) for x in table[lower.get("y_pred", cols[0] if cols else "")]])
         y_pred: NDArray[Any] = vals.astype(np.int64) if np.all(vals == np.round(vals)) else vals

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from fitscope.doctor.i18n import fmt, translator
-from fitscope.doctor.messages import MESSAGES, WORDS
+from fitscope.doctor.messages import MESSAGES, NOTES, WORDS
 
 __all__ = ["SEVERITIES", "Draft", "Finding", "Severity"]
 
@@ -46,16 +46,21 @@ class Draft:
     evidence: dict[str, Any]
     params: dict[str, Any]
     variant: str = ""
+    notes: tuple[str, ...] = ()  # keys of NOTES: sentences appended to the explanation
 
     def render(self, lang: str) -> Finding:
         tr = translator(lang).gettext
         texts = MESSAGES[f"{self.code}.{self.variant}" if self.variant else self.code]
         values = {k: _word(p, lang) for k, p in self.params.items()}
+        explanation = " ".join(
+            [tr(texts.explanation).format(**values)]
+            + [tr(NOTES[note]).format(**values) for note in self.notes]
+        )
         return Finding(
             code=self.code,
             severity=self.severity,
             title=tr(texts.title).format(**values),
-            explanation=tr(texts.explanation).format(**values),
+            explanation=explanation,
             evidence=self.evidence,
             advice=tr(texts.advice).format(**values),
         )

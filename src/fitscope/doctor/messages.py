@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["MESSAGES", "WORDS", "Texts", "all_msgids"]
+__all__ = ["MESSAGES", "NOTES", "WORDS", "Texts", "all_msgids"]
 
 
 def N_(text: str) -> str:
@@ -106,6 +106,17 @@ MESSAGES: dict[str, Texts] = {
             "use momentum / Adam instead of plain gradient descent."
         ),
     ),
+    "unstable.spike": Texts(
+        N_("The {split} loss spiked at epoch {epoch} and recovered"),
+        N_(
+            "At epoch {epoch} the {split} loss became {value} ({count} such epochs in all), "
+            "then came back and ended at {last}. Training is unstable, but it did not diverge."
+        ),
+        N_(
+            "Lower the learning rate or warm it up, clip the gradients, and check the batches "
+            "of those epochs for NaN or huge inputs."
+        ),
+    ),
     "not_converged": Texts(
         N_("Still improving at the last epoch"),
         N_(
@@ -113,6 +124,70 @@ MESSAGES: dict[str, Texts] = {
             "was still falling at the end ({last}); training stopped before it settled."
         ),
         N_("Train for more epochs, or raise the learning rate a little."),
+    ),
+    "learning_rate_too_high": Texts(
+        N_("The training loss rises again after epoch {epoch}"),
+        N_(
+            "The {split} loss reached {best} at epoch {epoch} and has risen to {last} since. A "
+            "training loss that climbs back means the optimiser overshoots: its steps are too "
+            "large for this part of the loss surface."
+        ),
+        N_(
+            "Lower the learning rate (a third to a tenth of it) or decay it with a schedule; "
+            "clip the gradients if single batches are to blame."
+        ),
+    ),
+    "learning_rate_too_low": Texts(
+        N_("The loss falls slowly and steadily: the learning rate looks too low"),
+        N_(
+            "The {split} loss went from {first} to {last} ({drop_pct} lower) along a nearly "
+            "straight line: the last quarter of the run fell at {ratio} of the pace of the "
+            "first. Training is far from converged and is not slowing down."
+        ),
+        N_(
+            "Raise the learning rate (3 to 10 times larger) or train for many more epochs; a "
+            "learning-rate range test finds a good value quickly."
+        ),
+    ),
+    "plateau": Texts(
+        N_("The training loss stood still from epoch {start} to {end}"),
+        N_(
+            "From epoch {start} to {end} the {split} loss stayed near {level}, then fell to "
+            "{after}. The model was stuck for those epochs before it found its way down."
+        ),
+        N_(
+            "A stall like this points to the initialisation or to a learning rate too low at "
+            "that stage: try another initialisation, a short warm-up to a higher rate, or "
+            "momentum / Adam."
+        ),
+    ),
+    "val_better_than_train": Texts(
+        N_("The {split} loss is below the training loss throughout"),
+        N_(
+            "In {share} of the epochs the {split} loss was below the training loss, by a median "
+            "of {gap} (at the end {val} against {train}). Usually regularisation acts only "
+            "during training (dropout, noise, augmentation) or the training loss is averaged "
+            "over an epoch in which the model improved; otherwise the {split} data is easier "
+            "than the training data, or leaks into it."
+        ),
+        N_(
+            "With dropout or augmentation this is expected: compare with the training loss "
+            "measured in evaluation mode. Otherwise check that the {split} samples are not "
+            "copies of training samples and are drawn like them."
+        ),
+    ),
+    "gap_from_start": Texts(
+        N_("The {split} loss is far above the training loss from the first epoch"),
+        N_(
+            "Already in the first epochs the {split} loss ({val0}) was {gap_pct} above the "
+            "training loss ({train0}), and the gap remains at the end ({val1} against "
+            "{train1}). A gap that does not grow is not overfitting: the two splits look drawn "
+            "differently."
+        ),
+        N_(
+            "Check how the split was made: shuffle before splitting, stratify by class, apply "
+            "the same preprocessing to both, and look for a shift in time or source between them."
+        ),
     ),
     "widespread_errors": Texts(
         N_("Large errors on much of the data"),
@@ -127,15 +202,43 @@ MESSAGES: dict[str, Texts] = {
         ),
     ),
     "confident_mistakes": Texts(
-        N_("A few confident mistakes carry most of the loss"),
+        N_("{count} confident mistakes carry {share} of the loss"),
         N_(
-            "Accuracy is {accuracy}, yet the log loss is {loss}: {count} samples that the model "
-            "gets wrong with high confidence (probability of the true class below {cutoff}) "
-            "carry {share} of the total loss. The worst: {worst}."
+            "Accuracy is {accuracy} and the log loss {loss}. {count} samples are predicted wrong "
+            "with a confidence that is unusual for their class: they cost {flagged} each on "
+            "average, against {rest} for the rest of the data, and carry {share} of the total "
+            "loss. The worst: {worst}."
         ),
         N_(
-            "Inspect those samples: they are often mislabelled, duplicates with different "
-            "labels, or outliers. Fix or drop them, or regularise so the model is less sure."
+            "Inspect those samples (the evidence lists every one, worst first): they are often "
+            "mislabelled, duplicates with different labels, or outliers. Fix or drop them, or "
+            "regularise so the model is less sure."
+        ),
+    ),
+    "large_residuals": Texts(
+        N_("{count} huge residuals carry {share} of the squared error"),
+        N_(
+            "The typical error is small (median absolute error {median}), yet the mean squared "
+            "error is {mse}: {count} of {n} samples are off by far more than the rest and carry "
+            "{share} of the squared error; without them it would be {mse_rest}. The worst "
+            "(residual = prediction - target): {worst}."
+        ),
+        N_(
+            "Inspect those samples (the evidence lists every one, worst first): wrong targets, "
+            "unit or scale mix-ups and outliers are common. Fix or drop them, or use a robust "
+            "loss (Huber, MAE) if they are genuine."
+        ),
+    ),
+    "worse_than_mean": Texts(
+        N_("No better than predicting the mean"),
+        N_(
+            "R² is {r2}: the mean squared error {mse} is no lower than the {baseline} of always "
+            "predicting the mean of the targets. The model has learned nothing usable."
+        ),
+        N_(
+            "Check that targets and inputs are aligned (same order, no shuffling of one), that "
+            "the features carry information, and that the targets are on the scale the model "
+            "expects; then train longer or use a more flexible model."
         ),
     ),
     "persistent_mistakes": Texts(
@@ -172,6 +275,44 @@ MESSAGES: dict[str, Texts] = {
             "isotonic regression) before using them as probabilities."
         ),
     ),
+    # Issue 18: what a comparison of runs (fitscope compare) lets the doctor say.
+    "comparison_on_test": Texts(
+        N_("{count} comparisons on the test split"),
+        N_(
+            "{count} runs were compared on the test split. Every look at the test set that "
+            "decides something (which run to keep, which setting to try next) spends it: the "
+            "winner's test score is then an optimistic estimate, not an unbiased one."
+        ),
+        N_(
+            "Compare runs and tune on the validation split (--split val); score only the one "
+            "final model on the test split, once, at the end."
+        ),
+    ),
+    "best_within_noise": Texts(
+        N_("The best run is not better than {runner_up} beyond noise"),
+        N_(
+            "{best} has the best {metric} ({best_value}) of {count} runs, but its difference "
+            "from {runner_up} ({difference}) lies inside the 95% interval [{ci_low}, {ci_high}] "
+            "(p = {p_value}, {test}). Picking the best of many runs by a difference this small "
+            "picks noise."
+        ),
+        N_(
+            "Treat these runs as tied: prefer the simpler or cheaper one, or measure on more "
+            "samples (a larger validation split, or cross-validation) before choosing."
+        ),
+    ),
+}
+
+# Sentences appended to an explanation where they apply (Draft.notes).
+NOTES: dict[str, str] = {
+    "sampling_band": N_(
+        "With {n} {split} samples, sampling noise alone moves these numbers by up to {band}; "
+        "the change is larger."
+    ),
+    "sampling_unknown": N_(
+        "The number of {split} samples is not known, so the change was judged against the "
+        "curve's own wobble only (pass n= to diagnose to judge it against sampling noise)."
+    ),
 }
 
 # Words put into the sentences above.
@@ -193,6 +334,10 @@ LABELS: dict[str, str] = {
     "advice": N_("What to try"),
     "healthy": N_("No problems found."),
     "evidence": N_("Evidence"),
+    "verdict.b_better": N_("B better"),
+    "verdict.a_better": N_("A better"),
+    "verdict.within_noise": N_("within noise"),
+    "verdict.unknown": N_("cannot judge"),
 }
 
 
@@ -201,6 +346,7 @@ def all_msgids() -> list[str]:
     out: list[str] = []
     for texts in MESSAGES.values():
         out.extend(texts)
+    out.extend(NOTES.values())
     out.extend(WORDS.values())
     out.extend(LABELS.values())
     return list(dict.fromkeys(out))

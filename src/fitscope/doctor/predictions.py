@@ -16,24 +16,24 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope import metrics as m
-from fitscope.doctor.finding import Draft
+from fitscope.doctor.finding import Draft, Severity
 from fitscope.doctor.i18n import Pct
+from fitscope.doctor.labels import OUTRIGHT_P, class_thresholds, label_issues
 from fitscope.errors import InvalidInputError
 
 __all__ = ["Scored", "persistent_drafts", "prediction_drafts", "score"]
 
-CONFIDENT_P = 0.1  # a mistake is confident when the true class got probability < 0.1
-CONFIDENT_LOSS_SHARE = 0.5  # confident_mistakes: they carry >= 50% of the summed loss
-CONFIDENT_COUNT_SHARE = 0.2  # ... while being at most 20% of the samples
-HIGH_ACCURACY = 0.8  # ... and accuracy is at least 0.8 and above the majority baseline
-HIGH_LOSS_REL = 0.5  # "huge" loss: mean log loss >= half the prior (no-skill) log loss
+CONFIDENT_P = 0.1  # persistent_mistakes: wrong with the true class below 0.1 in each snapshot
+ISSUE_LOSS_SHARE = 0.1  # confident_mistakes: the named samples carry >= 10% of the summed loss
+ISSUE_LOSS_PROBLEM = 0.5  # ... a warning from 50% (they carry more than all the rest), else info
+ISSUE_COUNT_SHARE = 0.5  # ... while being at most half the samples (else: widespread errors)
 WIDESPREAD_ERROR = 0.25  # widespread_errors: >= 25% wrong and loss >= the prior log loss
 IMBALANCE_MARGIN = 0.02  # class_imbalance: accuracy <= majority baseline + 2 points
 IMBALANCE_EXCESS = 0.1  # ... and the majority class exceeds the uniform share by 10 points
 ECE_MAX = 0.1  # miscalibration: expected calibration error above 0.1 (10 bins)
 ECE_MIN_SAMPLES = 100  # ... on at least 100 samples (with fewer the ECE is mostly noise)
 ECE_BINS = 10
-LISTED = 10  # samples listed in evidence
+SHOWN = 5  # samples named in the sentence; the evidence lists every one
 
 
 @dataclass(frozen=True)
@@ -128,41 +128,18 @@ def prediction_drafts(s: Scored) -> list[Draft]:
     if s.loss is not None and s.p_true is not None:
         mean_loss = float(s.loss.mean())
         total = float(s.loss.sum())
-        huge = mean_loss >= HIGH_LOSS_REL * s.prior_log_loss
-        confident = _confident_wrong(s)
-        share = float(s.loss[confident].sum() / total) if total > 0 else 0.0
-        count = int(confident.sum())
+        issues = label_issues(s.y, s.probs)
+        count = int(issues.sum())
+        share = float(s.loss[issues].sum() / total) if total > 0 else 0.0
         if (
-            huge
-            and count > 0
-            and count <= CONFIDENT_COUNT_SHARE * n
-            and share >= CONFIDENT_LOSS_SHARE
-            and s.accuracy >= HIGH_ACCURACY
+            count > 0
+            and share >= ISSUE_LOSS_SHARE
+            and count <= ISSUE_COUNT_SHARE * n
             and s.accuracy > s.majority
         ):
-            order = _worst(s, confident)[:LISTED]
-            evidence = {
-                "accuracy": s.accuracy,
-                "log_loss": mean_loss,
-                "count": count,
-                "loss_share": share,
-                "indices": [int(i) for i in order],
-                "ids": [_plain(s.ids[i]) for i in order],
-                "p_true": [float(s.p_true[i]) for i in order],
-                "predicted": [int(s.predicted[i]) for i in order],
-                "sample_loss": [float(s.loss[i]) for i in order],
-            }
-            params = {
-                "accuracy": Pct(s.accuracy),
-                "loss": mean_loss,
-                "count": count,
-                "cutoff": CONFIDENT_P,
-                "share": Pct(share),
-                "worst": [(str(s.ids[i]), float(s.p_true[i])) for i in order[:5]],
-            }
-            out.append(Draft("confident_mistakes", "warning", evidence, params))
+            out.append(_confident_mistakes(s, issues, share))
         elif wrong >= WIDESPREAD_ERROR * n and mean_loss >= s.prior_log_loss:
-            evidence = {
+            evidence: dict[str, Any] = {
                 "accuracy": s.accuracy,
                 "error_share": wrong / n,
                 "log_loss": mean_loss,
@@ -171,7 +148,7 @@ def prediction_drafts(s: Scored) -> list[Draft]:
                 "n": n,
                 "confident_loss_share": share,
             }
-            params = {
+            params: dict[str, Any] = {
                 "accuracy": Pct(s.accuracy),
                 "loss": mean_loss,
                 "prior": s.prior_log_loss,
@@ -224,6 +201,48 @@ def prediction_drafts(s: Scored) -> list[Draft]:
     return out
 
 
+def _confident_mistakes(s: Scored, issues: NDArray[np.bool_], share: float) -> Draft:
+    """Every sample named by :func:`~fitscope.doctor.labels.label_issues`, worst first."""
+    assert s.loss is not None and s.p_true is not None
+    order = _worst(s, issues)
+    count = int(order.size)
+    rest = s.loss[~issues]
+    rest_loss = float(rest.mean()) if rest.size else 0.0
+    flagged_loss = float(s.loss[issues].mean())
+    evidence = {
+        "accuracy": s.accuracy,
+        "log_loss": float(s.loss.mean()),
+        "count": count,
+        "count_share": count / s.y.size,
+        "loss_share": share,
+        "flagged_mean_loss": flagged_loss,
+        "rest_log_loss": rest_loss,
+        "class_thresholds": [_plain(float(x)) for x in class_thresholds(s.y, _matrix(s))],
+        "outright_cutoff": OUTRIGHT_P,
+        "indices": [int(i) for i in order],
+        "ids": [_plain(s.ids[i]) for i in order],
+        "p_true": [float(s.p_true[i]) for i in order],
+        "predicted": [int(s.predicted[i]) for i in order],
+        "sample_loss": [float(s.loss[i]) for i in order],
+    }
+    params = {
+        "accuracy": Pct(s.accuracy),
+        "loss": float(s.loss.mean()),
+        "count": count,
+        "share": Pct(share),
+        "flagged": flagged_loss,
+        "rest": rest_loss,
+        "worst": [(str(s.ids[i]), float(s.p_true[i])) for i in order[:SHOWN]],
+    }
+    severity: Severity = "warning" if share >= ISSUE_LOSS_PROBLEM else "info"
+    return Draft("confident_mistakes", severity, evidence, params)
+
+
+def _matrix(s: Scored) -> NDArray[np.float64]:
+    p = np.asarray(s.probs, dtype=np.float64)
+    return np.column_stack([1.0 - p, p]) if p.ndim == 1 else p
+
+
 def persistent_drafts(split: str, steps: Sequence[int], scored: Sequence[Scored]) -> list[Draft]:
     """Samples confidently wrong in every one of the last (up to 3) snapshots of one split.
 
@@ -247,20 +266,20 @@ def persistent_drafts(split: str, steps: Sequence[int], scored: Sequence[Scored]
     assert final.loss is not None and final.p_true is not None
     pos = {key: i for i, key in enumerate(kf)}
     ranked = sorted(common, key=lambda key: -float(final.loss[pos[key]]))  # type: ignore[index]
-    listed = ranked[:LISTED]
     evidence = {
         "split": split,
         "epochs": [int(x) for x in steps],
         "count": len(common),
-        "ids": listed,
-        "p_true_last": [float(final.p_true[pos[key]]) for key in listed],
+        "ids": ranked,
+        "indices": [pos[key] for key in ranked],
+        "p_true_last": [float(final.p_true[pos[key]]) for key in ranked],
     }
     params = {
         "split": split,
         "count": len(common),
         "snapshots": len(last),
         "epochs": ", ".join(str(int(x)) for x in steps),
-        "worst": [(str(key), float(final.p_true[pos[key]])) for key in listed[:5]],
+        "worst": [(str(key), float(final.p_true[pos[key]])) for key in ranked[:SHOWN]],
     }
     return [Draft("persistent_mistakes", "warning", evidence, params)]
 

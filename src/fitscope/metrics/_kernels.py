@@ -8,6 +8,7 @@ stays in cache, which measured 2-3x faster than whole-array calls (shared/PEERS.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,13 @@ def dot(a: NDArray[Any], b: NDArray[Any]) -> float:
 
 def clip_eps(dtype: np.dtype[Any]) -> float:
     """scikit-learn clips probabilities to [eps, 1 - eps] with eps of the input's float type."""
-    return float(np.finfo(dtype if dtype.kind == "f" else np.dtype(np.float64)).eps)
+    return _eps(dtype.char if dtype.kind == "f" else "d")
+
+
+@functools.lru_cache(maxsize=8)
+def _eps(char: str) -> float:
+    # np.finfo costs ~8 us a call: a seventh of a mini-batch update.
+    return float(np.finfo(np.dtype(char)).eps)
 
 
 def nll_binary(scores: FloatArray, positive: bool, *, from_logits: bool, eps: float) -> FloatArray:
@@ -64,6 +71,10 @@ def sum_nll_binary(
         out = buf[: s.size]
         if from_logits:
             np.logaddexp(0.0, -s if positive else s, out=out)
+            total += float(out.sum()) if weights is None else dot(out, weights[i : i + CHUNK])
+            continue
+        if positive and not clip_needed:
+            np.log(s, out=out)  # no copy first: log writes the buffer (a mini-batch's cost)
         else:
             if positive:
                 np.copyto(out, s)
@@ -72,8 +83,8 @@ def sum_nll_binary(
             if clip_needed:
                 np.clip(out, eps, 1.0 - eps, out=out)
             np.log(out, out=out)
-            np.negative(out, out=out)
-        total += float(out.sum()) if weights is None else dot(out, weights[i : i + CHUNK])
+        # -log summed as -(sum of log): the same terms, one pass fewer.
+        total -= float(out.sum()) if weights is None else dot(out, weights[i : i + CHUNK])
     return total
 
 

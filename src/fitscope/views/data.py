@@ -19,7 +19,7 @@ from fitscope._names import direction
 from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.track._summary import summarize
 from fitscope.track.records import History, RunRecord
-from fitscope.views.downsample import minmax_indices
+from fitscope.views.downsample import minmax_indices, smoothed_at
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
@@ -137,12 +137,15 @@ def series_data(
     *,
     x: str = "step",
     max_points: int = DEFAULT_MAX_POINTS,
+    smoothing: Sequence[float] = (),
 ) -> dict[str, Any]:
     """One series, downsampled with :func:`~fitscope.views.downsample.minmax_indices`.
 
     Returns ``{"metric", "split", "x", "y", "steps", "n_total", "n_shown", "nonfinite",
-    "best", "higher_is_better"}``; ``y`` has None where the value is NaN or infinite and
-    ``nonfinite`` lists those points as ``{"x", "step", "value": "nan" | "inf" | "-inf"}``.
+    "best", "higher_is_better", "smoothed"}``; ``y`` has None where the value is NaN or
+    infinite and ``nonfinite`` lists those points as ``{"x", "step", "value": "nan" | "inf" |
+    "-inf"}``. ``smoothed`` maps each weight of ``smoothing`` (as ``f"{w:g}"``) to the EMA of
+    the whole series at the drawn points (:func:`~fitscope.views.downsample.smoothed_at`).
     """
     history = record.history(metric, split)
     xs = _x_values(record, history, x)
@@ -169,7 +172,15 @@ def series_data(
         "nonfinite": nonfinite,
         "best": best,
         "higher_is_better": summary["higher_is_better"],
+        "smoothed": {
+            f"{w:g}": _as_json(smoothed_at(history.values, idx, w, max_points)) for w in smoothing
+        },
     }
+
+
+def _as_json(ys: NDArray[np.float64]) -> list[float | None]:
+    finite = np.isfinite(ys)
+    return ys.tolist() if finite.all() else _nulls(ys, finite)
 
 
 def _nulls(ys: NDArray[np.float64], finite: NDArray[np.bool_]) -> list[float | None]:
@@ -218,9 +229,14 @@ def baselines(record: RunRecord) -> dict[str, float]:
 
 
 def chart_specs(
-    record: RunRecord, *, x: str = "step", max_points: int = DEFAULT_MAX_POINTS
+    record: RunRecord,
+    *,
+    x: str = "step",
+    max_points: int = DEFAULT_MAX_POINTS,
+    smoothing: Sequence[float] = (),
 ) -> list[dict[str, Any]]:
-    """One chart per metric (loss, accuracy, then the rest), every split on the same chart."""
+    """One chart per metric (loss, accuracy, then the rest), every split on the same chart;
+    each series carries its EMA at the weights of ``smoothing`` (see :func:`series_data`)."""
     base = baselines(record)
     return [
         {
@@ -228,7 +244,7 @@ def chart_specs(
             "higher_is_better": direction(metric),
             "baseline": base.get(metric),
             "series": [
-                series_data(record, metric, split, x=x, max_points=max_points)
+                series_data(record, metric, split, x=x, max_points=max_points, smoothing=smoothing)
                 for split in _splits_of(record, metric)
             ],
         }

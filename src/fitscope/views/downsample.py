@@ -10,7 +10,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from fitscope.errors import InvalidInputError
 
-__all__ = ["ema", "minmax_indices"]
+__all__ = ["SMOOTHING_STEPS", "ema", "minmax_indices", "raw_weight", "smoothed_at"]
+
+#: The smoothing weights the dashboard and the report offer (their sliders step through these).
+SMOOTHING_STEPS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
 
 
 def minmax_indices(values: ArrayLike, max_points: int) -> NDArray[np.int64]:
@@ -92,3 +95,42 @@ def ema(values: ArrayLike, weight: float) -> NDArray[np.float64]:
         with np.errstate(divide="ignore", invalid="ignore"):
             out[finite] = np.where(debias > 0, raw / np.where(debias > 0, debias, 1.0), kept)
     return out
+
+
+def raw_weight(weight: float, n_total: int, max_points: int) -> float:
+    """The per-point EMA weight that smooths a series of ``n_total`` points drawn with
+    ``max_points`` as ``weight`` smooths the drawn points.
+
+    ``weight`` is read per drawn point (as TensorBoard smooths the points it draws); each raw
+    point then gets ``weight ** (max_points / n_total)`` so the window covers the same share of
+    the x-axis while every raw point counts. A series that is not downsampled keeps ``weight``.
+
+    >>> raw_weight(0.6, 100, 2000)
+    0.6
+    >>> round(raw_weight(0.6, 1_000_000, 2000) ** 500, 6)
+    0.6
+    """
+    if not (isinstance(weight, int | float) and 0.0 <= weight < 1.0):
+        raise InvalidInputError(f"weight must be a number in [0, 1). Got {weight!r} instead.")
+    stride = max(1.0, n_total / max(int(max_points), 1))
+    return float(weight ** (1.0 / stride))
+
+
+def smoothed_at(
+    values: ArrayLike, indices: ArrayLike, weight: float, max_points: int
+) -> NDArray[np.float64]:
+    """The EMA of the whole series at ``indices`` (the drawn points), never of the drawn points.
+
+    The average runs over every raw value with :func:`raw_weight`, then only the drawn
+    indices are kept, so a min/max-downsampled line is smoothed as the data are, not as its
+    extremes are (an EMA over the kept minima and maxima follows their midpoint instead).
+
+    >>> import numpy as np
+    >>> y = np.tile([0.0, 1.0], 50_000)            # mean 0.5, extremes 0 and 1
+    >>> idx = minmax_indices(y, 200)
+    >>> s = smoothed_at(y, idx, 0.9, 200)
+    >>> bool(np.all(np.abs(s[10:] - 0.5) < 0.01))
+    True
+    """
+    y = np.asarray(values, dtype=np.float64)
+    return ema(y, raw_weight(weight, y.shape[0], max_points))[np.asarray(indices, dtype=np.int64)]

@@ -33,16 +33,35 @@ _COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c"}
 Points = dict[str, dict[str, tuple[list[float], list[float]]]]  # split -> metric -> (x, y)
 
 
+#: plotly.js 3 offers "Share chart..." (an upload to a cloud service) by default: removed from
+#: the widget's mode bar by layout and by config, so nothing leaves the machine.
+NO_CLOUD_LAYOUT = {"modebar": {"remove": ["sendChartToCloud", "sendDataToCloud"]}}
+NO_CLOUD_CONFIG = {"displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False}
+
+
+def _smooth(ys: list[float], weight: float) -> list[float]:
+    # The notebook keeps every point, so the EMA is over the whole series (never a sample).
+    from fitscope.views.downsample import ema
+
+    out: list[float] = ema(ys, weight).tolist()
+    return out
+
+
 class _PlotlyBackend:
-    def __init__(self, metrics: list[str], width: float, height: float) -> None:
+    def __init__(self, metrics: list[str], width: float, height: float, smoothing: float) -> None:
         from plotly.graph_objects import FigureWidget
         from plotly.subplots import make_subplots
 
         base = make_subplots(rows=1, cols=len(metrics), subplot_titles=metrics)
-        base.update_layout(width=int(width * 80), height=int(height * 80), margin={"t": 40})
+        base.update_layout(
+            width=int(width * 80), height=int(height * 80), margin={"t": 40}, **NO_CLOUD_LAYOUT
+        )
         self.figure = FigureWidget(base)
+        self.figure._config = dict(NO_CLOUD_CONFIG)
         self.metrics = metrics
+        self.smoothing = smoothing
         self.traces: dict[tuple[str, str], int] = {}
+        self.smoothed: dict[tuple[str, str], int] = {}
 
     def show(self, display: Callable[..., Any], points: Points) -> Any:
         self.update(points)
@@ -55,18 +74,30 @@ class _PlotlyBackend:
                     key = (split, name)
                     if key not in self.traces:
                         col = self.metrics.index(name) + 1
+                        smooth = self.smoothing > 0
                         self.figure.add_scatter(
-                            x=[], y=[], name=split, legendgroup=split, mode="lines",
-                            line={"color": _COLORS.get(split)}, showlegend=col == 1,
-                            row=1, col=col,
+                            x=[], y=[], name=split + (" (raw)" if smooth else ""),
+                            legendgroup=split, mode="lines", opacity=0.25 if smooth else 1.0,
+                            line={"color": _COLORS.get(split)},
+                            showlegend=col == 1 and not smooth, row=1, col=col,
                         )  # fmt: skip
                         self.traces[key] = len(self.figure.data) - 1
+                        if smooth:  # the raw curve stays visible beneath the smoothed one
+                            self.figure.add_scatter(
+                                x=[], y=[], name=split, legendgroup=split, mode="lines",
+                                line={"color": _COLORS.get(split)}, showlegend=col == 1,
+                                row=1, col=col,
+                            )  # fmt: skip
+                            self.smoothed[key] = len(self.figure.data) - 1
                     trace = self.figure.data[self.traces[key]]
                     trace.x, trace.y = list(xs), list(ys)
+                    if key in self.smoothed:
+                        line = self.figure.data[self.smoothed[key]]
+                        line.x, line.y = list(xs), _smooth(ys, self.smoothing)
 
 
 class _MatplotlibBackend:
-    def __init__(self, metrics: list[str], width: float, height: float) -> None:
+    def __init__(self, metrics: list[str], width: float, height: float, smoothing: float) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -79,6 +110,8 @@ class _MatplotlibBackend:
             ax.set_xlabel("step")
             ax.grid(alpha=0.3)
         self.lines: dict[tuple[str, str], Any] = {}
+        self.smoothed: dict[tuple[str, str], Any] = {}
+        self.smoothing = smoothing
         self.handle: Any = None
 
     def _image(self, points: Points) -> Any:
@@ -89,10 +122,20 @@ class _MatplotlibBackend:
                 line = self.lines.get((split, name))
                 if line is None:
                     ax = self.axes[name]
-                    (line,) = ax.plot([], [], label=split, color=_COLORS.get(split))
+                    smooth = self.smoothing > 0
+                    (line,) = ax.plot(
+                        [], [], label=None if smooth else split, color=_COLORS.get(split),
+                        alpha=0.25 if smooth else 1.0,
+                    )  # fmt: skip
                     self.lines[(split, name)] = line
+                    if smooth:
+                        (self.smoothed[(split, name)],) = ax.plot(
+                            [], [], label=split, color=_COLORS.get(split)
+                        )
                     ax.legend(fontsize=8)
                 line.set_data(xs, ys)
+                if (split, name) in self.smoothed:
+                    self.smoothed[(split, name)].set_data(xs, _smooth(ys, self.smoothing))
         for ax in self.axes.values():
             ax.relim()
             ax.autoscale_view()
@@ -119,7 +162,9 @@ class LivePlot:
     """A live plot of ``metrics`` per split, redrawn every ``every`` steps of the train split.
 
     ``backend`` is ``"plotly"``, ``"matplotlib"`` or ``None`` (plotly when installed with
-    anywidget). ``display`` defaults to ``IPython.display.display``; anything with its
+    anywidget). ``smoothing`` (0 to 0.99, default 0: off) adds TensorBoard's debiased EMA of the
+    whole series over each raw curve, which stays visible beneath at opacity 0.25.
+    ``display`` defaults to ``IPython.display.display``; anything with its
     signature works (``display(obj, display_id=True)``, returning a handle with ``update``).
 
     >>> plot = LivePlot(backend="matplotlib", display=lambda obj, display_id: None)
@@ -140,6 +185,7 @@ class LivePlot:
         width: float = 10.0,
         height: float = 3.6,
         display: Callable[..., Any] | None = None,
+        smoothing: float = 0.0,
     ) -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise InvalidInputError(f"every must be an integer >= 1. Got {every!r} instead.")
@@ -147,17 +193,23 @@ class LivePlot:
             raise InvalidInputError(
                 f"metrics must be a non-empty list of metric names. Got {metrics!r} instead."
             )
+        if isinstance(smoothing, bool) or not (
+            isinstance(smoothing, int | float) and 0.0 <= smoothing < 1.0
+        ):
+            raise InvalidInputError(
+                f"smoothing must be a number in [0, 1). Got {smoothing!r} instead."
+            )
         backend = _default_backend() if backend is None else backend
         from fitscope._optional import require
 
         if backend == "plotly":
             require("plotly", extra="notebook")
             require("anywidget", extra="notebook")
-            self._backend: Any = _PlotlyBackend(list(metrics), width, height)
+            self._backend: Any = _PlotlyBackend(list(metrics), width, height, float(smoothing))
         elif backend == "matplotlib":
             require("matplotlib", extra="notebook")
             require("IPython", extra="notebook")
-            self._backend = _MatplotlibBackend(list(metrics), width, height)
+            self._backend = _MatplotlibBackend(list(metrics), width, height, float(smoothing))
         else:
             raise InvalidInputError(
                 f"backend must be 'plotly', 'matplotlib' or None. Got {backend!r} instead."

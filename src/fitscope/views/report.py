@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from fitscope.errors import FitscopeError
+from fitscope.stats.held_out import held_out_intervals
 from fitscope.track.records import RunRecord
 from fitscope.views import data
+from fitscope.views.downsample import SMOOTHING_STEPS
 from fitscope.views.findings import findings_for
 from fitscope.views.predictions import predictions_panel
 
@@ -68,8 +70,10 @@ def report_data(
     out: dict[str, Any] = data.jsonable(
         {
             "run": data.run_detail(record),
-            "charts": data.chart_specs(record, max_points=max_points),
+            # Every slider step precomputed on the whole series: the report makes no request.
+            "charts": data.chart_specs(record, max_points=max_points, smoothing=SMOOTHING_STEPS),
             "findings": findings_for(record, lang),
+            "intervals": held_out_intervals(record),
             "panels": [predictions_panel(s) for s in record.predictions()],
         }
     )
@@ -116,12 +120,14 @@ def render_report(
 <p class="muted">{meta}</p>
 <div class="toolbar">
 <label><input type="checkbox" id="smooth"> smoothing (EMA)</label>
-<input type="range" id="smooth-weight" min="0" max="0.99" step="0.01" value="0.6">
+<input type="range" id="smooth-weight" min="0" max="{len(SMOOTHING_STEPS) - 1}" step="1"
+ value="{SMOOTHING_STEPS.index(0.6)}"> <span id="smooth-weight-value">0.6</span>
 <label><input type="checkbox" id="log-scale"> log scale</label>
 </div>
 <div class="run-layout">
 <div class="charts" id="charts"></div>
 <aside>
+<div class="panel"><h3>Held-out, 95% intervals</h3><div id="intervals"></div></div>
 <div class="panel"><h3>Findings</h3><div id="findings"></div></div>
 <div class="panel"><h3>Config</h3><div id="config"></div></div>
 </aside>

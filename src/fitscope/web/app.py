@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fitscope.errors import FitscopeError, InvalidInputError, RunNotFoundError
 from fitscope.track.store import Store
-from fitscope.views import data, predictions
+from fitscope.views import data, hyperparams, predictions
 from fitscope.views.data import jsonable
 from fitscope.views.findings import findings_for
 from fitscope.views.report import STATIC_DIR as SHARED_DIR
@@ -32,9 +32,14 @@ __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(str(resources.files("fitscope.web") / "static"))
 _STATIC_FILES = {"index.html", "app.js"}
-_SHARED_FILES = {"app.css", "charts.js"}  # shared with the HTML report: views/static/
+# shared with the HTML report and the offline compare page: views/static/
+_SHARED_FILES = {"app.css", "charts.js", "compare.js"}
 _MEDIA = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 MaxPoints = Annotated[int, Query(ge=4, le=200_000, description="points per series at most")]
+Smoothing = Annotated[
+    float | None,
+    Query(ge=0.0, lt=1.0, description="EMA weight per drawn point; computed on the whole series"),
+]
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
 
 
@@ -131,10 +136,14 @@ def create_app(
         return Response(status_code=204)
 
     @app.get("/api/runs/{run_id}/charts", dependencies=api, tags=["series"])
-    def charts(run_id: str, x: XAxis = "step", max_points: MaxPoints = 2000) -> dict[str, Any]:
-        """Every chart of the run page in one answer: one per metric, every split on it."""
+    def charts(
+        run_id: str, x: XAxis = "step", max_points: MaxPoints = 2000, smoothing: Smoothing = None
+    ) -> dict[str, Any]:
+        """Every chart of the run page in one answer: one per metric, every split on it (with
+        the EMA of the whole series at the drawn points when ``smoothing`` is given)."""
         record = store.get_run(run_id)
-        specs = data.chart_specs(record, x=x, max_points=max_points)
+        weights = () if smoothing is None else (smoothing,)
+        specs = data.chart_specs(record, x=x, max_points=max_points, smoothing=weights)
         return {"status": record.status, "x": x, "charts": jsonable(specs)}
 
     @app.get("/api/runs/{run_id}/series", dependencies=api, tags=["series"])
@@ -144,6 +153,7 @@ def create_app(
         split: str = "train",
         x: XAxis = "step",
         max_points: MaxPoints = 2000,
+        smoothing: Smoothing = None,
     ) -> dict[str, Any]:
         """One series, min/max downsampled to at most ``max_points`` (plus NaN/inf points)."""
         record = store.get_run(run_id, predictions=False)
@@ -153,7 +163,14 @@ def create_app(
                 f"instead. This run has: {', '.join(f'{s}/{m}' for s, m in record.series())}."
             )
         out: dict[str, Any] = jsonable(
-            data.series_data(record, metric, split, x=x, max_points=max_points)
+            data.series_data(
+                record,
+                metric,
+                split,
+                x=x,
+                max_points=max_points,
+                smoothing=() if smoothing is None else (smoothing,),
+            )
         )
         return out
 
@@ -175,6 +192,13 @@ def create_app(
             )
         out: dict[str, Any] = jsonable(predictions.predictions_panel(snaps[-1], top=top))
         return out
+
+    @app.get("/api/runs/{run_id}/intervals", dependencies=api, tags=["findings"])
+    def intervals(run_id: str) -> dict[str, Any]:
+        """Held-out numbers of the latest snapshots with 95% intervals and n (issue 18)."""
+        from fitscope.stats.held_out import held_out_intervals
+
+        return {"intervals": jsonable(held_out_intervals(store.get_run(run_id)))}
 
     @app.get("/api/runs/{run_id}/findings", dependencies=api, tags=["findings"])
     def findings(run_id: str, lang: str = "en") -> dict[str, Any]:
@@ -201,6 +225,90 @@ def create_app(
         records = [found.get(i) or store.get_run(i, predictions=False) for i in wanted]
         traces = data.compare(records, metric, split, x=x, max_points=max_points)
         return {"metric": metric, "split": split, "x": x, "series": jsonable(traces)}
+
+    def _records(ids: str, *, predictions: bool = False) -> list[Any]:
+        wanted = [i for i in (p.strip() for p in ids.split(",")) if i]
+        if not wanted or len(wanted) > 50:
+            raise InvalidInputError(
+                f"ids must list 1 to 50 run ids separated by commas. Got {ids!r} instead."
+            )
+        # Exact ids in one read, as /api/compare does; prefixes and names one by one.
+        found = {r.id: r for r in store.runs(ids=wanted, predictions=predictions)}
+        return [found.get(i) or store.get_run(i, predictions=predictions) for i in wanted]
+
+    @app.get("/api/compare/charts", dependencies=api, tags=["compare"])
+    def compare_charts(
+        ids: Annotated[str, Query(description="run ids, comma-separated")],
+        x: XAxis = "step",
+        max_points: MaxPoints = 1000,
+    ) -> dict[str, Any]:
+        """Every metric of several runs, one chart each, all splits of every run on it."""
+        # Snapshots give each chart its no-skill baseline (their labels).
+        records = _records(ids, predictions=True)
+        charts = hyperparams.compare_charts(records, x=x, max_points=max_points)
+        return {"x": x, "charts": jsonable(charts)}
+
+    @app.get("/api/compare/config", dependencies=api, tags=["compare"])
+    def compare_config(
+        ids: Annotated[str, Query(description="run ids, comma-separated")],
+        all_keys: Annotated[bool, Query(alias="all")] = False,
+    ) -> dict[str, Any]:
+        """The runs' config keys side by side: only those that differ unless ``all=true``."""
+        out: dict[str, Any] = jsonable(
+            hyperparams.config_diff(_records(ids), only_different=not all_keys)
+        )
+        return out
+
+    @app.get("/api/compare/stats", dependencies=api, tags=["compare"])
+    def compare_stats(
+        ids: Annotated[str, Query(description="run ids, comma-separated; the first is A")],
+        split: str = "val",
+        lang: str = "en",
+        resamples: Annotated[int, Query(ge=100, le=20_000)] = 1000,
+    ) -> dict[str, Any]:
+        """Significance of every run against the first on ``split``'s latest snapshots:
+        values, difference, 95% interval, p-value, test, verdict; and the doctor's word.
+        Runs without snapshots give no pairs and the reason (the page still draws)."""
+        from fitscope.cli.compare import runner_up_pair
+        from fitscope.doctor.comparison import comparison_findings
+        from fitscope.stats.compare import compare as compare_runs
+
+        records = _records(ids, predictions=True)
+        if len(records) < 2:
+            return {"pairs": [], "findings": [], "reason": "Pick at least two runs."}
+        try:
+            pairs = compare_runs(*records, split=split, lang=lang, n_resamples=resamples)
+        except InvalidInputError as error:
+            return {"pairs": [], "findings": [], "reason": str(error)}
+        second = runner_up_pair(pairs, store, split=split, lang=lang, n_resamples=resamples)
+        found = comparison_findings(pairs, runner_up=second, lang=lang)
+        return {
+            "pairs": jsonable(pairs),
+            "findings": jsonable([f.to_dict() for f in found]),
+            "reason": None,
+        }
+
+    @app.get("/api/hyperparams", dependencies=api, tags=["compare"])
+    def hyperparameters(
+        metric: str = "loss", project: str | None = None, tag: str | None = None
+    ) -> dict[str, Any]:
+        """Every run's flat config and best validation ``metric`` (the hyperparameter view)."""
+        # Only the validation series of ``metric`` and no snapshots: three statements for any
+        # number of runs. The baseline needs labels: the newest of the first five runs that
+        # logged a snapshot gives them.
+        wanted = [(split, metric) for split in data.VAL_SPLITS]
+        records = store.runs(
+            project=project, tags=[tag] if tag else None, series=wanted, predictions=False
+        )
+        baseline = None
+        for r in records[:5]:
+            full = store.get_run(r.id, series=wanted, predictions=True)
+            if full.predictions():
+                baseline = data.baselines(full).get(metric)
+                break
+        rows = hyperparams.hyperparameter_rows(records, metric, baseline=baseline)
+        out: dict[str, Any] = jsonable(rows)
+        return out
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

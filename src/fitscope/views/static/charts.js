@@ -10,6 +10,19 @@ function fsColor(name, i) {
   return FS_COLORS[name] || FS_EXTRA[i % FS_EXTRA.length];
 }
 
+/* Every chart's plotly config. plotly.js 3 shows a "Share chart..." button by default that
+ * uploads the chart to a cloud service: off (and removed by name), nothing leaves the machine. */
+const FS_PLOT_CONFIG = Object.freeze({
+  displaylogo: false, responsive: true, showSendToCloud: false, showEditInChartStudio: false,
+  showLink: false, modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"],
+});
+if (typeof Plotly !== "undefined" && Plotly.setPlotConfig) {
+  Plotly.setPlotConfig({ showSendToCloud: false, showEditInChartStudio: false, showLink: false });
+}
+
+/* The smoothing weights the sliders step through (views.downsample.SMOOTHING_STEPS). */
+const FS_SMOOTHING_STEPS = [0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99];
+
 /* EMA with TensorBoard's debiasing: s = w*s + (1-w)*y, shown as s / (1 - w^n) over the n
  * finite points so far; non-finite points (null) are skipped and stay null. */
 function fsEma(values, weight) {
@@ -48,6 +61,16 @@ function fsFmt(v, digits) {
 const FS_AXIS_TITLE = { step: "step", epoch: "epoch", time: "wall time (s)" };
 
 /* The traces of one metric chart. opts: {smoothing: 0..0.999 or 0, x: "step"|...}. */
+/* The smoothed line of a series: the server's EMA of the whole series at the drawn points
+ * (s.smoothed["0.6"]...). A series drawn in full may be smoothed here, the same formula; a
+ * downsampled one never is (an EMA of its kept minima and maxima follows their midpoint). */
+function fsSmoothed(s, weight) {
+  const key = String(weight);
+  if (s.smoothed && s.smoothed[key]) return s.smoothed[key];
+  if (s.n_total === s.n_shown) return fsEma(s.y, weight);
+  return null;
+}
+
 function fsChartTraces(chart, opts) {
   const traces = [];
   const smooth = opts.smoothing > 0;
@@ -61,9 +84,10 @@ function fsChartTraces(chart, opts) {
       line: { color: color, width: smooth ? 1 : 2 }, opacity: smooth ? 0.25 : 1,
       legendgroup: s.split, showlegend: !smooth, meta: { role: "raw", split: s.split },
     });
-    if (smooth) {
+    const smoothed = smooth ? fsSmoothed(s, opts.smoothing) : null;
+    if (smoothed) {
       traces.push({
-        x: s.x, y: fsEma(s.y, opts.smoothing), name: fsPlotText(s.split), mode: "lines", type: "scatter",
+        x: s.x, y: smoothed, name: fsPlotText(s.split), mode: "lines", type: "scatter",
         line: { color: color, width: 2 }, legendgroup: s.split,
         meta: { role: "smoothed", split: s.split },
       });
@@ -115,13 +139,13 @@ function fsChartLayout(chart, opts) {
     yaxis: { title: { text: fsPlotText(chart.metric) }, type: opts.log ? "log" : "linear" },
     legend: { orientation: "h", y: -0.25 },
     shapes: shapes,
+    modebar: { remove: ["sendChartToCloud", "sendDataToCloud"] },
     uirevision: chart.metric + "|" + opts.x,
   };
 }
 
 function fsDrawChart(el, chart, opts) {
-  return Plotly.react(el, fsChartTraces(chart, opts), fsChartLayout(chart, opts),
-    { displaylogo: false, responsive: true });
+  return Plotly.react(el, fsChartTraces(chart, opts), fsChartLayout(chart, opts), FS_PLOT_CONFIG);
 }
 
 /* The doctor's findings: severity badge, title, explanation, advice. */
@@ -142,6 +166,27 @@ function fsRenderFindings(el, findings) {
     box.appendChild(fsEl("code", { class: "finding-code" }, f.code));
     el.appendChild(box);
   }
+}
+
+/* Held-out numbers of the latest snapshots: value, 95% interval, n, method (n always shown). */
+function fsRenderIntervals(el, rows) {
+  el.replaceChildren();
+  if (!rows || !rows.length) {
+    el.appendChild(fsEl("p", { class: "muted", id: "intervals-none" },
+      "No interval: no prediction snapshot of a held-out split, so n is unknown."));
+    return;
+  }
+  const table = fsEl("table", { class: "intervals" });
+  const head = fsEl("tr");
+  for (const h of ["split", "metric", "value", "95% interval", "n", "method"]) head.appendChild(fsEl("th", null, h));
+  table.appendChild(head);
+  for (const r of rows) {
+    const tr = fsEl("tr", { "data-metric": r.metric, "data-split": r.split });
+    for (const v of [r.split, r.metric, fsFmt(r.value), "[" + fsFmt(r.ci_low) + ", " + fsFmt(r.ci_high) + "]",
+      "n = " + r.n, r.method]) tr.appendChild(fsEl("td", null, v));
+    table.appendChild(tr);
+  }
+  el.appendChild(table);
 }
 
 function fsRenderConfig(el, config) {
@@ -174,7 +219,7 @@ function fsRenderPredictions(el, panel) {
   worstBox.appendChild(fsEl("h4", null, "Worst samples by loss"));
   worstBox.appendChild(table);
   grid.appendChild(worstBox);
-  const cfg = { displaylogo: false, responsive: true };
+  const cfg = FS_PLOT_CONFIG;
   const small = { height: 300, margin: { l: 50, r: 10, t: 40, b: 45 } };
   if (panel.task === "classification") {
     const cm = fsEl("div", { class: "pred-cell plot", id: "fs-confusion" });

@@ -13,11 +13,17 @@
   }
   const smooth = document.getElementById("smooth");
   const weight = document.getElementById("smooth-weight");
-  smooth.addEventListener("change", () => { opts.smoothing = smooth.checked ? Number(weight.value) : 0; draw(); });
-  weight.addEventListener("input", () => { if (smooth.checked) { opts.smoothing = Number(weight.value); draw(); } });
+  const weightText = document.getElementById("smooth-weight-value");
+  const w = () => FS_SMOOTHING_STEPS[Number(weight.value)];
+  smooth.addEventListener("change", () => { opts.smoothing = smooth.checked ? w() : 0; draw(); });
+  weight.addEventListener("input", () => {
+    weightText.textContent = String(w());
+    if (smooth.checked) { opts.smoothing = w(); draw(); }
+  });
   document.getElementById("log-scale").addEventListener("change", (e) => { opts.log = e.target.checked; draw(); });
   draw();
   fsRenderFindings(document.getElementById("findings"), D.findings);
+  fsRenderIntervals(document.getElementById("intervals"), D.intervals);
   fsRenderConfig(document.getElementById("config"), D.run.config);
   const preds = document.getElementById("predictions");
   if (D.panels.length) {

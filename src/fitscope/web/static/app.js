@@ -163,9 +163,9 @@ async function showRun(id) {
   const smoothLabel = fsEl("label");
   const smooth = fsEl("input", { type: "checkbox", id: "smooth" }); smooth.checked = runOpts.smoothing > 0;
   smoothLabel.append(smooth, document.createTextNode(" smoothing (EMA) "));
-  const weight = fsEl("input", { type: "range", id: "smooth-weight", min: "0", max: "0.99", step: "0.01" });
-  weight.value = String(runOpts.weight);
-  const weightText = fsEl("span", { id: "smooth-weight-value" }, runOpts.weight.toFixed(2));
+  const weight = fsEl("input", { type: "range", id: "smooth-weight", min: "0", max: String(FS_SMOOTHING_STEPS.length - 1), step: "1" });
+  weight.value = String(Math.max(0, FS_SMOOTHING_STEPS.indexOf(runOpts.weight)));
+  const weightText = fsEl("span", { id: "smooth-weight-value" }, String(runOpts.weight));
   const logLabel = fsEl("label");
   const logBox = fsEl("input", { type: "checkbox", id: "log-scale" }); logBox.checked = runOpts.log;
   logLabel.append(logBox, document.createTextNode(" log scale"));
@@ -180,11 +180,15 @@ async function showRun(id) {
   findingsPanel.appendChild(fsEl("h3", null, "Findings"));
   const findings = fsEl("div", { id: "findings" });
   findingsPanel.appendChild(findings);
+  const intervalsPanel = fsEl("div", { class: "panel" });
+  intervalsPanel.appendChild(fsEl("h3", null, "Held-out, 95% intervals"));
+  const intervals = fsEl("div", { id: "intervals" });
+  intervalsPanel.appendChild(intervals);
   const configPanel = fsEl("div", { class: "panel" });
   configPanel.appendChild(fsEl("h3", null, "Config"));
   const config = fsEl("div", { id: "config" });
   configPanel.appendChild(config);
-  aside.append(findingsPanel, configPanel);
+  aside.append(intervalsPanel, findingsPanel, configPanel);
   layout.append(charts, aside);
   main.appendChild(layout);
   fsRenderConfig(config, detail.config);
@@ -193,7 +197,7 @@ async function showRun(id) {
   main.appendChild(preds);
   if (detail.snapshots.length) buildPredictions(preds, id, detail.snapshots);
 
-  let last = null;
+  let last = null, asked = 0;
   function redraw() {
     if (!last) return;
     const opts = { x: runOpts.x, smoothing: runOpts.smoothing, log: runOpts.log };
@@ -207,7 +211,12 @@ async function showRun(id) {
   }
   async function load() {
     try {
-      last = await api("api/runs/" + encodeURIComponent(id) + "/charts?x=" + runOpts.x);
+      // Smoothing is computed by the server on the whole series, never on the drawn points.
+      const sm = runOpts.smoothing > 0 ? "&smoothing=" + runOpts.smoothing : "";
+      const mine = ++asked;
+      const got = await api("api/runs/" + encodeURIComponent(id) + "/charts?x=" + runOpts.x + sm);
+      if (mine !== asked) return; // a newer request (slider moved) answers instead
+      last = got;
       status.textContent = last.status;
       status.className = "status status-" + last.status;
       redraw();
@@ -218,10 +227,12 @@ async function showRun(id) {
     } catch (err) { showError(err); }
   }
   xSel.addEventListener("change", () => { runOpts.x = xSel.value; stopPolling(); charts.replaceChildren(); load(); });
-  smooth.addEventListener("change", () => { runOpts.smoothing = smooth.checked ? runOpts.weight : 0; redraw(); });
+  // A series drawn in full smooths at once; a downsampled one when the server's line arrives.
+  function reload() { redraw(); stopPolling(); load(); }
+  smooth.addEventListener("change", () => { runOpts.smoothing = smooth.checked ? runOpts.weight : 0; reload(); });
   weight.addEventListener("input", () => {
-    runOpts.weight = Number(weight.value); weightText.textContent = runOpts.weight.toFixed(2);
-    if (smooth.checked) { runOpts.smoothing = runOpts.weight; redraw(); }
+    runOpts.weight = FS_SMOOTHING_STEPS[Number(weight.value)]; weightText.textContent = String(runOpts.weight);
+    if (smooth.checked) { runOpts.smoothing = runOpts.weight; reload(); }
   });
   logBox.addEventListener("change", () => { runOpts.log = logBox.checked; redraw(); });
   del.addEventListener("click", async () => {
@@ -229,6 +240,8 @@ async function showRun(id) {
     try { await api("api/runs/" + encodeURIComponent(id), { method: "DELETE" }); location.hash = "#/"; } catch (err) { showError(err); }
   });
   await load();
+  api("api/runs/" + encodeURIComponent(id) + "/intervals")
+    .then((res) => fsRenderIntervals(intervals, res.intervals)).catch(showError);
   // The doctor speaks en, ru, es and it: the browser's language when it is one of them.
   const lang = ["en", "ru", "es", "it"].find((l) => (navigator.language || "en").startsWith(l)) || "en";
   try { fsRenderFindings(findings, (await api("api/runs/" + encodeURIComponent(id) + "/findings?lang=" + lang)).findings); } catch (err) { showError(err); }
@@ -267,6 +280,8 @@ function buildPredictions(root, id, snapshots) {
 }
 
 /* ---------- compare page ---------- */
+const compareOpts = { split: "val", x: "step", log: false, allKeys: false };
+
 async function showCompare(query) {
   const main = document.getElementById("main");
   main.replaceChildren(fsEl("h1", null, "Compare runs"));
@@ -275,44 +290,106 @@ async function showCompare(query) {
     main.appendChild(fsEl("p", { class: "muted" }, "Tick runs on the runs page, then press Compare selected."));
     return;
   }
-  let details;
-  try { details = await Promise.all(ids.map((i) => api("api/runs/" + encodeURIComponent(i)))); } catch (err) { showError(err); return; }
-  const pairs = new Set(details.flatMap((d) => d.series.map((s) => s.metric + "\u0000" + s.split)));
-  const metrics = [...new Set([...pairs].map((p) => p.split("\u0000")[0]))].filter((m) => m !== "epoch");
+  const q = "ids=" + ids.map(encodeURIComponent).join(",");
   const bar = fsEl("div", { class: "toolbar" });
-  const mSel = fsEl("select", { id: "compare-metric" });
-  for (const m of metrics) mSel.appendChild(fsEl("option", { value: m }, m));
   const sSel = fsEl("select", { id: "compare-split" });
+  for (const [v, l] of [["val", "tests on: validation"], ["test", "tests on: test"], ["train", "tests on: train"]]) sSel.appendChild(fsEl("option", { value: v }, l));
+  sSel.value = compareOpts.split;
   const xSel = fsEl("select", { id: "compare-x" });
   for (const [v, l] of [["step", "x: step"], ["epoch", "x: epoch"], ["time", "x: wall time"]]) xSel.appendChild(fsEl("option", { value: v }, l));
+  xSel.value = compareOpts.x;
   const logLabel = fsEl("label"); const logBox = fsEl("input", { type: "checkbox", id: "compare-log" });
+  logBox.checked = compareOpts.log;
   logLabel.append(logBox, document.createTextNode(" log scale"));
-  bar.append(mSel, sSel, xSel, logLabel);
+  const allLabel = fsEl("label"); const allBox = fsEl("input", { type: "checkbox", id: "config-all" });
+  allBox.checked = compareOpts.allKeys;
+  allLabel.append(allBox, document.createTextNode(" show equal config keys"));
+  bar.append(sSel, xSel, logLabel, allLabel);
   main.appendChild(bar);
-  const chart = fsEl("div", { class: "chart", id: "compare-chart" });
-  main.appendChild(chart);
-  function fillSplits() {
-    const splits = [...new Set([...pairs].filter((p) => p.startsWith(mSel.value + "\u0000")).map((p) => p.split("\u0000")[1]))];
-    const keep = sSel.value;
-    sSel.replaceChildren();
-    for (const s of splits) sSel.appendChild(fsEl("option", { value: s }, s));
-    sSel.value = splits.includes(keep) ? keep : (splits.find((s) => s === "val" || s === "validation") || splits[0]);
+  const sig = fsEl("section", { class: "panel" });
+  sig.appendChild(fsEl("h2", null, "Is the difference real?"));
+  const sigBody = fsEl("div", { id: "significance" }, "Computing…");
+  const findings = fsEl("div", { id: "compare-findings" });
+  sig.append(sigBody, findings);
+  const cfg = fsEl("section", { class: "panel" });
+  cfg.appendChild(fsEl("h2", null, "Config"));
+  const cfgBody = fsEl("div", { id: "config-diff" });
+  cfg.appendChild(cfgBody);
+  const charts = fsEl("div", { class: "charts compare-charts", id: "compare-charts" });
+  main.append(sig, cfg, charts);
+  let last = null;
+  function redraw() { if (last) fsDrawCompareCharts(charts, last.charts, { x: compareOpts.x, log: compareOpts.log }); }
+  async function loadCharts() {
+    try { last = await api("api/compare/charts?" + q + "&x=" + compareOpts.x); charts.replaceChildren(); redraw(); } catch (err) { showError(err); }
+  }
+  async function loadConfig() {
+    try { fsRenderConfigDiff(cfgBody, await api("api/compare/config?" + q + "&all=" + compareOpts.allKeys)); } catch (err) { showError(err); }
+  }
+  async function loadStats() {
+    sigBody.textContent = "Computing…";
+    const lang = ["en", "ru", "es", "it"].find((l) => (navigator.language || "en").startsWith(l)) || "en";
+    try {
+      const res = await api("api/compare/stats?" + q + "&split=" + compareOpts.split + "&lang=" + lang);
+      fsRenderSignificance(sigBody, res.pairs, res.reason);
+      if (res.findings.length) fsRenderFindings(findings, res.findings); else findings.replaceChildren();
+      sigBody.setAttribute("data-ready", "1");
+    } catch (err) { showError(err); }
+  }
+  sSel.addEventListener("change", () => { compareOpts.split = sSel.value; loadStats(); });
+  xSel.addEventListener("change", () => { compareOpts.x = xSel.value; loadCharts(); });
+  logBox.addEventListener("change", () => { compareOpts.log = logBox.checked; redraw(); });
+  allBox.addEventListener("change", () => { compareOpts.allKeys = allBox.checked; loadConfig(); });
+  await Promise.all([loadCharts(), loadConfig(), loadStats()]);
+}
+
+/* ---------- hyperparameter view ---------- */
+const paramsView = { metric: "loss", keys: null, sort: "value", desc: false, filters: {} };
+
+async function showParams() {
+  const main = document.getElementById("main");
+  main.replaceChildren(fsEl("h1", null, "Hyperparameters"));
+  const bar = fsEl("div", { class: "toolbar" });
+  const mSel = fsEl("select", { id: "params-metric" });
+  for (const m of ["loss", "accuracy", "f1", "roc_auc", "log_loss", "mse"]) mSel.appendChild(fsEl("option", { value: m }, "best val " + m));
+  mSel.value = paramsView.metric;
+  const keyBox = fsEl("div", { id: "params-keys", class: "keys" });
+  bar.append(mSel, keyBox);
+  main.appendChild(bar);
+  const plot = fsEl("div", { class: "chart", id: "parallel" });
+  const baseline = fsEl("p", { class: "muted", id: "params-baseline" });
+  const table = fsEl("div", { id: "params-table-box" });
+  main.append(plot, baseline, table);
+  let hp = null;
+  function draw() {
+    const keys = paramsView.keys.filter((k) => hp.keys.includes(k));
+    fsRenderParamTable(table, hp, keys, paramsView, draw);
+    const t0 = performance.now();
+    fsDrawParallel(plot, hp, keys);
+    plot.setAttribute("data-draw-ms", String(performance.now() - t0));
+    baseline.textContent = hp.baseline === null || hp.baseline === undefined
+      ? "No-skill baseline: unknown (no run logged prediction snapshots)."
+      : "No-skill baseline of " + hp.metric + ": " + fsNum(hp.baseline) + " (what predicting without the inputs scores).";
   }
   async function load() {
     try {
-      const q = "api/compare?ids=" + ids.map(encodeURIComponent).join(",") + "&metric=" + encodeURIComponent(mSel.value) + "&split=" + encodeURIComponent(sSel.value) + "&x=" + xSel.value;
-      const res = await api(q);
-      const traces = res.series.map((s, i) => ({ x: s.x, y: s.y, type: "scatter", mode: "lines", name: fsPlotText(s.run_name), line: { color: fsColor("", i) } }));
-      Plotly.react(chart, traces, { title: { text: fsPlotText(res.metric + " (" + res.split + ")") }, height: 420,
-        yaxis: { type: logBox.checked ? "log" : "linear", title: { text: fsPlotText(res.metric) } }, xaxis: { title: { text: FS_AXIS_TITLE[res.x] } } },
-      { displaylogo: false, responsive: true });
+      hp = await api("api/hyperparams?metric=" + encodeURIComponent(paramsView.metric));
+      if (!paramsView.keys) paramsView.keys = hp.keys.slice(0, 6);
+      keyBox.replaceChildren();
+      for (const k of hp.keys) {
+        const label = fsEl("label");
+        const box = fsEl("input", { type: "checkbox", class: "param-key", "data-key": k });
+        box.checked = paramsView.keys.includes(k);
+        box.addEventListener("change", () => {
+          paramsView.keys = box.checked ? [...paramsView.keys, k] : paramsView.keys.filter((x) => x !== k);
+          draw();
+        });
+        label.append(box, document.createTextNode(" " + k));
+        keyBox.appendChild(label);
+      }
+      draw();
     } catch (err) { showError(err); }
   }
-  mSel.addEventListener("change", () => { fillSplits(); load(); });
-  sSel.addEventListener("change", load);
-  xSel.addEventListener("change", load);
-  logBox.addEventListener("change", load);
-  fillSplits();
+  mSel.addEventListener("change", () => { paramsView.metric = mSel.value; load(); });
   await load();
 }
 
@@ -325,6 +402,7 @@ async function route() {
   const query = new URLSearchParams(qs || "");
   if (path.startsWith("/run/")) return showRun(decodeURIComponent(path.slice(5)));
   if (path.startsWith("/compare")) return showCompare(query);
+  if (path.startsWith("/params")) return showParams();
   return showRuns();
 }
 window.addEventListener("hashchange", route);
