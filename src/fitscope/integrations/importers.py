@@ -417,7 +417,8 @@ def import_logs(
                 run.log(values, step=step, split=split)
     except BaseException:
         # A failed import leaves no run behind (the store may be the reason it failed).
-        with contextlib.suppress(FitscopeError):
-            run.store.delete_run(run.id)
+        if isinstance(run.store, Store):  # a remote store keeps it (no delete over HTTP yet)
+            with contextlib.suppress(FitscopeError):
+                run.store.delete_run(run.id)
         raise
     return run.store.get_run(run.id, predictions=False)

@@ -121,7 +121,7 @@ def _name_refusal(chunk: Chunk) -> list[Refusal] | None:
 
 
 def write_batch(
-    store: Store,
+    store: Any,
     run_id: str,
     chunks: list[Chunk],
     snapshots: Sequence[PredictionSnapshot],
@@ -186,8 +186,11 @@ def _why(error: BaseException) -> str:
     return " ".join(f"{type(cause).__name__}: {cause}".split())[:500]
 
 
-def record(store: Store, run_id: str, refusals: Sequence[Refusal]) -> None:
-    """Add ``refusals`` to the run's ``fitscope_refused`` rows."""
+def record(store: Any, run_id: str, refusals: Sequence[Refusal]) -> None:
+    """Add ``refusals`` to the run's ``fitscope_refused`` rows (a local store; a remote one
+    gets only the warning for now)."""
+    if not isinstance(store, Store):
+        return
     now = time.time()
     rows = [
         {

@@ -39,6 +39,7 @@ from fitscope.track import _writer
 from fitscope.track._config import to_json_config
 from fitscope.track._limits import MAX_STEP, check_metric, check_split, check_step, check_value
 from fitscope.track.records import PredictionSnapshot, RunRecord
+from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
 
 __all__ = ["Run", "init"]
@@ -118,6 +119,10 @@ def _clean(values: object) -> dict[str, float]:
     return clean
 
 
+#: The step check (track/_limits.py) under the name track/ingest.py imports.
+_check_step = check_step
+
+
 def _check_name(kind: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError(f"{kind} must be a non-empty string. Got {value!r} instead.")
@@ -133,7 +138,7 @@ class Run:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | RemoteStore,
         *,
         project: str,
         name: str | None,
@@ -597,13 +602,21 @@ def init(
     name: str | None = None,
     config: Mapping[str, Any] | None = None,
     tags: Sequence[str] | None = None,
-    store: Store | str | os.PathLike[str] | None = None,
+    store: Store | RemoteStore | str | os.PathLike[str] | None = None,
     resume: str | None = None,
     *,
     max_buffer: int = MAX_BUFFER,
+    token: str | None = None,
+    mode: str | None = None,
 ) -> Run:
     """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
     $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
+
+    ``store="http://host:port"`` logs to a fitscope server (``fitscope ui --token ...``) with
+    ``token`` (default $FITSCOPE_TOKEN): batches go through a local spool
+    ($FITSCOPE_SPOOL, else ``./.fitscope/spool``) and upload in the background, so training
+    never waits on the network. ``mode="offline"`` only spools (upload later with
+    ``fitscope sync``); ``mode="online"`` (the default) uploads as it goes.
 
     ``resume`` (a run id, id prefix or name) continues a run that is not running any more
     (finished, failed or crashed) instead of starting one: ``config`` and ``tags`` are merged
@@ -621,8 +634,7 @@ def init(
     >>> run.status
     'finished'
     """
-    if not isinstance(store, Store):
-        store = Store(store)
+    store = open_store(store, token=token, mode=mode)
     record = None
     if resume is not None:
         record = store.get_run(resume, predictions=False)
