@@ -37,7 +37,15 @@ from fitscope.errors import (
 )
 from fitscope.track import _writer
 from fitscope.track._config import to_json_config
-from fitscope.track._limits import MAX_STEP, check_metric, check_split, check_step, check_value
+from fitscope.track._limits import (
+    MAX_METRIC_LENGTH,
+    MAX_STEP,
+    check_metric,
+    check_split,
+    check_step,
+    check_value,
+    name_problem,
+)
 from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
@@ -119,14 +127,13 @@ def _clean(values: object) -> dict[str, float]:
     return clean
 
 
-#: The step check (track/_limits.py) under the name track/ingest.py imports.
-_check_step = check_step
-
-
 def _check_name(kind: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"{kind} must be a non-empty string. Got {value!r} instead.")
-    return value
+    """A project, run name or tag that both stores can hold (255 characters, no NUL, valid
+    Unicode: the limits of track/_limits.py), else InvalidInputError naming ``kind``."""
+    problem = name_problem(value, MAX_METRIC_LENGTH)
+    if problem is not None:
+        raise InvalidInputError(f"{kind} must be {problem} instead.")
+    return value  # type: ignore[no-any-return]
 
 
 class Run:
@@ -311,7 +318,7 @@ class Run:
         """Store per-sample labels and predictions of ``split`` at ``step`` (default: the
         split's last logged step), for per-sample loss, confident mistakes and confusion
         matrices later."""
-        _check_name("split", split)
+        check_split(split)
         yt = np.array(as_array(y_true, "y_true"))
         yp = np.array(as_array(y_pred, "y_pred"))
         if yt.shape[0] != yp.shape[0]:
