@@ -199,14 +199,19 @@ def test_a_bad_batch_is_refused_and_the_good_ones_land(server: Server) -> None:
         _batch(good, "s-0", [_create("good"), _points([0, 1], [0.5, 0.4])]),
         _batch(other, "s-0", [_create("bad"), _points([0, -3], [0.5, 0.4])]),  # step < 0
         _batch(other, "s-1", [_points([0], [0.5], split=" ")]),  # blank split, no run
+        # what run.log() refuses at the call, the server refuses too (track/_limits.py)
+        _batch(other, "s-2", [{**_points([0], [0.5]), "metric": "m" * 300}]),
+        _batch(other, "s-3", [_points([0], [0.5], split="va\x00l")]),
     ]
     headers = {"Content-Type": "application/json", "X-Fitscope-Token": TOKEN}
     status, answer = _post(server.url, json.dumps({"batches": batches}).encode(), headers)
     assert status == 422
     results = {(r["run_id"][0], r["batch_id"]): r for r in answer["results"]}
     assert results["g", "s-0"]["status"] == "stored"
-    assert "step must be an integer >= 0" in results["h", "s-0"]["error"]["message"]
+    assert "step must be an integer from 0 to" in results["h", "s-0"]["error"]["message"]
     assert "split must be a non-empty string" in results["h", "s-1"]["error"]["message"]
+    assert "at most 255 characters" in results["h", "s-2"]["error"]["message"]
+    assert "free of NUL characters" in results["h", "s-3"]["error"]["message"]
     store = fitscope.Store(server.store_url)
     assert [r.name for r in store.runs()] == ["good"]  # the refused batch left nothing
     assert store.get_run(good).history("loss").values.tolist() == [0.5, 0.4]
@@ -345,3 +350,27 @@ def test_kill_9_of_a_client_loses_nothing_logged_a_second_before(
     missing = [s for s in must_have if s not in stored]
     assert not missing, f"{len(missing)} points logged >1 s before the kill are missing"
     store.close()
+
+
+def test_keys_as_written_reach_the_server(server: Server, tmp_path: Path) -> None:
+    # log() without split= keeps "val/loss" as written; a server store carries it in the
+    # ingest batch (a "keys" operation) under log()'s limits.
+    remote = RemoteStore(server.url, token=TOKEN, spool=tmp_path / "spool")
+    run = fitscope.init(project="p", name="keys", store=remote)
+    for step in range(5):
+        run.log({"Loss/train": 1.0 / (step + 1), "val_accuracy": step / 5})
+    run.finish()
+    store = fitscope.Store(server.store_url)
+    rec = store.get_run(run.id)
+    assert rec.keys() == {("train", "loss"): "Loss/train", ("val", "accuracy"): "val_accuracy"}
+    assert rec.history("loss").steps.tolist() == list(range(5))
+    bad = _batch(run.id, "k-1", [{"op": "keys", "keys": [["val", "loss", "x" * 256]]}])
+    status, answer = _post(
+        server.url,
+        json.dumps({"batches": [bad]}).encode(),
+        {"Content-Type": "application/json", "X-Fitscope-Token": TOKEN},
+    )
+    assert "at most 255" in json.dumps(answer), (status, answer)
+    assert store.get_run(run.id).keys()[("train", "loss")] == "Loss/train"
+    store.close()
+    remote.close()

@@ -27,9 +27,8 @@ Values are logged at the steps the tool recorded; their times are the time of th
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import json
-import math
 import os
 import struct
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,9 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from fitscope._logformats import csv_header, read_keras_csv
+from fitscope._logformats import csv_rows as _csv_rows
+from fitscope._logformats import number as _number
+from fitscope._logformats import whole_step as _step
 from fitscope._optional import require
-from fitscope.errors import InvalidInputError
+from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.integrations.naming import lightning_place, parse_key, split_of
+from fitscope.track._limits import check_metric, check_point
 from fitscope.track.records import RunRecord
 from fitscope.track.run import init
 from fitscope.track.store import Store
@@ -82,6 +85,15 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         return "tensorboard"
     if p.suffix == ".json":
         return "hf_trainer_state"
+    if p.suffix == ".csv":
+        try:
+            with p.open(encoding="utf-8-sig", newline="") as f:
+                f.read(4096)
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                f"path must be a UTF-8 CSV log. Got {str(p)!r}, which cannot be read as one "
+                f"({error}), instead."
+            ) from None
     header = csv_header(p)  # by content: Keras' CSVLogger is often "training.log"
     if "step" in header:
         return "lightning_csv"
@@ -94,13 +106,6 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
 
 # -- readers: each yields (split, step, metric, value) ---------------------------------------
-
-
-def _number(text: str) -> float | None:
-    if text == "":
-        return None
-    value = float(text)
-    return None if math.isnan(value) else value
 
 
 def _read_keras_csv(path: Path) -> Iterator[Point]:
@@ -116,44 +121,66 @@ def _read_lightning_csv(path: Path) -> Iterator[Point]:
     key or a validation/test key, or one that repeats an earlier row's step (the epoch-end
     call reuses the last training step; step rows each move it on)."""
     seen: set[int] = set()
-    with path.open(newline="") as f:
-        for row in csv.DictReader(f):
-            step = int(float(row["step"]))
-            epoch_text = row.get("epoch") or ""
-            epoch = int(float(epoch_text)) if epoch_text else None
-            cells = {
-                k: v
-                for k, v in ((k, _number(t or "")) for k, t in row.items() if k not in _LIGHTNING)
-                if v is not None
-            }
-            names = [parse_key(k) for k in cells]
-            epoch_level = epoch is not None and (
-                step in seen
-                or any(
-                    n.level == "epoch" or (n.level is None and n.split != "train") for n in names
-                )
+    for line, row in _csv_rows(path):
+        if "step" not in row:
+            raise InvalidInputError(f"{path} must have a 'step' column. Got {list(row)} instead.")
+        step = _step(row["step"], f"{path} line {line} column 'step'")
+        epoch_text = row.get("epoch") or ""
+        epoch = _step(epoch_text, f"{path} line {line} column 'epoch'") if epoch_text else None
+        cells = {}
+        for key, text in row.items():
+            value = (
+                None if key in _LIGHTNING else _number(text, f"{path} line {line} column {key!r}")
             )
-            seen.add(step)
-            for key, value in cells.items():
-                split, metric, at = lightning_place(
-                    key, epoch=epoch, step=step, epoch_level=True if epoch_level else None
-                )
-                yield split, step if at is None else at, metric, value, key
+            if value is not None:
+                cells[key] = value
+        names = [parse_key(k) for k in cells]
+        epoch_level = epoch is not None and (
+            step in seen
+            or any(n.level == "epoch" or (n.level is None and n.split != "train") for n in names)
+        )
+        seen.add(step)
+        for key, value in cells.items():
+            # The same rule as FitscopeLogger; with no epoch column, the row's step.
+            split, metric, at = lightning_place(
+                key, epoch=epoch, step=step, epoch_level=True if epoch_level else None
+            )
+            yield split, step if at is None else at, metric, value, key
 
 
 _LIGHTNING = ("step", "epoch")
 
 
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            f"{path} must be valid JSON. Got {error.msg.lower()} at line {error.lineno} column "
+            f"{error.colno} instead."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"{path} must be UTF-8 text. Got a byte that is not at byte offset {error.start} "
+            "instead."
+        ) from None
+
+
 def _read_trainer_state(path: Path) -> Iterator[Point]:
-    state = json.loads(path.read_text())
+    state = _load_json(path)
     history = state.get("log_history") if isinstance(state, dict) else None
     if not isinstance(history, list):
         raise InvalidInputError(
             f"path must be a Hugging Face trainer_state.json with a log_history list. Got "
             f"{str(path)!r}, which has none, instead."
         )
-    for entry in history:
-        step = int(entry.get("step", 0))
+    for i, entry in enumerate(history):
+        if not isinstance(entry, dict):
+            raise InvalidInputError(
+                f"{path} log_history[{i}] must be an object of logged values. Got "
+                f"{entry!r} instead."
+            )
+        step = _step(entry.get("step", 0), f"{path} log_history[{i}].step")
         summary = "train_runtime" in entry  # the run's closing averages, not a step's values
         for key, value in entry.items():
             if key in _HF_SKIP or key.endswith(_HF_SKIP_SUFFIXES) or summary:
@@ -175,6 +202,7 @@ def _events(file: Path) -> Iterator[Any]:
     length, its CRC, the data, the data's CRC). CRCs are not checked: in pure Python that
     costs about 7x the whole read (tensorboard's own reader without TensorFlow does it). A
     record cut short at the end (a run still writing) is left out."""
+    from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
     from tensorboard.compat.proto import event_pb2
 
     data = file.read_bytes()
@@ -184,7 +212,14 @@ def _events(file: Path) -> Iterator[Any]:
         end = pos + 12 + length + 4
         if end > len(data):
             break
-        yield event_pb2.Event.FromString(data[pos + 12 : pos + 12 + length])
+        try:
+            event = event_pb2.Event.FromString(data[pos + 12 : pos + 12 + length])
+        except DecodeError:
+            raise InvalidInputError(
+                f"{file} must be a TensorBoard event file. Got a corrupt record at byte offset "
+                f"{pos} instead (its data cannot be decoded as an Event)."
+            ) from None
+        yield event
         pos = end
 
 
@@ -316,7 +351,7 @@ def _config_of(path: Path, fmt: str) -> dict[str, Any]:
         if isinstance(loaded, Mapping):
             config.update({str(k): v for k, v in loaded.items() if _plain(v)})
     if fmt == "hf_trainer_state":
-        state = json.loads(source.read_text())
+        state = _load_json(source)
         config.update({k: v for k, v in state.items() if k != "log_history" and _plain(v)})
     return config
 
@@ -358,25 +393,45 @@ def import_runs(
         raise InvalidInputError(
             f"path must hold at least one logged number. Got {str(p)!r}, which holds none, instead."
         )
-    records = []
-    for run_name, series in sorted(runs.items()):
-        if not series:
-            continue
-        if name is not None:
-            run_name = name if len(runs) == 1 else f"{name}/{run_name}"
-        run = init(
-            project=project,
-            name=run_name,
-            config=_config_of(p, fmt),
-            tags=["imported", fmt],
-            store=store,
-        )
-        with run:
-            for (split, metric), (key, _) in series.items():
-                run._keep_key(split, metric, key)
-            for split, step, values in _points_by_step(series):
-                run.log(values, step=step, split=split)
-        records.append(run.store.get_run(run.id, predictions=False))
+    # Every series checked before any run exists: a log the store cannot hold starts no run.
+    for series in runs.values():
+        for (split, metric), (key, points) in series.items():
+            try:
+                check_metric(key)
+                for step in points:
+                    check_point(split, metric, step, 0.0)
+                    break  # names are per series; steps were checked where they were read
+            except InvalidInputError as error:
+                raise InvalidInputError(f"{p}: {error}") from None
+    records: list[RunRecord] = []
+    made: list[Any] = []
+    try:
+        for run_name, series in sorted(runs.items()):
+            if not series:
+                continue
+            if name is not None:
+                run_name = name if len(runs) == 1 else f"{name}/{run_name}"
+            run = init(
+                project=project,
+                name=run_name,
+                config=_config_of(p, fmt),
+                tags=["imported", fmt],
+                store=store,
+            )
+            made.append(run)
+            with run:
+                for (split, metric), (key, _) in series.items():
+                    run._keep_key(split, metric, key)
+                for split, step, values in _points_by_step(series):
+                    run.log(values, step=step, split=split)
+            records.append(run.store.get_run(run.id, predictions=False))
+    except BaseException:
+        # A failed import leaves no run behind (the store may be the reason it failed).
+        for run in made:
+            if isinstance(run.store, Store):  # a remote store keeps it (no delete over HTTP)
+                with contextlib.suppress(FitscopeError):
+                    run.store.delete_run(run.id)
+        raise
     return records
 
 

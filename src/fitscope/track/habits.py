@@ -88,9 +88,20 @@ class Summary(dict[str, Any]):
         object.__setattr__(self, "_save", save)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        super().__setitem__(key, value)
+        # Checked at the call, against what the stores hold (track/_limits.py for the key,
+        # a JSON value as a config takes), and saved before it is kept: a value the store
+        # refuses is not shown as set.
+        from fitscope.track._config import to_json_config
+        from fitscope.track._limits import check_metric
+
+        check_metric(key, where="summary")
+        try:
+            value = to_json_config({key: value})[key]
+        except InvalidTypeError as error:
+            raise InvalidTypeError(str(error).replace("config", "summary", 1)) from None
+        self._save({**self._own, key: value})
         self._own[key] = value
-        self._save(dict(self._own))
+        super().__setitem__(key, value)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         for key, value in dict(*args, **kwargs).items():
@@ -174,6 +185,7 @@ def init(
     reinit: bool | None = None,
     entity: str | None = None,
     token: str | None = None,
+    max_buffer: int | None = None,
 ) -> Any:
     """Start recording a run (see :func:`fitscope.track.run.init`), with wandb's arguments.
 
@@ -182,7 +194,8 @@ def init(
     "auto"; "must" requires it to exist; "never" refuses an existing one); ``mode`` is
     "online" / "offline" (both record into the store, which is local unless it is a
     PostgreSQL URL) or "disabled" (nothing is recorded); ``dir`` is a folder for the default
-    store; ``entity`` is kept in the config. The run becomes the current run of the module-
+    store; ``entity`` is kept in the config; ``max_buffer`` is as in run.init (back-pressure).
+    The run becomes the current run of the module-
     level :func:`log`, :func:`finish`, ``fitscope.config`` and ``fitscope.summary``.
 
     >>> import tempfile, pathlib, fitscope
@@ -207,7 +220,10 @@ def init(
     for key, value in extra.items():
         if value is not None and not isinstance(value, str):
             raise InvalidTypeError(f"{key} must be a string. Got {value!r} instead.")
-    merged = {**dict(config or {}), **{f"fitscope.{k}": v for k, v in extra.items() if v}}
+    extras = {f"fitscope.{k}": v for k, v in extra.items() if v}
+    # The config as given when nothing is added (Run checks it and names the key path of a
+    # bad value; a copy would shift the path of a circular reference by one level).
+    merged = {**dict(config or {}), **extras} if extras else config
     if store is None and dir is not None:
         store = os.path.join(os.fspath(dir), "fitscope.db")
     if reinit is False and current() is not None:
@@ -246,6 +262,8 @@ def init(
                 "resume='allow' to continue it."
             )
     kwargs: dict[str, Any] = {"config": merged, "tags": tags, "store": store, "token": token}
+    if max_buffer is not None:
+        kwargs["max_buffer"] = max_buffer  # entries buffered before log() waits (run.init)
     if mode in ("online", "offline"):
         kwargs["mode"] = mode  # a server store: "offline" only spools (issue 19's spool)
     if project is not None:

@@ -103,6 +103,9 @@ class RunRecord:
     series_keys: Mapping[tuple[str, str], str] = field(
         default_factory=dict, repr=False, compare=False
     )
+    #: Points the store refused to write (isolated by the writer; every other point was
+    #: written). Their keys, steps and reasons: ``fitscope.track._writer.refused``.
+    refused: int = 0
 
     @property
     def duration(self) -> float | None:

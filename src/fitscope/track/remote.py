@@ -211,9 +211,11 @@ class RemoteStore:
         heartbeat: float | None = None,
         status: str | None = None,
         end_time: float | None = None,
+        keys: Sequence[tuple[str, str, str]] = (),
     ) -> None:
-        """Spool one batch (points, snapshots, liveness); with ``status``, the run's last one,
-        after which this waits (bounded) for the server to confirm the run."""
+        """Spool one batch (points, snapshots, keys as written ``(split, metric, key)``,
+        liveness); with ``status``, the run's last one, after which this waits (bounded) for
+        the server to confirm the run."""
         ops: list[dict[str, Any]] = [
             {
                 "op": "points",
@@ -237,6 +239,8 @@ class RemoteStore:
             }
             for s in snapshots
         ]
+        if keys:
+            ops.append({"op": "keys", "keys": [list(k) for k in keys]})
         state: dict[str, Any] = {"op": "state", "heartbeat": _finite(heartbeat)}
         if status is not None:
             state["status"], state["end_time"] = status, _finite(end_time)
