@@ -19,8 +19,9 @@ from fitscope.diagnosis import diagnose
 from fitscope.doctor import Finding
 from fitscope.doctor.i18n import translator
 from fitscope.doctor.messages import LABELS
+from fitscope.errors import InvalidInputError
 
-__all__ = ["doctor_command", "render", "to_json"]
+__all__ = ["doctor_command", "parse_sizes", "render", "to_json"]
 
 _STYLE = {"info": "cyan", "warning": "yellow", "problem": "bold red"}
 
@@ -46,6 +47,24 @@ def render(findings: Sequence[Finding], lang: str = "en") -> list[RenderableType
     return out
 
 
+def parse_sizes(pairs: Sequence[str]) -> dict[str, int]:
+    """``("val=500", "train=2000")`` as ``{"val": 500, "train": 2000}``.
+
+    >>> parse_sizes(["val=500"])
+    {'val': 500}
+    """
+    out: dict[str, int] = {}
+    for pair in pairs:
+        split, sep, count = pair.partition("=")
+        if not sep or not split.strip() or not count.strip().isdigit() or int(count) < 1:
+            raise InvalidInputError(
+                f"--n must be SPLIT=N with N a positive integer (e.g. --n val=500). Got "
+                f"{pair!r} instead."
+            )
+        out[split.strip()] = int(count)
+    return out
+
+
 def to_json(findings: Sequence[Finding]) -> str:
     """The findings as a JSON array of objects (code, severity, title, explanation, evidence,
     advice)."""
@@ -57,7 +76,17 @@ def to_json(findings: Sequence[Finding]) -> str:
 @lang_option("Language of the findings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @store_option("store")
-def doctor_command(source: str, lang: str, as_json: bool, store: str | None) -> None:
+@click.option(
+    "--n",
+    "sizes",
+    multiple=True,
+    metavar="SPLIT=N",
+    help="Samples behind a split's numbers, e.g. --n val=500 (repeatable); for files and runs "
+    "that did not record it. Validation changes are then judged against sampling noise.",
+)
+def doctor_command(
+    source: str, lang: str, as_json: bool, store: str | None, sizes: tuple[str, ...]
+) -> None:
     """Explain a run's loss and accuracy curves, or a set of predictions.
 
     SOURCE is a run id, id prefix or name in the store, or a file: a Keras History JSON
@@ -65,7 +94,7 @@ def doctor_command(source: str, lang: str, as_json: bool, store: str | None) -> 
     epoch,loss,accuracy,val_loss,val_accuracy) or a predictions CSV (y_true with y_pred, or
     y_true with one probability column per class). Exits 0 whatever it finds.
     """
-    findings = diagnose(source, lang=lang, store=store)
+    findings = diagnose(source, lang=lang, store=store, n=parse_sizes(sizes) or None)
     console = Console(highlight=False, soft_wrap=False)
     if as_json:
         click.echo(to_json(findings))

@@ -276,8 +276,16 @@ class LiveRun:
         self.plot = plot
         self._next: dict[str, int] = {}
 
-    def log(self, values: Mapping[str, Any], step: int | None = None, split: str = "train") -> Any:
-        result = self.run.log(values, step=step, split=split)
+    def log(
+        self,
+        values: Mapping[str, Any],
+        step: int | None = None,
+        split: str = "train",
+        n: int | None = None,
+    ) -> Any:
+        # n (the split's sample count) goes to the run only: the plot draws curves.
+        extra = {} if n is None else {"n": n}
+        result = self.run.log(values, step=step, split=split, **extra)
         shown = self._next.get(split, 0) if step is None else int(step)
         self._next[split] = shown + 1
         self.plot.log(values, shown, split)
