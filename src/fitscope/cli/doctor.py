@@ -26,8 +26,14 @@ __all__ = ["doctor_command", "parse_sizes", "render", "to_json"]
 _STYLE = {"info": "cyan", "warning": "yellow", "problem": "bold red"}
 
 
-def render(findings: Sequence[Finding], lang: str = "en") -> list[RenderableType]:
-    """One panel per finding: severity and title, explanation, advice."""
+def render(
+    findings: Sequence[Finding], lang: str = "en", *, evidence: bool = True
+) -> list[RenderableType]:
+    """One panel per finding: severity and title, explanation, advice and (``evidence=True``)
+    the evidence, each list cut to its first few entries with "and N more" (``--json`` keeps
+    every one)."""
+    from fitscope.views.findings import evidence_shown
+
     tr = translator(lang).gettext
     if not findings:
         return [Text(tr(LABELS["healthy"]), style="green")]
@@ -40,6 +46,13 @@ def render(findings: Sequence[Finding], lang: str = "en") -> list[RenderableType
             Text(""),
             Text.assemble((tr(LABELS["advice"]) + ": ", "bold"), f.advice),
         )
+        if evidence and f.evidence:
+            lines = [Text(""), Text(tr(LABELS["evidence"]) + ":", style="bold dim")]
+            lines += [
+                Text(f"  {key}: {text}", style="dim")
+                for key, text in evidence_shown(f.evidence, lang)
+            ]
+            body = Group(body, *lines)
         title = Text(severity, style=_STYLE[f.severity])
         out.append(
             Panel(body, title=title, title_align="left", subtitle=f.code, subtitle_align="right")
