@@ -41,6 +41,55 @@ def _regression(rng: np.random.Generator, n: int) -> Data:
     return y, y + rng.normal(size=n)
 
 
+NAMES = np.array(["ant", "bee", "cat", "dog"])
+
+
+def _text_labels(rng: np.random.Generator, n: int) -> Data:
+    # Class names as strings, predicted as names (70% right).
+    y = rng.integers(0, 4, n)
+    y[:4] = np.arange(4)
+    pred = np.where(rng.random(n) < 0.7, y, rng.integers(0, 4, n))
+    return NAMES[y], NAMES[pred]
+
+
+def _negative_labels(rng: np.random.Generator, n: int) -> Data:
+    values = np.array([-2, 0, 5])
+    y = rng.integers(0, 3, n)
+    pred = np.where(rng.random(n) < 0.6, y, rng.integers(0, 3, n))
+    return values[y], values[pred]
+
+
+def _text_binary(rng: np.random.Generator, n: int) -> Data:
+    y, p = _binary(rng, n)
+    return np.array(["ham", "spam"])[y], p
+
+
+def _text_multiclass(rng: np.random.Generator, n: int) -> Data:
+    y, p = _multiclass(rng, n, k=3)
+    return NAMES[y], p
+
+
+def _multilabel(rng: np.random.Generator, n: int, k: int = 4) -> Data:
+    # 0/1 indicators (an empty row and a full row at the start of every part the tests cut)
+    # with per-label probabilities.
+    y = (rng.random((n, k)) < 0.4).astype(np.int64)
+    for i in (0, 120, 150):
+        if i + 1 < n:
+            y[i], y[i + 1] = 0, 1
+    p = np.clip(np.round(0.45 * y + rng.random((n, k)) * 0.55, 2), 0, 1)
+    return y, p
+
+
+def _multilabel_labels(rng: np.random.Generator, n: int) -> Data:
+    y, p = _multilabel(rng, n)
+    return y, (p >= 0.5).astype(np.int64)
+
+
+def _multioutput(rng: np.random.Generator, n: int) -> Data:
+    y = rng.normal(size=(n, 3)) * [1.0, 10.0, 0.5] + [0.0, 1e6, -3.0]
+    return y, y + rng.normal(size=(n, 3))
+
+
 def _hinge(rng: np.random.Generator, n: int) -> Data:
     y = rng.integers(0, 2, n)
     return y, rng.normal(size=n) + (2 * y - 1) * 0.5
@@ -50,10 +99,12 @@ def _hinge(rng: np.random.Generator, n: int) -> Data:
 CASES: dict[str, tuple[Callable[[np.random.Generator, int], Data], dict[str, Any]]] = {
     "accuracy": (_binary, {}),
     "zero_one_loss": (_multiclass, {}),
+    "hamming_loss": (_multilabel, {}),
     "balanced_accuracy": (_multiclass, {}),
     "precision": (_binary, {}),
     "recall": (_multiclass, {"average": "macro"}),
     "f1": (_multiclass, {"average": "weighted"}),
+    "fbeta": (_multiclass, {"average": "macro", "beta": 2.0}),
     "confusion_matrix": (_multiclass, {}),
     "log_loss": (_multiclass, {}),
     "brier_score": (_binary, {}),
@@ -78,9 +129,57 @@ VARIANTS = [
     ("brier_score", _multiclass, {}),
     ("top_k_accuracy", _binary, {"k": 1}),
     ("average_precision", _binary, {}),
+    # Labels of any kind; "labels" and "pos_label" go to the Evaluator (see _split_opts).
+    ("f1", _text_labels, {"average": None}),
+    ("fbeta", _text_labels, {"average": "micro", "beta": 0.5, "zero_division": 1}),
+    ("confusion_matrix", _text_labels, {"normalize": "true"}),
+    ("balanced_accuracy", _negative_labels, {"adjusted": True}),
+    ("accuracy", _negative_labels, {"normalize": False}),
+    ("precision", _text_labels, {"average": None, "labels": ("dog", "cat", "bee", "ant")}),
+    ("recall", _negative_labels, {"average": "macro", "labels": (5, 0, -2, 7)}),
+    ("roc_auc", _text_binary, {"labels": ("ham", "spam")}),
+    ("log_loss", _text_multiclass, {"labels": ("ant", "bee", "cat")}),
+    ("roc_auc", _text_multiclass, {"average": None, "labels": ("ant", "bee", "cat")}),
+    ("average_precision", _text_binary, {"labels": ("ham", "spam"), "pos_label": "ham"}),
+    ("zero_one_loss", _text_labels, {"normalize": False}),
+    ("roc_auc", _multiclass, {"multi_class": "ovo"}),
+    (
+        "roc_auc",
+        _text_multiclass,
+        {"average": "weighted", "multi_class": "ovo", "labels": ("ant", "bee", "cat")},
+    ),
+    ("roc_auc", _binary, {"max_fpr": 0.3}),
+    # Multilabel targets.
+    ("accuracy", _multilabel, {}),
+    ("f1", _multilabel, {"average": "samples"}),
+    ("fbeta", _multilabel_labels, {"average": None, "beta": 2.0}),
+    ("precision", _multilabel_labels, {"average": "micro", "zero_division": 1}),
+    ("recall", _multilabel, {"average": "weighted"}),
+    ("zero_one_loss", _multilabel_labels, {"normalize": False}),
+    ("hamming_loss", _multiclass, {}),
+    ("roc_auc", _multilabel, {"average": "weighted"}),
+    ("average_precision", _multilabel, {"average": "micro"}),
+    ("average_precision", _multilabel_labels, {"average": None}),
+    # Multioutput regression.
+    ("mse", _multioutput, {"multioutput": "raw_values"}),
+    ("r2", _multioutput, {}),
+    ("r2", _multioutput, {"multioutput": "variance_weighted"}),
+    ("mae", _multioutput, {"multioutput": (0.2, 0.3, 0.5)}),
+    ("rmse", _multioutput, {}),
+    ("huber", _multioutput, {"delta": 0.5, "multioutput": "raw_values"}),
+    ("rss", _multioutput, {}),
 ]
 ALL = [(name, gen, opts) for name, (gen, opts) in CASES.items()] + VARIANTS
 IDS = [f"{n}-{g.__name__.strip('_')}-{'-'.join(map(str, o.values()))}" for n, g, o in ALL]
+EV_KEYS = ("labels", "pos_label")
+
+
+def _split_opts(opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(metric options, Evaluator options)."""
+    return (
+        {k: v for k, v in opts.items() if k not in EV_KEYS},
+        {k: v for k, v in opts.items() if k in EV_KEYS},
+    )
 
 
 def test_every_registered_metric_has_a_case() -> None:
@@ -105,13 +204,14 @@ def test_any_split_merged_in_any_order_equals_one_pass(name, gen, opts, weighted
     rng = np.random.default_rng(abs(hash((name, weighted))) % 2**32)
     y, p = gen(rng, 400)
     w = rng.random(400) * 2 if weighted else None
-    spec = metric(name, **opts)
-    whole = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w)
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    whole = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w, **ev_opts)
     for trial in range(3):
         slices = _split(rng, 400, parts=2 + trial * 3)
         evs = []
         for sl in slices:
-            ev = fitscope.Evaluator([spec])
+            ev = fitscope.Evaluator([spec], **ev_opts)
             ev.update(y[sl], p[sl], None if w is None else w[sl])
             evs.append(ev)
         order = rng.permutation(len(evs))
@@ -129,7 +229,7 @@ def test_any_split_merged_in_any_order_equals_one_pass(name, gen, opts, weighted
             ]
         _assert_same(level[0].compute(), whole)
         # Feeding the batches to one evaluator gives the same again.
-        one = fitscope.Evaluator([spec])
+        one = fitscope.Evaluator([spec], **ev_opts)
         for sl in slices:
             one.update(y[sl], p[sl], None if w is None else w[sl])
         _assert_same(one.compute(), whole)
@@ -141,9 +241,10 @@ def test_merge_and_update_leave_inputs_unchanged(name, gen, opts) -> None:
     y, p = gen(rng, 200)
     w = rng.random(200)
     y0, p0, w0 = y.copy(), p.copy(), w.copy()
-    spec = metric(name, **opts)
-    a = fitscope.Evaluator([spec]).update(y[:120], p[:120], w[:120])
-    b = fitscope.Evaluator([spec]).update(y[120:], p[120:], w[120:])
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    a = fitscope.Evaluator([spec], **ev_opts).update(y[:120], p[:120], w[:120])
+    b = fitscope.Evaluator([spec], **ev_opts).update(y[120:], p[120:], w[120:])
     ra, rb = a.compute(), b.compute()
     merged = a.merge(b)
     merged.compute()
@@ -159,18 +260,20 @@ def test_merge_and_update_leave_inputs_unchanged(name, gen, opts) -> None:
 def test_pickles_mid_stream(name, gen, opts) -> None:
     rng = np.random.default_rng(2)
     y, p = gen(rng, 300)
-    spec = metric(name, **opts)
-    ev = fitscope.Evaluator([spec]).update(y[:150], p[:150])
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    ev = fitscope.Evaluator([spec], **ev_opts).update(y[:150], p[:150])
     clone = pickle.loads(pickle.dumps(ev))
     _assert_same(clone.compute(), ev.compute())
     clone.update(y[150:], p[150:])
-    _assert_same(clone.compute(), fitscope.evaluate(y, p, metrics=[spec]))
+    _assert_same(clone.compute(), fitscope.evaluate(y, p, metrics=[spec], **ev_opts))
 
 
 @pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
 def test_empty_computes_to_nan_and_reset_empties(name, gen, opts) -> None:
-    spec = metric(name, **opts)
-    ev = fitscope.Evaluator([spec])
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    ev = fitscope.Evaluator([spec], **ev_opts)
     assert np.isnan(ev.compute()[spec.key])
     y, p = gen(np.random.default_rng(3), 50)
     ev.update(y, p)
@@ -183,14 +286,21 @@ def test_empty_computes_to_nan_and_reset_empties(name, gen, opts) -> None:
 def test_unit_weights_equal_no_weights_and_scaling_weights(name, gen, opts) -> None:
     rng = np.random.default_rng(4)
     y, p = gen(rng, 300)
-    spec = metric(name, **opts)
-    plain = fitscope.evaluate(y, p, metrics=[spec])
-    _assert_same(fitscope.evaluate(y, p, metrics=[spec], sample_weight=np.ones(300)), plain)
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    plain = fitscope.evaluate(y, p, metrics=[spec], **ev_opts)
+    _assert_same(
+        fitscope.evaluate(y, p, metrics=[spec], sample_weight=np.ones(300), **ev_opts), plain
+    )
     w = rng.random(300) + 0.1
-    base = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w)[spec.key]
-    scaled = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w * 7.0)[spec.key]
+    base = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w, **ev_opts)[spec.key]
+    scaled = fitscope.evaluate(y, p, metrics=[spec], sample_weight=w * 7.0, **ev_opts)[spec.key]
     # Sums (rss, summed log loss, confusion counts) scale with the weights; means do not.
-    extensive = name in ("rss", "confusion_matrix") or opts.get("reduction") == "sum"
+    extensive = (
+        (name in ("rss", "confusion_matrix") and not opts.get("normalize"))
+        or opts.get("reduction") == "sum"
+        or opts.get("normalize") is False
+    )
     np.testing.assert_allclose(scaled, base * 7.0 if extensive else base, rtol=1e-10)
 
 
@@ -199,9 +309,12 @@ def test_integer_weights_equal_repeating_samples(name, gen, opts) -> None:
     rng = np.random.default_rng(5)
     y, p = gen(rng, 120)
     reps = rng.integers(1, 4, 120)
-    spec = metric(name, **opts)
-    weighted = fitscope.evaluate(y, p, metrics=[spec], sample_weight=reps.astype(float))
-    repeated = fitscope.evaluate(np.repeat(y, reps), np.repeat(p, reps, axis=0), metrics=[spec])
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    weighted = fitscope.evaluate(y, p, metrics=[spec], sample_weight=reps.astype(float), **ev_opts)
+    repeated = fitscope.evaluate(
+        np.repeat(y, reps, axis=0), np.repeat(p, reps, axis=0), metrics=[spec], **ev_opts
+    )
     _assert_same(weighted, repeated, rtol=1e-9)
 
 

@@ -51,7 +51,7 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
         (
             lambda: log_loss([0, 2, 1], [0.2, 0.6, 0.4]),
             InvalidInputError,
-            ["y_true", "binary labels 0 or 1", "2", "index 1", "2-D"],
+            ["y_true", "two classes when y_pred is 1-D", "3 classes", "[0, 1, 2]", "2-D"],
         ),
         (lambda: accuracy([], []), InvalidInputError, ["y_true", "at least one sample", "empty"]),
         (
@@ -70,26 +70,63 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
             ["y_true", "both classes", "roc_auc", "only class 0"],
         ),
         (lambda: roc_auc([0, 1, 1], P3), InvalidInputError, ["y_true", "every class", "class 2"]),
-        (lambda: accuracy([[0, 1]], [0.3]), InvalidInputError, ["y_true", "1-D", "shape (1, 2)"]),
+        (
+            lambda: accuracy([[0, 1]], [0.3]),  # 2-D y_true is multilabel: y_pred must match
+            InvalidInputError,
+            ["y_pred", "shape of y_true (1, 2)", "Got shape (1,)"],
+        ),
         (
             lambda: accuracy([0, 1], np.zeros((2, 2, 2))),
             InvalidInputError,
             ["y_pred", "1-D or 2-D", "(2, 2, 2)"],
         ),
         (
-            lambda: log_loss([0, 1], [[1.0], [0.0]]),
+            lambda: log_loss(["a", "b"], [[1.0, 0.0, 0.0]] * 2),
             InvalidInputError,
-            ["y_pred", "at least 2 columns"],
+            ["y_true", "3 distinct labels", "one per column", "labels=[...]"],
         ),
-        (lambda: accuracy([0, 1, 3], P3), InvalidInputError, ["y_true", "0..2", "3", "index 2"]),
-        (lambda: accuracy([0, -1], [0, 1]), InvalidInputError, ["y_true", "class labels", "-1"]),
+        (
+            lambda: accuracy([0, 1, 3, 4], np.vstack([P3, P3[:1]])),
+            InvalidInputError,
+            ["y_true", "3 distinct labels", "Got 4 labels [0, 1, 3, 4]"],
+        ),
+        (
+            lambda: accuracy([0, 1, 5], P3, labels=[0, 1, 2]),
+            InvalidInputError,
+            ["y_true", "labels among labels=", "[0, 1, 2]", "5", "index 2"],
+        ),
+        (
+            lambda: accuracy(["a", "b"], ["a", "c"], labels=["a", "b"]),
+            InvalidInputError,
+            ["y_pred", "labels among labels=", "'c'", "index 1"],
+        ),
+        (
+            lambda: f1(["a", "b"], ["a", "b"]),
+            InvalidInputError,
+            ["pos_label", "['a', 'b']", "Got 1 (the default)", "average='binary'"],
+        ),
+        (
+            lambda: roc_auc(["a", "a"], [0.3, 0.6]),
+            InvalidInputError,
+            ["pos_label must be given", "'a'", "labels=[negative, positive]"],
+        ),
+        (
+            lambda: roc_auc(["a", "b"], [0.3, 0.6], pos_label="c"),
+            InvalidInputError,
+            ["pos_label", "['a', 'b']", "'c'"],
+        ),
+        (
+            lambda: accuracy(np.array(["a", 1], dtype=object), ["a", "a"]),
+            InvalidInputError,
+            ["y_true", "one type", "'a' at index 0", "1 at index 1"],
+        ),
         (lambda: accuracy([0, 0.5], [0, 1]), InvalidInputError, ["y_true", "class labels", "0.5"]),
         (
             lambda: accuracy(["a", "b"], [0, 1]),
-            InvalidTypeError,
-            ["y_true", "numbers", "np.unique"],
+            InvalidInputError,
+            ["y_pred", "same type as y_true", "num", "str"],
         ),
-        (lambda: accuracy("01", [0, 1]), InvalidTypeError, ["y_true", "numbers", "string"]),
+        (lambda: accuracy("01", [0, 1]), InvalidTypeError, ["y_true", "array of labels", "string"]),
         (
             lambda: accuracy(3, [0, 1]),
             InvalidInputError,
@@ -98,7 +135,7 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
         (
             lambda: f1([0, 1, 2], [0, 1, 2]),
             InvalidInputError,
-            ["average", "'micro', 'macro' or 'weighted'", "'binary'", "3 classes"],
+            ["average", "'micro', 'macro', 'weighted' or None", "'binary'", "3 classes"],
         ),
         (
             lambda: f1([0, 1], [0, 1], average="mean"),
@@ -129,7 +166,7 @@ P3 = np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
         (
             lambda: log_loss([0, 1], [3, 0]),
             InvalidInputError,
-            ["y_pred", "probabilities (or 0/1 labels)", "3", "2-D"],
+            ["y_pred", "probabilities (or 0/1 labels)", "label 3", "2-D"],
         ),
         (
             lambda: fitscope.evaluate([0, 1], [0.2, 0.8], metrics=["acuracy"]),

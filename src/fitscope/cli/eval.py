@@ -78,6 +78,52 @@ class _EvalCommand(click.Command):
         return super().parse_args(ctx, out)
 
 
+def split_metrics(text: str) -> list[str]:
+    """Comma-separated metric names; commas inside parentheses belong to a name's options
+    ("f1(average=macro),fbeta(average=macro, beta=2)" is two metrics)."""
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            out.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    out.append("".join(current).strip())
+    return [m for m in out if m]
+
+
+def _with_options(names: list[str], average: str | None, beta: float | None) -> list[str]:
+    """--average / --beta applied to the metrics named without options that take them."""
+    from fitscope.metrics._registry import lookup
+
+    out = []
+    for name in names:
+        if "(" in name or (average is None and beta is None):
+            out.append(name)
+            continue
+        defaults = lookup(name).defaults
+        opts = []
+        if average is not None and "average" in defaults:
+            opts.append(f"average={'None' if average == 'none' else average}")
+        if beta is not None and "beta" in defaults:
+            opts.append(f"beta={beta:g}")
+        out.append(f"{name}({', '.join(opts)})" if opts else name)
+    return out
+
+
+def _label(text: str) -> Any:
+    """A class label typed on the command line: a number when it reads as one."""
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text.strip()
+
+
 @contextmanager
 def _progress(total: int | None) -> Iterator[Callable[[int], None] | None]:
     # Only on a terminal: redirected stderr (logs, CI) gets no bar and no stray newlines.
@@ -146,6 +192,20 @@ def result_tables(result: Any) -> list[Table]:
     help="Comma-separated metric names (see `fitscope metrics`).",
 )
 @click.option(
+    "--average",
+    type=click.Choice(["binary", "micro", "macro", "weighted", "none"]),
+    help="Averaging for the metrics that take one (precision, recall, f1, fbeta, roc_auc, "
+    "average_precision) and are named without options; none: one value per class.",
+)
+@click.option("--beta", type=float, help="beta of fbeta (also: --metrics 'fbeta(beta=2)').")
+@click.option(
+    "--labels",
+    "class_labels",
+    metavar="A,B,...",
+    help="The classes and their order (columns of --pred map to them); text or numbers.",
+)
+@click.option("--pos-label", metavar="LABEL", help="The positive class (binary metrics).")
+@click.option(
     "--threshold",
     type=float,
     default=0.5,
@@ -179,6 +239,10 @@ def eval_command(
     weight: str | None,
     by: str | None,
     metrics: str,
+    average: str | None,
+    beta: float | None,
+    class_labels: str | None,
+    pos_label: str | None,
     threshold: float,
     logits: bool,
     drop_nan: bool,
@@ -191,12 +255,15 @@ def eval_command(
     """Evaluate predictions in CSV or Parquet files (or folders of them), in bounded memory.
 
     Example: fitscope eval preds.parquet --label y --pred p --metrics accuracy,log_loss,roc_auc
+
+    The label column may hold class names. Metric options go in the name, as fitscope prints
+    them ("f1(average=macro)"), or through --average / --beta for every metric that takes them.
     """
     from fitscope.scale import evaluate_dask, evaluate_file
     from fitscope.scale._sources import plan, resolve_paths
 
     columns = [c.strip() for p in pred for c in p.split(",") if c.strip()]
-    names = [m.strip() for m in metrics.split(",") if m.strip()]
+    names = _with_options(split_metrics(metrics), average, beta)
     kwargs: dict[str, Any] = {
         "label": label,
         "pred": columns,
@@ -208,6 +275,8 @@ def eval_command(
         "drop_nan": drop_nan,
         "ranking": ranking,
         "chunk_rows": chunk_rows,
+        "labels": None if class_labels is None else [_label(t) for t in class_labels.split(",")],
+        "pos_label": None if pos_label is None else _label(pos_label),
     }
     pieces = plan(resolve_paths(list(paths)))
     sizes = [p.n_rows for p in pieces]

@@ -16,6 +16,7 @@ Merge law: every field is a sum (counts, weighted sums, bin totals) or a multise
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,9 @@ from numpy.typing import NDArray
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _kernels as k
+from fitscope.metrics import _labels as _lab
+from fitscope.metrics import _multilabel as _ml
+from fitscope.metrics._multilabel import Multilabel
 from fitscope.metrics._ranking import RankSummary, SortedScores
 
 FloatArray = NDArray[np.float64]
@@ -45,6 +49,9 @@ class ClassificationConfig:
     ranking_bins: int = 4096
     ece_bins: tuple[int, ...] = ()
     top_k: tuple[int, ...] = ()
+    labels: tuple[Any, ...] | None = None  # labels=: the classes and their order, fixed
+    pos_label: Any = None  # the positive class (None: 1, or the greater of two labels)
+    ovo: bool = False  # keep 2-D scores grouped by true class (one-vs-one ROC-AUC)
 
     @property
     def needs_scores(self) -> bool:
@@ -145,19 +152,27 @@ def _histogram(
     return h if into is None else into + h
 
 
+def _frozen(a: NDArray[Any]) -> NDArray[Any]:
+    a.flags.writeable = False
+    return a
+
+
+# Shared empty defaults: a state is made per batch, and states never write into these arrays
+# (every update replaces them), so four np.zeros per batch are saved.
+_NO_WEIGHT: FloatArray = _frozen(np.zeros(0))
+_NO_CONFUSION: FloatArray = _frozen(np.zeros((0, 0)))
+_NO_COUNT: IntArray = _frozen(np.zeros(0, dtype=np.int64))
+
+
 @dataclass
 class ClassificationState:
     config: ClassificationConfig
     n: int = 0
     n_classes: int = 0
-    class_weight: FloatArray = field(
-        default_factory=lambda: np.zeros(0)
-    )  # weighted totals by true class
-    confusion: FloatArray = field(
-        default_factory=lambda: np.zeros((0, 0))
-    )  # rows true, cols predicted
-    seen_true: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    seen_pred: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    class_weight: FloatArray = field(default_factory=lambda: _NO_WEIGHT)  # by true class
+    confusion: FloatArray = field(default_factory=lambda: _NO_CONFUSION)  # rows true, cols pred
+    seen_true: IntArray = field(default_factory=lambda: _NO_COUNT)
+    seen_pred: IntArray = field(default_factory=lambda: _NO_COUNT)
     weighted: bool = False  # any sample_weight seen (confusion counts are then floats)
     mode: str | None = None  # score layout: "binary" (1-D) | "multiclass" (2-D)
     log_loss_sum: float = 0.0
@@ -167,37 +182,74 @@ class ClassificationState:
         default_factory=dict
     )  # n_bins -> (3, n_bins): w, conf, correct
     rank: list[_RankStore] = field(default_factory=list)  # binary: [class 1]; multiclass: per class
+    # Label values in index order (None: the labels are the indices 0..K-1 themselves), and
+    # whether that set is fixed (labels=, the columns of 2-D scores, the pair of 1-D scores).
+    classes: NDArray[Any] | None = None
+    fixed: bool = False
+    # One-vs-one: per true class, chunks of (K, n_j) scores (column-major) and their weights.
+    by_class: list[list[tuple[FloatArray, FloatArray | None]]] = field(default_factory=list)
+    ml: Multilabel | None = None  # multilabel targets (mode "multilabel")
 
     # ---------------------------------------------------------------- update
-    def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+    def update(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        sample_weight: Any = None,
+        prior: ClassificationState | None = None,
+    ) -> None:
+        """Add one batch; ``prior`` (the state so far) fixes how labels map to score columns."""
         cfg = self.config
-        y_arr = v.as_array(y_true, "y_true")
-        p_arr = v.as_array(y_pred, "y_pred")
-        v.check_ndim(y_arr, "y_true", (1,))
+        y_arr = v.as_label_array(y_true, "y_true")
+        p_arr = v.as_label_array(y_pred, "y_pred")
+        v.check_ndim(y_arr, "y_true", (1, 2))
         v.check_ndim(p_arr, "y_pred", (1, 2))
         n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
         v.check_nonempty(y_arr, "y_true")
         w = v.as_sample_weight(sample_weight, n)
-        y = v.as_labels(y_arr, "y_true")
+        if y_arr.ndim == 2 or (prior is not None and prior.ml is not None):
+            self._update_multilabel(y_arr, p_arr, w, prior)
+            return
+        if y_arr.dtype.kind == "f":
+            y_arr = v.as_labels(y_arr, "y_true", allow_negative=True)
         self.weighted = self.weighted or w is not None
+        fixed_labels = None if cfg.labels is None else np.asarray(cfg.labels)
+        if fixed_labels is not None:
+            self.classes, self.fixed = fixed_labels, True
 
-        if p_arr.ndim == 1 and p_arr.dtype.kind in "biu" and not cfg.from_logits:
+        if p_arr.ndim == 1 and p_arr.dtype.kind != "f" and not cfg.from_logits:
             if not cfg.needs_scores:
-                labels = v.as_labels(p_arr, "y_pred")
-                self._add_labels(y, labels, w)
+                y, pred, classes = _lab.encode_predicted(y_arr, p_arr, fixed_labels)
+                if classes is not None:
+                    self.classes = classes
+                self._add_labels(y, pred, w, None if classes is None else classes.size)
                 self.n += n
                 return
-            if p_arr.size and (p_arr.min() < 0 or p_arr.max() > 1):
+            if p_arr.dtype.kind == "U" or (p_arr.size and (p_arr.min() < 0 or p_arr.max() > 1)):
+                bad = (
+                    p_arr[0]
+                    if p_arr.dtype.kind == "U"
+                    else p_arr[np.flatnonzero((p_arr < 0) | (p_arr > 1))[0]]
+                )
                 raise InvalidInputError(
                     "y_pred must hold probabilities (or 0/1 labels) for the metrics asked for "
                     "(log loss, Brier score, ranking and calibration metrics need scores). Got "
-                    f"class labels up to {p_arr.max()} instead. Pass class probabilities as a "
-                    "2-D array."
+                    f"the class label {bad.item()!r} instead. Pass class probabilities as a 2-D "
+                    "array."
                 )
             p_arr = p_arr.astype(np.float64)
+        elif p_arr.dtype.kind == "U":
+            raise InvalidInputError(
+                "y_pred must hold scores (numbers) when 2-D or with from_logits=True. Got "
+                f"{v.describe(p_arr)} instead."
+            )
 
+        known = prior.classes if prior is not None and prior.fixed else None
         if p_arr.ndim == 1:
+            y, classes = _lab.encode_binary(y_arr, fixed_labels, cfg.pos_label, known)
             self._set_mode("binary", 2)
+            if classes is not None:
+                self.classes, self.fixed = classes, True
             self._update_binary(y, p_arr, w)
         else:
             if p_arr.shape[1] < 2:
@@ -205,8 +257,121 @@ class ClassificationState:
                     "y_pred must have at least 2 columns when 2-D (one per class). Got shape "
                     f"{p_arr.shape} instead. Pass the probability of class 1 as a 1-D array."
                 )
-            self._set_mode("multiclass", p_arr.shape[1])
+            kk = p_arr.shape[1]
+            if known is None and fixed_labels is None and prior is not None and prior.mode:
+                # The first batch read the labels as column indices: so do the rest.
+                y = v.as_labels(y_arr, "y_true")
+                classes = None
+            else:
+                y, classes = _lab.encode_columns(y_arr, kk, fixed_labels, known)
+            if classes is not None:
+                self.classes, self.fixed = classes, True
+            self._set_mode("multiclass", kk)
             self._update_multiclass(y, p_arr, w)
+        self.n += n
+
+    def _update_multilabel(
+        self,
+        y_arr: NDArray[Any],
+        p_arr: NDArray[Any],
+        w: FloatArray | None,
+        prior: ClassificationState | None,
+    ) -> None:
+        cfg = self.config
+        if (prior is not None and prior.n and prior.ml is None) or y_arr.ndim != 2:
+            raise InvalidInputError(
+                "y_true must keep one kind of target across batches: 2-D 0/1 indicators "
+                f"(multilabel) or 1-D class labels. Got shape {y_arr.shape} after "
+                f"{'multilabel' if y_arr.ndim == 1 else 'class-label'} batches instead."
+            )
+        unsupported = [
+            name
+            for name, used in (
+                ("log_loss", cfg.log_loss),
+                ("brier_score", cfg.brier),
+                ("expected_calibration_error", cfg.ece_bins),
+                ("top_k_accuracy", cfg.top_k),
+                ("roc_auc(multi_class='ovo')", cfg.ovo),
+                ("labels=", cfg.labels is not None),
+            )
+            if used
+        ]
+        if unsupported:
+            raise InvalidInputError(
+                "y_true must be 1-D class labels for "
+                f"{', '.join(unsupported)} (multilabel targets are not supported there yet). "
+                f"Got 2-D indicators of shape {y_arr.shape} instead."
+            )
+        yb = _ml.check_indicator(y_arr, "y_true")
+        if p_arr.shape != y_arr.shape:
+            raise InvalidInputError(
+                f"y_pred must have the shape of y_true {y_arr.shape} (one column per label) for "
+                f"multilabel targets. Got shape {p_arr.shape} instead."
+            )
+        n, n_labels = yb.shape
+        scores: NDArray[Any] | None = None
+        if p_arr.dtype.kind == "f" or cfg.from_logits:
+            if cfg.from_logits:
+                v.check_finite(p_arr, "y_pred")
+                cut = cfg.threshold
+                z = (
+                    math.log(cut / (1 - cut))
+                    if 0 < cut < 1
+                    else (-math.inf if cut <= 0 else math.inf)
+                )
+                pred = p_arr >= z
+            else:
+                v.check_probabilities(p_arr, "y_pred")
+                pred = p_arr >= cfg.threshold
+            scores = p_arr.astype(np.float64, copy=False)
+        else:
+            pred = _ml.check_indicator(p_arr, "y_pred")
+            if cfg.ranking:
+                scores = pred.astype(np.float64)  # 0/1 labels read as probabilities 0 and 1
+        if prior is not None and prior.ml is not None and prior.ml.n_labels != n_labels:
+            raise InvalidInputError(
+                f"y_true must keep {prior.ml.n_labels} label columns across batches. Got "
+                f"{n_labels} instead."
+            )
+        self.mode = "multilabel"
+        self.weighted = self.weighted or w is not None
+        self.ml = Multilabel.of(yb, pred, w)
+        self.n_classes = n_labels
+        ml = self.ml
+        if w is None:
+            # The multilabel counts already hold these (unweighted): no second pass.
+            self.seen_true = (ml.tp + ml.fn).astype(np.int64)
+            self.seen_pred = (ml.tp + ml.fp).astype(np.int64)
+            self.class_weight = ml.tp + ml.fn
+        else:
+            self.seen_true = yb.sum(axis=0).astype(np.int64)
+            self.seen_pred = pred.sum(axis=0).astype(np.int64)
+            self.class_weight = ml.tp + ml.fn
+        if cfg.ranking:
+            assert scores is not None
+            bins = cfg.ranking_bins if cfg.ranking == "binned" else None
+            cols = np.ascontiguousarray(scores.T, dtype=np.float64)
+            if bins is not None and cfg.from_logits:
+                cols = k.sigmoid(cols)
+            truth = np.ascontiguousarray(yb.T)
+            self.rank = [_RankStore() for _ in range(n_labels)]
+            for c in range(n_labels):
+                is_c = truth[c]
+                not_c = ~is_c
+                # Partitioned in place inside the private copy, as for multiclass scores: the
+                # stored scores cost no memory beyond that one copy.
+                col = cols[c]
+                pos, neg = np.compress(is_c, col), np.compress(not_c, col)
+                col[: pos.size], col[pos.size :] = pos, neg
+                n_c = pos.size
+                del pos, neg
+                self.rank[c].add(
+                    col[:n_c],
+                    None if w is None else np.compress(is_c, w),
+                    col[n_c:],
+                    None if w is None else np.compress(not_c, w),
+                    bins,
+                )
         self.n += n
 
     def _set_mode(self, mode: str, n_cols: int) -> None:
@@ -231,6 +396,13 @@ class ClassificationState:
         seen_true: IntArray,
         seen_pred: IntArray | None,
     ) -> None:
+        if self.n_classes == 0:
+            # A fresh batch state (every update): take the arrays as they are.
+            self.n_classes = n_classes
+            self.class_weight, self.seen_true = cls_w, seen_true
+            if conf is not None and seen_pred is not None:
+                self.confusion, self.seen_pred = conf, seen_pred
+            return
         size = max(self.n_classes, n_classes)
         self.n_classes = size
         self.class_weight = grow(self.class_weight, size) + grow(cls_w, size)
@@ -239,8 +411,10 @@ class ClassificationState:
             self.confusion = grow(self.confusion, size) + grow(conf, size)
             self.seen_pred = grow(self.seen_pred, size) + grow(seen_pred, size)
 
-    def _add_labels(self, y: IntArray, labels: IntArray, w: FloatArray | None) -> None:
-        kk = int(max(y.max(), labels.max())) + 1
+    def _add_labels(
+        self, y: IntArray, labels: IntArray, w: FloatArray | None, size: int | None = None
+    ) -> None:
+        kk = int(max(y.max(), labels.max())) + 1 if size is None else size
         conf = np.bincount(y * kk + labels, weights=w, minlength=kk * kk).reshape(kk, kk)
         self._add_counts(
             kk,
@@ -252,13 +426,12 @@ class ClassificationState:
 
     def _update_binary(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
         cfg = self.config
-        v.check_binary_labels(y, "y_true")
+        # y is 0/1 already: _labels.encode_binary checked or encoded it.
         eps = k.clip_eps(p.dtype)
         if cfg.from_logits:
             lo, hi = v.check_finite(p, "y_pred")
         else:
-            v.check_probabilities(p, "y_pred")
-            lo, hi = float(p.min()), float(p.max())
+            lo, hi = v.check_probabilities(p, "y_pred")
         p = p.astype(np.float64, copy=False)
         yb = y.astype(bool)
         nb = np.logical_not(yb)
@@ -334,7 +507,12 @@ class ClassificationState:
                     hits = w_pos + w_neg
                 else:
                     # As scikit-learn reads a 1-D score: class 1 is predicted when p > 0.5.
-                    hit_p, hit_n = prob_pos > 0.5, prob_neg <= 0.5
+                    # Logits compare with 0 directly: sigmoid(1e-17) rounds to exactly 0.5,
+                    # which would count a positive logit as a miss.
+                    if cfg.from_logits:
+                        hit_p, hit_n = pos > 0.0, neg <= 0.0
+                    else:
+                        hit_p, hit_n = prob_pos > 0.5, prob_neg <= 0.5
                     hits = float(np.count_nonzero(hit_p) if wpos is None else wpos[hit_p].sum())
                     hits += float(np.count_nonzero(hit_n) if wneg is None else wneg[hit_n].sum())
                 self.top_k_hits[kk] = self.top_k_hits.get(kk, 0.0) + hits
@@ -402,7 +580,9 @@ class ClassificationState:
         # Column-major copy, shared by top-k and ranking: per-class work then reads contiguous
         # memory instead of re-reading the whole matrix with a stride.
         cols = (
-            np.ascontiguousarray(probs.T, dtype=np.float64) if (cfg.top_k or cfg.ranking) else None
+            np.ascontiguousarray(probs.T, dtype=np.float64)
+            if (cfg.top_k or cfg.ranking or cfg.ovo)
+            else None
         )
         if cfg.top_k:
             assert cols is not None
@@ -411,6 +591,19 @@ class ClassificationState:
                 hit = rank < kk_
                 h = float(np.count_nonzero(hit)) if w is None else float(w[hit].sum())
                 self.top_k_hits[kk_] = self.top_k_hits.get(kk_, 0.0) + h
+        if cfg.ovo:
+            assert cols is not None
+            if not self.by_class:
+                self.by_class = [[] for _ in range(kk)]
+            for c in range(kk):
+                is_c = y == c
+                if is_c.any():
+                    self.by_class[c].append(
+                        (
+                            np.compress(is_c, cols, axis=1),
+                            None if w is None else np.compress(is_c, w),
+                        )
+                    )
         if cfg.ranking:
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
             assert cols is not None
@@ -434,6 +627,36 @@ class ClassificationState:
                 )
 
     # ---------------------------------------------------------------- merge
+    def absorb(self, other: ClassificationState) -> ClassificationState:
+        """Add a batch state into this one in place, when that is plain addition (the same
+        classes and layout, no score chunks); otherwise ``merge``. For ``Evaluator.update``
+        only, on a state it owns: skipping the new object and the padding of ``merge`` halves
+        the per-batch overhead."""
+        if (
+            self.classes is not None
+            or other.classes is not None
+            or self.n_classes != other.n_classes
+            or self.mode != other.mode
+            or self.config.ranking
+            or self.config.ovo
+            or self.config.ece_bins
+            or self.ml is not None
+            or other.ml is not None
+        ):
+            return self.merge(other)
+        self.n += other.n
+        self.weighted = self.weighted or other.weighted
+        self.class_weight = self.class_weight + other.class_weight
+        self.seen_true = self.seen_true + other.seen_true
+        if self.config.confusion:
+            self.confusion = self.confusion + other.confusion
+            self.seen_pred = self.seen_pred + other.seen_pred
+        self.log_loss_sum += other.log_loss_sum
+        self.brier_sum += other.brier_sum
+        for key, hits in other.top_k_hits.items():
+            self.top_k_hits[key] = self.top_k_hits.get(key, 0.0) + hits
+        return self
+
     def merge(self, other: ClassificationState) -> ClassificationState:
         """A new state for the union of both inputs; neither input changes."""
         if other.config != self.config:
@@ -450,16 +673,29 @@ class ClassificationState:
                 f"y_pred must keep one layout across batches and merged evaluators. Got "
                 f"{_layout(other)} after {_layout(self)}."
             )
-        size = max(self.n_classes, other.n_classes)
+        if self.n and other.n and (self.ml is None) != (other.ml is None):
+            raise InvalidInputError(
+                "y_true must be of one kind across merged evaluators: 2-D 0/1 indicators "
+                "(multilabel) or 1-D class labels. Got both instead."
+            )
         out = ClassificationState(self.config)
         out.n = self.n + other.n
         out.weighted = self.weighted or other.weighted
+        if self.ml is not None and other.ml is not None:
+            out.ml = self.ml.merge(other.ml)
+        else:
+            out.ml = self.ml or other.ml
+        a, b = self, other
+        if self.classes is not None or other.classes is not None:
+            a, b = self._remapped(other)
+            out.classes, out.fixed = a.classes, a.fixed or b.fixed
+        size = max(a.n_classes, b.n_classes)
         out.n_classes = size
-        out.class_weight = grow(self.class_weight, size) + grow(other.class_weight, size)
-        out.seen_true = grow(self.seen_true, size) + grow(other.seen_true, size)
+        out.class_weight = grow(a.class_weight, size) + grow(b.class_weight, size)
+        out.seen_true = grow(a.seen_true, size) + grow(b.seen_true, size)
         if self.config.confusion:
-            out.confusion = grow(self.confusion, size) + grow(other.confusion, size)
-            out.seen_pred = grow(self.seen_pred, size) + grow(other.seen_pred, size)
+            out.confusion = grow(a.confusion, size) + grow(b.confusion, size)
+            out.seen_pred = grow(a.seen_pred, size) + grow(b.seen_pred, size)
         out.mode = self.mode or other.mode
         out.log_loss_sum = self.log_loss_sum + other.log_loss_sum
         out.brier_sum = self.brier_sum + other.brier_sum
@@ -468,12 +704,50 @@ class ClassificationState:
         for key in set(self.ece) | set(other.ece):
             parts = [s.ece[key] for s in (self, other) if key in s.ece]
             out.ece[key] = parts[0] + parts[1] if len(parts) == 2 else parts[0].copy()
+        if self.by_class or other.by_class:
+            a_groups = self.by_class or [[] for _ in other.by_class]
+            b_groups = other.by_class or [[] for _ in self.by_class]
+            out.by_class = [x + y for x, y in zip(a_groups, b_groups, strict=True)]
         if not self.rank:
             out.rank = [r.merge(_RankStore()) for r in other.rank]
         elif not other.rank:
             out.rank = [r.merge(_RankStore()) for r in self.rank]
         else:
             out.rank = [a.merge(b) for a, b in zip(self.rank, other.rank, strict=True)]
+        return out
+
+    def _seen(self) -> IntArray:
+        seen = self.seen_true
+        if self.config.confusion:
+            seen = grow(seen, self.seen_pred.size) + grow(self.seen_pred, seen.size)
+        return seen
+
+    def _remapped(
+        self, other: ClassificationState
+    ) -> tuple[ClassificationState, ClassificationState]:
+        """Both states' per-class counts re-indexed onto one class set (see _labels.union)."""
+        classes, ma, mb = _lab.union(
+            self.classes, self._seen(), self.fixed, other.classes, other._seen(), other.fixed
+        )
+        assert classes is not None and ma is not None and mb is not None
+        return self._moved(classes, ma), other._moved(classes, mb)
+
+    def _moved(self, classes: NDArray[Any], where: IntArray) -> ClassificationState:
+        if (
+            self.classes is not None
+            and where.size == classes.size
+            and bool(np.all(where == np.arange(where.size)))
+        ):
+            return self
+        out = copy.copy(self)
+        size = classes.size
+        where = where[: self.n_classes] if self.classes is None else where
+        out.classes, out.n_classes = classes, size
+        out.class_weight = _lab.scatter(grow(self.class_weight, where.size), where, size)
+        out.seen_true = _lab.scatter(grow(self.seen_true, where.size), where, size)
+        if self.config.confusion:
+            out.confusion = _lab.scatter(grow(self.confusion, where.size), where, size)
+            out.seen_pred = _lab.scatter(grow(self.seen_pred, where.size), where, size)
         return out
 
     @property

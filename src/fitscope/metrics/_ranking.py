@@ -112,9 +112,10 @@ def roc_auc_sorted(r: RankSummary) -> float:
 
 
 def average_precision_sorted(r: RankSummary) -> float:
-    """Average precision, step-wise as scikit-learn: sum over thresholds of dRecall x precision."""
+    """Average precision, step-wise as scikit-learn: sum over thresholds of dRecall x precision.
+    No positives: 0.0, as scikit-learn (recall is 0/0 there; it warns and returns 0)."""
     if r.p_total <= 0:
-        return float("nan")
+        return 0.0
     # precision at each distinct positive score u: tp / (tp + negatives at or above u)
     denom = r.tp + (r.n_total - r.below)
     precision = np.divide(r.tp, denom, out=np.zeros(r.tp.shape), where=denom > 0)
@@ -137,12 +138,56 @@ def roc_auc_binned(hpos: FloatArray, hneg: FloatArray) -> tuple[float, float]:
 
 
 def average_precision_binned(hpos: FloatArray, hneg: FloatArray) -> float:
-    """Average precision with the bin edges as the only thresholds."""
+    """Average precision with the bin edges as the only thresholds (0.0 with no positives)."""
     p_total = float(hpos.sum())
     if p_total <= 0:
-        return float("nan")
+        return 0.0
     tp = np.cumsum(hpos[::-1])[::-1]
     fp = np.cumsum(hneg[::-1])[::-1]
     denom = tp + fp
     precision = np.divide(tp, denom, out=np.zeros_like(tp), where=denom > 0)
     return float(np.dot(hpos, precision) / p_total)
+
+
+def roc_points(pos: SortedScores, neg: SortedScores) -> tuple[FloatArray, FloatArray]:
+    """The ROC curve (fpr, tpr), starting at (0, 0), one point per distinct score from the
+    highest down: what scikit-learn's roc_curve gives, without dropping collinear points
+    (they change neither the area nor an interpolation along the curve)."""
+    values = np.unique(np.concatenate([pos.scores, neg.scores]))[::-1]
+
+    def at_or_above(side: SortedScores) -> FloatArray:
+        below = np.searchsorted(side.scores, values, side="left")
+        if side.weights is None:
+            return (side.scores.size - below).astype(np.float64)
+        cum = np.concatenate(([0.0], np.cumsum(side.weights)))
+        out: FloatArray = cum[-1] - cum[below]
+        return out
+
+    tps, fps = at_or_above(pos), at_or_above(neg)
+    tpr = np.concatenate(([0.0], tps / tps[-1])) if tps.size and tps[-1] > 0 else np.zeros(1)
+    fpr = np.concatenate(([0.0], fps / fps[-1])) if fps.size and fps[-1] > 0 else np.zeros(1)
+    return fpr, tpr
+
+
+def roc_points_binned(hpos: FloatArray, hneg: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The ROC curve with the bin edges as the only thresholds."""
+    tps = np.cumsum(hpos[::-1])
+    fps = np.cumsum(hneg[::-1])
+    return (
+        np.concatenate(([0.0], fps / fps[-1])),
+        np.concatenate(([0.0], tps / tps[-1])),
+    )
+
+
+def partial_auc(fpr: FloatArray, tpr: FloatArray, max_fpr: float) -> float:
+    """McClish-corrected partial ROC-AUC over fpr in [0, max_fpr], as scikit-learn: the area
+    up to max_fpr (tpr linearly interpolated there), rescaled so that chance gives 0.5 and a
+    perfect ranking 1."""
+    stop = int(np.searchsorted(fpr, max_fpr, "right"))
+    x_interp = [fpr[stop - 1], fpr[stop]]
+    y_interp = [tpr[stop - 1], tpr[stop]]
+    tpr = np.append(tpr[:stop], np.interp(max_fpr, x_interp, y_interp))
+    fpr = np.append(fpr[:stop], max_fpr)
+    area = float(np.trapezoid(tpr, fpr))
+    min_area = 0.5 * max_fpr**2
+    return 0.5 * (1 + (area - min_area) / (max_fpr - min_area))

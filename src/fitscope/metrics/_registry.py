@@ -17,12 +17,18 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError
+from fitscope.metrics import _labels as _lab
 from fitscope.metrics._classification import ClassificationState, _RankStore, grow
 from fitscope.metrics._ranking import (
+    RankSummary,
+    SortedScores,
     average_precision_binned,
     average_precision_sorted,
+    partial_auc,
     roc_auc_binned,
     roc_auc_sorted,
+    roc_points,
+    roc_points_binned,
 )
 from fitscope.metrics._regression import RegressionState
 
@@ -55,7 +61,7 @@ class MetricInfo:
 
 
 REGISTRY: dict[str, MetricInfo] = {}
-ALIASES: dict[str, str] = {"cross_entropy": "log_loss"}
+ALIASES: dict[str, str] = {"cross_entropy": "log_loss", "pr_auc": "average_precision"}
 
 
 def _register(info: MetricInfo) -> None:
@@ -77,33 +83,87 @@ def _prior(s: ClassificationState) -> NDArray[np.float64]:
 
 
 def _present(s: ClassificationState) -> NDArray[np.bool_]:
-    # scikit-learn averages over the labels present in y_true or y_pred.
-    return (s.seen_true + s.seen_pred) > 0
+    # scikit-learn averages over the labels present in y_true or y_pred, or over labels=.
+    if s.config.labels is not None:
+        return np.ones(s.n_classes, dtype=bool)
+    seen: NDArray[np.bool_] = (grow(s.seen_true, s.n_classes) + grow(s.seen_pred, s.n_classes)) > 0
+    return seen
 
 
-def _div(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
-    # zero_division=0, as scikit-learn's zero_division=0.
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+def class_labels(s: ClassificationState) -> NDArray[Any]:
+    """The label of each entry of a per-class result (and each confusion-matrix axis)."""
+    names = np.arange(s.n_classes) if s.classes is None else s.classes
+    return names[_present(s)] if s.config.confusion else names
 
 
-def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
+def _zd(o: Mapping[str, Any]) -> float:
+    z = o.get("zero_division", "warn")
+    return 0.0 if isinstance(z, str) else float(z)
+
+
+def _div(num: NDArray[np.float64], den: NDArray[np.float64], zero: float) -> NDArray[np.float64]:
+    # Where the denominator is 0: zero_division (0 for "warn"), as scikit-learn.
+    out = np.full(num.shape, zero, dtype=np.float64)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _nanaverage(a: NDArray[np.float64], weights: NDArray[np.float64] | None) -> float:
+    # scikit-learn's _nanaverage: nan entries (zero_division=nan) are left out; all-zero
+    # weights fall back to the plain mean.
+    keep = ~np.isnan(a)
+    if not keep.any():
+        return NAN
+    if weights is not None and float(weights[keep].sum()) > 0:
+        return float(np.dot(a[keep], weights[keep]) / weights[keep].sum())
+    return float(a[keep].mean())
+
+
+def _binary_counts(s: ClassificationState, c: NDArray[np.float64]) -> tuple[float, float, float]:
+    keep = (grow(s.seen_true, s.n_classes) + grow(s.seen_pred, s.n_classes)) > 0
+    names = np.arange(s.n_classes) if s.classes is None else s.classes
+    present = names[keep]
+    if present.size > 2:
+        raise InvalidInputError(
+            f"average must be 'micro', 'macro', 'weighted' or None for multiclass data "
+            f"({present.size} classes seen: {_lab.show(present)}). Got 'binary' instead."
+        )
+    pos = 1 if s.config.pos_label is None else s.config.pos_label
+    same = _lab.kind(np.asarray([pos])) == _lab.kind(names)
+    where = np.flatnonzero(names == pos) if same else np.zeros(0, dtype=np.int64)
+    if where.size == 0 or not keep[where[0]]:
+        if present.size >= 2:
+            raise InvalidInputError(
+                f"pos_label must be one of the labels {_lab.show(present)} for average='binary'. "
+                f"Got {pos!r}{' (the default)' if s.config.pos_label is None else ''} instead. "
+                "Pass pos_label=... or choose another average."
+            )
+        return 0.0, 0.0, 0.0
+    i = int(where[0])
+    tp = float(c[i, i])
+    return tp, float(c[:, i].sum()) - tp, float(c[i, :].sum()) - tp
+
+
+def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
     if s.n == 0:
         return NAN
+    if s.ml is not None:
+        return _ml_prf(s, o, which)
     c = s.confusion
     average = o["average"]
+    if average == "samples":
+        raise InvalidInputError(
+            "average must be 'binary', 'micro', 'macro', 'weighted' or None for 1-D class labels "
+            "('samples' averages over the rows of multilabel targets). Got 'samples' instead."
+        )
+    zero = _zd(o)
     if average == "binary":
-        if s.n_classes > 2:
-            raise InvalidInputError(
-                f"average must be 'micro', 'macro' or 'weighted' for multiclass data "
-                f"({s.n_classes} classes seen). Got 'binary' instead."
-            )
-        c = grow(c, 2)
-        tp, fp, fn = c[1, 1], c[0, 1], c[1, 0]
+        tp, fp, fn = _binary_counts(s, c)
         tp_a, fp_a, fn_a = np.array([tp]), np.array([fp]), np.array([fn])
     else:
         keep = _present(s)
         c = c[np.ix_(keep, keep)]
-        tp_a = np.diag(c).copy()
+        tp_a = np.diag(c).astype(np.float64)
         fp_a = c.sum(axis=0) - tp_a
         fn_a = c.sum(axis=1) - tp_a
         if average == "micro":
@@ -112,26 +172,102 @@ def _prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> float:
                 np.array([fp_a.sum()]),
                 np.array([fn_a.sum()]),
             )
-    if which == "precision":
-        per = _div(tp_a, tp_a + fp_a)
-    elif which == "recall":
-        per = _div(tp_a, tp_a + fn_a)
-    else:
-        per = _div(2 * tp_a, 2 * tp_a + fp_a + fn_a)
-    if average == "weighted":
-        support = tp_a + fn_a
-        return float(np.dot(per, support) / support.sum()) if support.sum() > 0 else 0.0
-    return float(per.mean())
+    per = _prf_values(tp_a, fp_a, fn_a, which, float(o.get("beta", 1.0)), zero)
+    if average is None:
+        return per
+    return _nanaverage(per, tp_a + fn_a if average == "weighted" else None)
 
 
-def _check_average(allowed: tuple[str, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+def _prf_values(
+    tp: NDArray[np.float64],
+    fp: NDArray[np.float64],
+    fn: NDArray[np.float64],
+    which: str,
+    beta: float,
+    zero: float,
+) -> NDArray[np.float64]:
+    if which == "precision" or (which == "fbeta" and beta == 0):
+        return _div(tp, tp + fp, zero)
+    if which == "recall" or (which == "fbeta" and math.isinf(beta)):
+        return _div(tp, tp + fn, zero)
+    b2 = beta * beta
+    return _div((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, zero)
+
+
+def _ml_prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
+    """Multilabel precision / recall / F-beta, as scikit-learn's multilabel-indicator case."""
+    ml = s.ml
+    assert ml is not None
+    average, zero, beta = o["average"], _zd(o), float(o.get("beta", 1.0))
+    if average == "binary":
+        raise InvalidInputError(
+            "average must be 'micro', 'macro', 'weighted', 'samples' or None for multilabel "
+            f"targets ({ml.n_labels} label columns). Got 'binary' instead."
+        )
+    if average == "samples":
+        tp, fp, fn = ml.per_sample_counts()
+        per = _prf_values(tp, fp, fn, which, beta, zero)
+        # Each combination stands for its samples: their weights (or counts when unweighted,
+        # and when every weight is 0: scikit-learn's fallback to the plain mean).
+        keep = ~np.isnan(per)
+        if not keep.any():
+            return NAN
+        weights = ml.code_weight if s.weighted else ml.code_count.astype(np.float64)
+        if float(weights[keep].sum()) <= 0:
+            weights = ml.code_count.astype(np.float64)
+        return float(np.dot(per[keep], weights[keep]) / weights[keep].sum())
+    tp, fp, fn = ml.tp, ml.fp, ml.fn
+    if average == "micro":
+        tp, fp, fn = np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()])
+    per = _prf_values(tp, fp, fn, which, beta, zero)
+    if average is None:
+        return per
+    return _nanaverage(per, tp + fn if average == "weighted" else None)
+
+
+def _check_prf(allowed: tuple[Any, ...]) -> Callable[[str, Mapping[str, Any]], None]:
     def check(name: str, o: Mapping[str, Any]) -> None:
-        v.check_choice(o["average"], f"{name}(average=...)", allowed)
+        _check_avg(name, o["average"], allowed)
+        z = o["zero_division"]
+        ok = (isinstance(z, str) and z == "warn") or (
+            isinstance(z, int | float | np.integer | np.floating)
+            and not isinstance(z, bool)
+            and (z in (0, 1) or math.isnan(z))
+        )
+        if not ok:
+            raise InvalidInputError(
+                f"{name}(zero_division=...) must be 'warn', 0, 1 or nan. Got {z!r} instead."
+            )
+        if "beta" in o:
+            b = o["beta"]
+            if not (isinstance(b, int | float | np.integer | np.floating) and b >= 0):
+                raise InvalidInputError(
+                    f"{name}(beta=...) must be a number >= 0 (inf: recall). Got {b!r} instead."
+                )
 
     return check
 
 
-def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float:
+def _check_avg(name: str, average: Any, allowed: tuple[Any, ...]) -> None:
+    # average=None is accepted as the value None and as the text "none"/"None" (CLI, key parse).
+    if average is None:
+        if None not in allowed:
+            raise InvalidInputError(
+                f"{name}(average=...) must be one of {', '.join(map(repr, allowed))}. Got None "
+                "instead."
+            )
+        return
+    v.check_choice(average, f"{name}(average=...)", tuple(a for a in allowed if a is not None))
+
+
+def _check_average(allowed: tuple[Any, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+    def check(name: str, o: Mapping[str, Any]) -> None:
+        _check_avg(name, o["average"], allowed)
+
+    return check
+
+
+def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value:
     if s.n == 0:
         return NAN
     binned = s.config.ranking == "binned"
@@ -146,20 +282,51 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
         summary = r.summary()
         return roc_auc_sorted(summary) if auc else average_precision_sorted(summary)
 
+    max_fpr = o.get("max_fpr")
     if s.mode == "binary":
         if metric == "roc_auc" and (s.seen_true.size < 2 or s.seen_true.min() == 0):
             raise InvalidInputError(
                 f"y_true must contain both classes for roc_auc. Got only class "
                 f"{int(np.argmax(s.seen_true))} ({s.n} samples) instead; ROC-AUC is undefined."
             )
+        if auc and max_fpr is not None and max_fpr != 1:
+            r = s.rank[0]
+            if binned:
+                assert r.hpos is not None and r.hneg is not None
+                return partial_auc(*roc_points_binned(r.hpos, r.hneg), float(max_fpr))
+            return partial_auc(*roc_points(*r.sorted_pair()), float(max_fpr))
         return score(s.rank[0])
-    n_cols = len(s.rank)
-    seen = grow(s.seen_true, n_cols)[:n_cols]
-    if (seen == 0).any():
-        missing = [int(i) for i in np.flatnonzero(seen == 0)]
+    if auc and max_fpr is not None and max_fpr != 1:
         raise InvalidInputError(
-            f"y_true must contain every class 0..{n_cols - 1} for one-vs-rest {metric}. Got no "
-            f"sample of class {missing[0]} instead ({len(missing)} class(es) missing)."
+            "roc_auc(max_fpr=...) must be None for multiclass scores (partial AUC is defined for "
+            f"binary data, as in scikit-learn). Got max_fpr={max_fpr} with {len(s.rank)} "
+            "columns instead."
+        )
+    if auc and o.get("multi_class") == "ovo":
+        return _ovo(s, o)
+    n_cols = len(s.rank)
+    if o["average"] == "samples":
+        raise InvalidInputError(
+            f"{metric}(average=...) must be 'macro', 'weighted', 'micro' or None. Got 'samples' "
+            "instead (not supported yet)."
+        )
+    seen = grow(s.seen_true, n_cols)[:n_cols]
+    if s.ml is not None and auc:
+        # Each label column is a binary problem: it needs positives and negatives.
+        lacking = np.flatnonzero((seen == 0) | (seen == s.n))
+        if lacking.size:
+            raise InvalidInputError(
+                f"y_true must hold both 0 and 1 in every label column for roc_auc. Got only "
+                f"{'0' if seen[lacking[0]] == 0 else '1'} in column {int(lacking[0])} instead "
+                f"({lacking.size} column(s)); ROC-AUC is undefined there."
+            )
+    if (seen == 0).any() and s.config.labels is None and s.ml is None:
+        missing = [int(i) for i in np.flatnonzero(seen == 0)]
+        names = class_labels(s) if s.classes is not None else np.arange(n_cols)
+        raise InvalidInputError(
+            f"y_true must contain every class {_lab.show(names)} for one-vs-rest {metric}. Got "
+            f"no sample of class {names[missing[0]].item()!r} instead ({len(missing)} class(es) "
+            "missing). Pass labels=[...] to score the classes present (an absent class is nan)."
         )
     if o["average"] == "micro":
         # Micro: every (sample, class) cell is one binary decision; pool the partitions.
@@ -167,11 +334,73 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> float
         for r in s.rank:
             pooled = pooled.merge(r)
         return score(pooled)
-    per = np.array([score(r) for r in s.rank])
+    per = np.array([score(r) if seen[i] or s.ml is not None else NAN for i, r in enumerate(s.rank)])
+    if o["average"] is None:
+        return per
     if o["average"] == "weighted":
-        w = s.class_weight[:n_cols]
+        # As scikit-learn: a class of zero total weight scores 0 at weight 0 (it drops out);
+        # all weights zero gives 0.
+        w = grow(s.class_weight, n_cols)[:n_cols]
+        if math.isclose(float(w.sum()), 0.0, abs_tol=1e-8):
+            return 0.0
+        per[w == 0] = 0.0
         return float(np.dot(per, w) / w.sum())
     return float(per.mean())
+
+
+def _ovo(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    """One-vs-one ROC-AUC (Hand & Till), as scikit-learn's multi_class="ovo": for each pair of
+    classes present in y_true, the mean of AUC(a vs b on column a) and AUC(b vs a on column b);
+    "macro" averages the pairs, "weighted" weights each by its share of the samples (of the
+    weight, when weighted: scikit-learn does not take weights for ovo)."""
+    groups: list[tuple[NDArray[Any], NDArray[Any] | None] | None] = []
+    for chunks in s.by_class:
+        if not chunks:
+            groups.append(None)
+            continue
+        scores = np.concatenate([c for c, _ in chunks], axis=1)
+        weights = (
+            None
+            if all(w is None for _, w in chunks)
+            else np.concatenate([np.ones(c.shape[1]) if w is None else w for c, w in chunks])
+        )
+        groups.append((scores, weights))
+    present = [j for j, g in enumerate(groups) if g is not None]
+    total = s.total_weight
+    pair_scores, prevalence = [], []
+    for i, a in enumerate(present):
+        for b in present[i + 1 :]:
+            ga, gb = groups[a], groups[b]
+            assert ga is not None and gb is not None
+            a_vs_b = RankSummary.build(
+                SortedScores.build(ga[0][a], ga[1]), SortedScores.build(gb[0][a], gb[1])
+            )
+            b_vs_a = RankSummary.build(
+                SortedScores.build(gb[0][b], gb[1]), SortedScores.build(ga[0][b], ga[1])
+            )
+            pair_scores.append(0.5 * (roc_auc_sorted(a_vs_b) + roc_auc_sorted(b_vs_a)))
+            prevalence.append((a_vs_b.p_total + a_vs_b.n_total) / total)
+    if not pair_scores:
+        return NAN
+    if o["average"] == "weighted":
+        return float(np.average(pair_scores, weights=prevalence))
+    return float(np.mean(pair_scores))
+
+
+def _check_roc(name: str, o: Mapping[str, Any]) -> None:
+    _check_avg(name, o["average"], _RANK_AVERAGES)
+    v.check_choice(o["multi_class"], f"{name}(multi_class=...)", ("ovr", "ovo"))
+    if o["multi_class"] == "ovo" and o["average"] not in ("macro", "weighted"):
+        raise InvalidInputError(
+            f"{name}(average=...) must be 'macro' or 'weighted' with multi_class='ovo'. Got "
+            f"{o['average']!r} instead."
+        )
+    m = o["max_fpr"]
+    if m is not None:
+        if isinstance(m, bool) or not isinstance(m, int | float | np.integer | np.floating):
+            raise InvalidInputError(f"{name}(max_fpr=...) must be a number in (0, 1]. Got {m!r}.")
+        if not 0 < m <= 1:
+            raise InvalidInputError(f"{name}(max_fpr=...) must be in (0, 1]. Got {m!r} instead.")
 
 
 def _cls(
@@ -209,21 +438,92 @@ def _mean_of(
 
 
 def _accuracy(s: ClassificationState, o: Mapping[str, Any]) -> float:
-    return float(np.trace(s.confusion) / s.total_weight) if s.n and s.total_weight > 0 else NAN
+    if not s.n:
+        return NAN
+    # Multilabel: subset accuracy (a row counts when every label is right), as scikit-learn.
+    hits = float(np.trace(s.confusion)) if s.ml is None else s.ml.exact
+    if not o.get("normalize", True):
+        return hits
+    total = s.total_weight if s.ml is None else s.ml.weight
+    return hits / total if total > 0 else NAN
+
+
+def _zero_one(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if not s.n:
+        return NAN
+    if not o.get("normalize", True):
+        if s.ml is not None:
+            return (s.ml.weight if s.weighted else float(s.n)) - s.ml.exact
+        total = s.total_weight if s.weighted else float(s.n)
+        return total - float(np.trace(s.confusion))
+    return 1.0 - _accuracy(s, o)
+
+
+def _hamming(s: ClassificationState, o: Mapping[str, Any]) -> float:
+    if not s.n:
+        return NAN
+    if s.ml is not None:
+        cells = s.ml.weight * s.ml.n_labels
+        return s.ml.wrong_cells / cells if cells > 0 else NAN
+    return 1.0 - _accuracy(s, o)
+
+
+def _not_multilabel(s: ClassificationState, name: str) -> None:
+    if s.ml is not None:
+        raise InvalidInputError(
+            f"y_true must be 1-D class labels for {name} (scikit-learn does not define it for "
+            f"multilabel targets either). Got 2-D indicators with {s.ml.n_labels} label columns "
+            "instead."
+        )
+
+
+def _check_normalize(name: str, o: Mapping[str, Any]) -> None:
+    v.check_bool(o["normalize"], f"{name}(normalize=...)")
 
 
 def _balanced(s: ClassificationState, o: Mapping[str, Any]) -> float:
     if s.n == 0:
         return NAN
+    _not_multilabel(s, "balanced_accuracy")
     rows = s.confusion.sum(axis=1)
     keep = rows > 0
-    return float(np.mean(np.diag(s.confusion)[keep] / rows[keep])) if keep.any() else NAN
+    if not keep.any():
+        return NAN
+    score = float(np.mean(np.diag(s.confusion)[keep] / rows[keep]))
+    if o.get("adjusted"):
+        chance = 1.0 / int(keep.sum())
+        # One class: 0 / 0 as in scikit-learn (nan, or +-inf), without numpy's warning.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = float(np.float64(score - chance) / np.float64(1.0 - chance))
+    return score
+
+
+def _check_adjusted(name: str, o: Mapping[str, Any]) -> None:
+    v.check_bool(o["adjusted"], f"{name}(adjusted=...)")
 
 
 def _confusion(s: ClassificationState, o: Mapping[str, Any]) -> NDArray[Any]:
+    _not_multilabel(s, "confusion_matrix")
     keep = _present(s)
     c = s.confusion[np.ix_(keep, keep)]
-    return c if s.weighted else c.astype(np.int64)
+    how = o.get("normalize")
+    if how is None:
+        return c if s.weighted else c.astype(np.int64)
+    # As scikit-learn: divide by the row (true), column (pred) or grand total; 0 where empty.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if how == "true":
+            out = c / c.sum(axis=1, keepdims=True)
+        elif how == "pred":
+            out = c / c.sum(axis=0, keepdims=True)
+        else:
+            out = c / c.sum()
+    normalized: NDArray[Any] = np.nan_to_num(out)
+    return normalized
+
+
+def _check_cm(name: str, o: Mapping[str, Any]) -> None:
+    if o["normalize"] is not None:
+        v.check_choice(o["normalize"], f"{name}(normalize=...)", ("true", "pred", "all"))
 
 
 def _log_loss(s: ClassificationState, o: Mapping[str, Any]) -> float:
@@ -282,8 +582,8 @@ def _check_bins(name: str, o: Mapping[str, Any]) -> None:
     v.check_positive_int(o["n_bins"], f"{name}(n_bins=...)")
 
 
-_PRF_AVERAGES = ("binary", "micro", "macro", "weighted")
-_RANK_AVERAGES = ("macro", "weighted", "micro")
+_PRF_AVERAGES = ("binary", "micro", "macro", "weighted", "samples", None)
+_RANK_AVERAGES = ("macro", "weighted", "micro", "samples", None)
 
 _cls(
     "accuracy",
@@ -291,17 +591,28 @@ _cls(
     "share of correct predictions (1-D probabilities thresholded at >= threshold)",
     {"confusion"},
     _accuracy,
-    lambda s, o: float(_prior(s).max()),
+    lambda s, o: float(_prior(s).max()) * (1.0 if o["normalize"] else s.total_weight),
     "always predicting the majority class",
+    defaults={"normalize": True},
+    check=_check_normalize,
 )
 _cls(
     "zero_one_loss",
     False,
     "share of wrong predictions (1 - accuracy)",
     {"confusion"},
-    lambda s, o: 1.0 - _accuracy(s, o),
-    lambda s, o: 1.0 - float(_prior(s).max()),
+    _zero_one,
+    lambda s, o: (1.0 - float(_prior(s).max())) * (1.0 if o["normalize"] else s.total_weight),
     "always predicting the majority class",
+    defaults={"normalize": True},
+    check=_check_normalize,
+)
+_cls(
+    "hamming_loss",
+    False,
+    "share of wrong labels (multilabel: wrong cells over all cells; else 1 - accuracy)",
+    {"confusion"},
+    _hamming,
 )
 _cls(
     "balanced_accuracy",
@@ -309,13 +620,16 @@ _cls(
     "mean recall over the classes in y_true",
     {"confusion"},
     _balanced,
-    lambda s, o: 1.0 / max(int((s.class_weight > 0).sum()), 1),
+    lambda s, o: 0.0 if o["adjusted"] else 1.0 / max(int((s.class_weight > 0).sum()), 1),
     "always predicting one class",
+    defaults={"adjusted": False},
+    check=_check_adjusted,
 )
 for _which, _desc in (
     ("precision", "share of predicted positives that are positive"),
     ("recall", "share of positives that are found"),
     ("f1", "harmonic mean of precision and recall"),
+    ("fbeta", "weighted harmonic mean of precision and recall (recall beta times as important)"),
 ):
     _cls(
         _which,
@@ -323,8 +637,9 @@ for _which, _desc in (
         _desc,
         {"confusion"},
         (lambda w: lambda s, o: _prf(s, o, w))(_which),
-        defaults={"average": "binary"},
-        check=_check_average(_PRF_AVERAGES),
+        defaults={"average": "binary", "zero_division": "warn"}
+        | ({"beta": 1.0} if _which == "fbeta" else {}),
+        check=_check_prf(_PRF_AVERAGES),
     )
 _cls(
     "confusion_matrix",
@@ -332,6 +647,8 @@ _cls(
     "counts by true class (rows) and predicted class (columns)",
     {"confusion"},
     _confusion,
+    defaults={"normalize": None},
+    check=_check_cm,
 )
 _cls(
     "log_loss",
@@ -361,8 +678,8 @@ _cls(
     lambda s, o: _ranking(s, o, "roc_auc"),
     lambda s, o: 0.5,
     "random scores",
-    defaults={"average": "macro"},
-    check=_check_average(_RANK_AVERAGES),
+    defaults={"average": "macro", "multi_class": "ovr", "max_fpr": None},
+    check=_check_roc,
 )
 _cls(
     "average_precision",
@@ -402,78 +719,150 @@ _cls(
 
 
 # ------------------------------------------------------------------ regression
-def _reg_mean(
-    value: Callable[[RegressionState], float],
-) -> Callable[[Any, Mapping[str, Any]], float]:
-    return lambda s, o: value(s) / s.weight if s.n and s.weight > 0 else NAN
+def _mo(
+    per: NDArray[np.float64],
+    s: RegressionState,
+    o: Mapping[str, Any],
+    variance: NDArray[np.float64] | None = None,
+) -> Value:
+    """Per-output values combined as scikit-learn's ``multioutput``: "uniform_average" (the
+    default), "raw_values" (the array), "variance_weighted" (r2 only) or weights per output."""
+    how = o.get("multioutput", "uniform_average")
+    if isinstance(how, str):
+        if how == "raw_values":
+            return per
+        if how == "variance_weighted" and variance is not None and float(variance.sum()) > 0:
+            return float(np.average(per, weights=variance))
+        return float(per.mean()) if s.multioutput else float(per[0])
+    weights = np.asarray(how, dtype=np.float64)
+    if weights.shape != per.shape:
+        raise InvalidInputError(
+            f"multioutput must be 'raw_values', 'uniform_average' or one weight per output "
+            f"({per.size}). Got {len(weights)} weights instead."
+        )
+    return float(np.average(per, weights=weights))
 
 
-def _r2(s: RegressionState, o: Mapping[str, Any]) -> float:
+def _check_multioutput(allowed: tuple[str, ...]) -> Callable[[str, Mapping[str, Any]], None]:
+    def check(name: str, o: Mapping[str, Any]) -> None:
+        how = o["multioutput"]
+        if isinstance(how, str):
+            v.check_choice(how, f"{name}(multioutput=...)", allowed)
+            return
+        ok = isinstance(how, tuple | list) and all(
+            isinstance(x, int | float | np.integer | np.floating)
+            and not isinstance(x, bool)
+            and x >= 0
+            for x in how
+        )
+        if not ok or not how:
+            raise InvalidInputError(
+                f"{name}(multioutput=...) must be one of {', '.join(map(repr, allowed))} or a "
+                f"list of non-negative weights, one per output. Got {how!r} instead."
+            )
+        if "delta" in o:
+            _check_delta(name, o)
+
+    return check
+
+
+def _reg(
+    value: Callable[[RegressionState], NDArray[np.float64]],
+) -> Callable[[Any, Mapping[str, Any]], Value]:
+    return lambda s, o: _mo(value(s), s, o) if s.n and s.weight > 0 else NAN
+
+
+def _r2(s: RegressionState, o: Mapping[str, Any]) -> Value:
     if s.n < 2:
         return NAN
-    if s.y_m2 == 0 or s.y_min == s.y_max:
-        return 1.0 if s.sse == 0 else 0.0
-    return 1.0 - s.sse / s.y_m2
+    # Per output, scikit-learn's force_finite: a constant output scores 1.0 when predicted
+    # exactly, else 0.0 (its mean may be inexact in floating point, hence the range test).
+    constant = (s.y_m2 == 0) | (s.y_min == s.y_max)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(constant, np.where(s.sse == 0, 1.0, 0.0), 1.0 - s.sse / s.y_m2)
+    return _mo(per, s, o, np.where(constant, 0.0, s.y_m2))
 
 
-def _var(s: RegressionState, o: Mapping[str, Any]) -> float:
-    return s.y_m2 / s.weight if s.weight > 0 else NAN
+def _var(s: RegressionState) -> NDArray[np.float64]:
+    return s.y_m2 / s.weight if s.weight > 0 else np.full(s.y_m2.shape, NAN)
 
 
 def _check_delta(name: str, o: Mapping[str, Any]) -> None:
     v.check_real(o["delta"], f"{name}(delta=...)", low=0.0, high=math.inf, strict=True)
 
 
-_cls(
-    "mse",
-    False,
-    "mean squared error",
-    set(),
-    _reg_mean(lambda s: s.sse),
-    _var,
-    "predicting the mean of y_true",
-    family="regression",
-)
-_cls(
+def _check_huber(name: str, o: Mapping[str, Any]) -> None:
+    _check_delta(name, o)
+    _check_multioutput(_MO)(name, o)
+
+
+_MO = ("uniform_average", "raw_values")
+_MO_DEFAULT = {"multioutput": "uniform_average"}
+
+
+def _regression(
+    name: str,
+    description: str,
+    compute: Callable[[Any, Mapping[str, Any]], Value],
+    baseline: Callable[[Any, Mapping[str, Any]], Any] | None = None,
+    *,
+    hib: bool = False,
+    needs: set[str] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    check: Callable[[str, Mapping[str, Any]], None] | None = None,
+) -> None:
+    def base(s: Any, o: Mapping[str, Any]) -> float | None:
+        assert baseline is not None
+        value = baseline(s, o)
+        return value if isinstance(value, float) else float(np.mean(value))
+
+    _cls(
+        name,
+        hib,
+        description,
+        needs or set(),
+        compute,
+        None if baseline is None else base,
+        None if baseline is None else "predicting the mean of y_true",
+        defaults={**_MO_DEFAULT, **(defaults or {})},
+        check=check or _check_multioutput(_MO),
+        family="regression",
+    )
+
+
+_regression("mse", "mean squared error", _reg(lambda s: s.sse / s.weight), lambda s, o: _var(s))
+_regression(
     "rmse",
-    False,
     "root mean squared error",
-    set(),
-    lambda s, o: math.sqrt(s.sse / s.weight) if s.n and s.weight > 0 else NAN,
-    lambda s, o: math.sqrt(_var(s, o)),
-    "predicting the mean of y_true",
-    family="regression",
+    _reg(lambda s: np.sqrt(s.sse / s.weight)),
+    lambda s, o: np.sqrt(_var(s)),
 )
-_cls("mae", False, "mean absolute error", set(), _reg_mean(lambda s: s.sae), family="regression")
-_cls(
+_regression("mae", "mean absolute error", _reg(lambda s: s.sae / s.weight))
+_regression(
     "rss",
-    False,
     "residual sum of squares (weighted sum of squared errors)",
-    set(),
-    lambda s, o: s.sse if s.n else NAN,
+    lambda s, o: _mo(s.sse, s, o) if s.n else NAN,
     lambda s, o: s.y_m2,
-    "predicting the mean of y_true",
-    family="regression",
 )
-_cls(
+_regression(
     "huber",
-    False,
     "mean Huber loss: 0.5 e^2 for |e| <= delta, delta (|e| - delta/2) beyond",
-    {"huber"},
-    lambda s, o: s.huber.get(float(o["delta"]), NAN) / s.weight if s.n and s.weight > 0 else NAN,
+    lambda s, o: (
+        _mo(s.huber[float(o["delta"])] / s.weight, s, o)
+        if s.n and s.weight > 0 and float(o["delta"]) in s.huber
+        else NAN
+    ),
+    needs={"huber"},
     defaults={"delta": 1.0},
-    check=_check_delta,
-    family="regression",
+    check=_check_huber,
 )
-_cls(
+_regression(
     "r2",
-    True,
     "coefficient of determination: 1 - RSS / total sum of squares",
-    set(),
     _r2,
     lambda s, o: 0.0,
-    "predicting the mean of y_true",
-    family="regression",
+    hib=True,
+    check=_check_multioutput(("uniform_average", "raw_values", "variance_weighted")),
 )
 _cls(
     "hinge",

@@ -23,9 +23,10 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError, InvalidTypeError
+from fitscope.metrics import _labels as _lab
 from fitscope.metrics._classification import ClassificationConfig, ClassificationState
 from fitscope.metrics._ranking import roc_auc_binned
-from fitscope.metrics._registry import MetricInfo, lookup
+from fitscope.metrics._registry import MetricInfo, class_labels, lookup
 from fitscope.metrics._regression import HingeState, RegressionConfig, RegressionState
 
 __all__ = ["Evaluator", "MetricSpec", "StatefulMetric", "evaluate", "metric"]
@@ -145,7 +146,50 @@ def _builtin_spec(
 def _default_spec(name: str) -> MetricSpec:
     # Specs are immutable, so a bare name is resolved once (~5 us per metric per call saved).
     # Unknown names raise, and lru_cache does not cache exceptions.
+    if "(" in name:
+        base, options = parse_key(name)
+        return _builtin_spec(base, None, None, options)
     return _builtin_spec(name, None, None, {})
+
+
+def _option_value(text: str) -> Any:
+    t = text.strip().strip("'\"")
+    low = t.lower()
+    if low == "none":
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "nan":
+        return float("nan")
+    for cast in (int, float):
+        try:
+            return cast(t)
+        except ValueError:
+            pass
+    return t
+
+
+def parse_key(name: str) -> tuple[str, dict[str, Any]]:
+    """A metric written as fitscope prints it, ``"f1(average=macro)"``, as (name, options).
+
+    >>> parse_key("fbeta(average=macro, beta=2)")
+    ('fbeta', {'average': 'macro', 'beta': 2})
+    """
+    base, _, rest = name.partition("(")
+    if not rest.endswith(")"):
+        raise InvalidInputError(
+            f"metrics must be names such as 'f1' or 'f1(average=macro)'. Got {name!r} instead."
+        )
+    options: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in rest[:-1].split(","))):
+        key, eq, value = part.partition("=")
+        if not eq or not key.strip():
+            raise InvalidInputError(
+                f"metrics options must be written key=value, as in 'f1(average=macro)'. Got "
+                f"{part!r} in {name!r} instead."
+            )
+        options[key.strip()] = _option_value(value)
+    return base.strip(), options
 
 
 def _resolve(metrics: Iterable[Any]) -> tuple[MetricSpec, ...]:
@@ -211,14 +255,28 @@ class Evaluator:
         from_logits: bool = False,
         ranking: str = "exact",
         ranking_bins: int = 4096,
+        labels: Sequence[Any] | None = None,
+        pos_label: Any = None,
     ) -> None:
         self.specs = _resolve(metrics)
         self.threshold = v.check_real(threshold, "threshold", low=0.0, high=1.0)
-        if not isinstance(from_logits, bool):
-            raise InvalidTypeError(
-                f"from_logits must be True or False. Got {v.describe(from_logits)}."
-            )
+        from_logits = v.check_bool(from_logits, "from_logits")
         self.from_logits = from_logits
+        fixed = None if labels is None else tuple(_lab.as_classes(labels).tolist())
+        if pos_label is not None and not isinstance(
+            pos_label, str | int | float | bool | np.generic
+        ):
+            raise InvalidTypeError(
+                f"pos_label must be a class label (a number or a string). Got "
+                f"{v.describe(pos_label)} instead."
+            )
+        if isinstance(pos_label, np.generic):
+            pos_label = pos_label.item()
+        if fixed is not None and pos_label is not None and pos_label not in fixed:
+            raise InvalidInputError(
+                f"pos_label must be one of labels {_lab.show(fixed)}. Got {pos_label!r} instead."
+            )
+        self.labels, self.pos_label = fixed, pos_label
         v.check_choice(ranking, "ranking", ("exact", "binned"))
         bins = v.check_positive_int(ranking_bins, "ranking_bins", minimum=2)
         builtin = [s for s in self.specs if s.info is not None]
@@ -237,6 +295,9 @@ class Evaluator:
                     sorted({int(s.options["n_bins"]) for s in cls_specs if "n_bins" in s.options})
                 ),
                 top_k=tuple(sorted({int(s.options["k"]) for s in cls_specs if "k" in s.options})),
+                labels=fixed,
+                pos_label=pos_label,
+                ovo=any(s.options.get("multi_class") == "ovo" for s in cls_specs),
             )
             if cls_specs
             else None
@@ -281,23 +342,33 @@ class Evaluator:
         cls = reg = hinge = None
         if self._cls_config is not None:
             cls = ClassificationState(self._cls_config)
-            cls.update(y_true, y_pred, sample_weight)
+            cls.update(y_true, y_pred, sample_weight, self._cls)
         if self._reg_config is not None:
             reg = RegressionState(self._reg_config)
             reg.update(y_true, y_pred, sample_weight)
         if self._has_hinge:
             hinge = HingeState()
             hinge.update(y_true, y_pred, sample_weight)
-        y_arr, p_arr = v.as_array(y_true, "y_true"), v.as_array(y_pred, "y_pred")
-        n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
-        v.check_nonempty(y_arr, "y_true")
-        w = v.as_sample_weight(sample_weight, n)
-        # Custom stateful metrics validate as they update; they go before the built-in states
-        # are committed, so an exception there leaves the built-in metrics as they were.
-        for obj in self._custom.values():
-            obj.update(y_arr, p_arr, sample_weight=w)
-        # Everything is valid: commit.
-        self._cls = cls if self._cls is None or cls is None else self._cls.merge(cls)
+        state = cls or reg or hinge
+        if state is not None and not self._custom and not self._has_functions:
+            # Built-in metrics only (the common streaming case): the states validated it all.
+            n = state.n
+        else:
+            if cls is not None:
+                y_arr = v.as_label_array(y_true, "y_true")
+                p_arr = v.as_label_array(y_pred, "y_pred")
+            else:
+                y_arr, p_arr = v.as_array(y_true, "y_true"), v.as_array(y_pred, "y_pred")
+            n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
+            v.check_nonempty(y_arr, "y_true")
+            w = v.as_sample_weight(sample_weight, n)
+            # Custom stateful metrics validate as they update; they go before the built-in
+            # states are committed, so an exception there leaves the built-in ones as they were.
+            for obj in self._custom.values():
+                obj.update(y_arr, p_arr, sample_weight=w)
+        # Everything is valid: commit. The evaluator owns its state (merge hands out copies),
+        # so the batch is added in place where that is plain addition.
+        self._cls = cls if self._cls is None or cls is None else self._cls.absorb(cls)
         self._reg = reg if self._reg is None or reg is None else self._reg.merge(reg)
         self._hinge = hinge if self._hinge is None or hinge is None else self._hinge.merge(hinge)
         if self._has_functions:
@@ -359,11 +430,30 @@ class Evaluator:
         out: dict[str, float | None] = {}
         for s in self.specs:
             state = self._state_for(s.info) if s.info is not None else None
-            if s.info is None or s.info.baseline is None or state is None:
+            if (
+                s.info is None
+                or s.info.baseline is None
+                or state is None
+                or getattr(state, "ml", None) is not None  # none defined for multilabel yet
+            ):
                 out[s.key] = None
             else:
                 out[s.key] = s.info.baseline(state, s.options)
         return out
+
+    @property
+    def classes(self) -> NDArray[Any] | None:
+        """The class labels in the order of per-class results (``average=None``) and of the
+        confusion matrix's rows and columns; None before any classification data.
+
+        >>> import fitscope
+        >>> ev = fitscope.Evaluator(["confusion_matrix"]).update(["dog", "cat"], ["cat", "cat"])
+        >>> ev.classes.tolist()
+        ['cat', 'dog']
+        """
+        if self._cls is None or self._cls.n == 0:
+            return None
+        return class_labels(self._cls)
 
     @property
     def higher_is_better(self) -> dict[str, bool | None]:
@@ -399,11 +489,18 @@ class Evaluator:
 
 
 def _merge_opt(a: Any, b: Any) -> Any:
+    # Never hand out an input's own state: Evaluator.update adds into its state in place.
     if a is None:
-        return b
+        return None if b is None else _copied(b)
     if b is None:
-        return a
+        return _copied(a)
     return a.merge(b)
+
+
+def _copied(state: Any) -> Any:
+    if isinstance(state, ClassificationState):
+        return state.merge(ClassificationState(state.config))
+    return copy.deepcopy(state)
 
 
 def _as_result(res: Any) -> Any:
@@ -423,12 +520,19 @@ def evaluate(
     sample_weight: Any = None,
     threshold: float = 0.5,
     from_logits: bool = False,
+    labels: Sequence[Any] | None = None,
+    pos_label: Any = None,
 ) -> dict[str, Any]:
     """Many metrics in one pass over the data, sharing the work between them.
+
+    Class labels may be any values (strings, negative integers, booleans); ``labels`` fixes
+    the classes and their order, ``pos_label`` names the positive class (docs/metrics.md).
 
     >>> import fitscope
     >>> fitscope.evaluate([0, 0, 1], [0.3, 0.6, 0.8], metrics=["accuracy", "roc_auc"])
     {'accuracy': 0.6666666666666666, 'roc_auc': 1.0}
     """
-    ev = Evaluator(metrics, threshold=threshold, from_logits=from_logits)
+    ev = Evaluator(
+        metrics, threshold=threshold, from_logits=from_logits, labels=labels, pos_label=pos_label
+    )
     return ev.update(y_true, y_pred, sample_weight).compute()

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope.metrics import _kernels as k
+from fitscope.metrics import _labels as _lab
 from fitscope.metrics._registry import lookup
 from fitscope.metrics.evaluator import Evaluator, metric
 
@@ -29,11 +30,16 @@ def _one(
     *,
     threshold: float = 0.5,
     from_logits: bool = False,
+    labels: Any = None,
+    pos_label: Any = None,
     **options: Any,
 ) -> Any:
     spec = metric(name, **options)
-    ev = Evaluator([spec], threshold=threshold, from_logits=from_logits)
-    return ev.update(y_true, y_pred, sample_weight).compute()[spec.key]
+    ev = Evaluator(
+        [spec], threshold=threshold, from_logits=from_logits, labels=labels, pos_label=pos_label
+    )
+    out = ev.update(y_true, y_pred, sample_weight).compute()[spec.key]
+    return out if isinstance(out, np.ndarray) else float(out)
 
 
 # ---------------------------------------------------------------- losses
@@ -44,6 +50,8 @@ def log_loss(
     sample_weight: Any = None,
     from_logits: bool = False,
     reduction: str = "mean",
+    labels: Any = None,
+    pos_label: Any = None,
 ) -> Any:
     """Log loss (cross-entropy): the negative log-likelihood of the true class.
 
@@ -67,20 +75,30 @@ def log_loss(
                 y_pred,
                 sample_weight,
                 from_logits=from_logits,
+                labels=labels,
+                pos_label=pos_label,
                 reduction=reduction,
             )
         )
-    return _per_sample_log_loss(y_true, y_pred, sample_weight, from_logits)
+    return _per_sample_log_loss(y_true, y_pred, sample_weight, from_logits, labels, pos_label)
 
 
 def _per_sample_log_loss(
-    y_true: Any, y_pred: Any, sample_weight: Any, from_logits: bool
+    y_true: Any, y_pred: Any, sample_weight: Any, from_logits: bool, labels: Any, pos_label: Any
 ) -> FloatArray:
     # Validate exactly as the aggregate path does (same states, same messages)...
-    Evaluator(["log_loss"], from_logits=from_logits).update(y_true, y_pred, sample_weight)
-    # ...then apply the same kernels per sample.
-    y = v.as_labels(v.as_array(y_true, "y_true"), "y_true")
-    p = v.as_array(y_pred, "y_pred")
+    ev = Evaluator(["log_loss"], from_logits=from_logits, labels=labels, pos_label=pos_label)
+    ev.update(y_true, y_pred, sample_weight)
+    # ...then apply the same kernels per sample, to the labels encoded the same way.
+    state = ev._cls
+    assert state is not None
+    y_raw = v.as_label_array(y_true, "y_true")
+    y = (
+        v.as_labels(y_raw, "y_true")
+        if state.classes is None
+        else _lab.lookup(y_raw, state.classes, "y_true", "the classes")
+    )
+    p = v.as_label_array(y_pred, "y_pred")
     eps = k.clip_eps(p.dtype)
     if p.ndim == 2:
         out = k.nll_multiclass(p, y, from_logits=from_logits, eps=eps)
@@ -97,34 +115,66 @@ def _per_sample_log_loss(
 cross_entropy = log_loss
 
 
-def mse(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Mean squared error."""
-    return float(_one("mse", y_true, y_pred, sample_weight))
+def _mo_option(multioutput: Any) -> Any:
+    # Weights per output as a tuple: options are compared and printed, never arrays.
+    if isinstance(multioutput, str):
+        return multioutput
+    return tuple(float(x) for x in np.asarray(multioutput, dtype=np.float64).ravel())
 
 
-def rmse(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Root mean squared error."""
-    return float(_one("rmse", y_true, y_pred, sample_weight))
+def mse(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Mean squared error. A 2-D target (n, k) has k outputs: ``multioutput`` is
+    "uniform_average" (the default), "raw_values" (one per output) or weights per output, as
+    scikit-learn.
+
+    >>> from fitscope.metrics import mse
+    >>> mse([[0.5, 1.0], [-1.0, 1.0]], [[0.0, 2.0], [-1.0, 2.0]], multioutput="raw_values")
+    array([0.125, 1.   ])
+    """
+    return _one("mse", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
-def mae(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Mean absolute error."""
-    return float(_one("mae", y_true, y_pred, sample_weight))
+def rmse(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Root mean squared error (per output, then averaged); ``multioutput`` as :func:`mse`."""
+    return _one("rmse", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
-def rss(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Residual sum of squares: the (weighted) sum of squared errors.
+def mae(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Mean absolute error; ``multioutput`` as :func:`mse`."""
+    return _one("mae", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
+
+
+def rss(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Residual sum of squares: the (weighted) sum of squared errors (per output, averaged as
+    ``multioutput`` says).
 
     >>> from fitscope.metrics import rss
     >>> rss([1.0, 2.0, 3.0], [1.5, 2.0, 2.0])
     1.25
     """
-    return float(_one("rss", y_true, y_pred, sample_weight))
+    return _one("rss", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
-def huber(y_true: Any, y_pred: Any, *, sample_weight: Any = None, delta: float = 1.0) -> float:
+def huber(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    delta: float = 1.0,
+    multioutput: Any = "uniform_average",
+) -> Any:
     """Mean Huber loss: 0.5 e^2 where |e| <= delta, delta * (|e| - delta / 2) beyond."""
-    return float(_one("huber", y_true, y_pred, sample_weight, delta=delta))
+    return _one(
+        "huber", y_true, y_pred, sample_weight, delta=delta, multioutput=_mo_option(multioutput)
+    )
 
 
 def hinge(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
@@ -134,41 +184,77 @@ def hinge(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
 
 
 def brier_score(
-    y_true: Any, y_pred: Any, *, sample_weight: Any = None, from_logits: bool = False
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    from_logits: bool = False,
+    labels: Any = None,
+    pos_label: Any = None,
 ) -> float:
-    """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2;
-    three or more classes: the sum over classes, as scikit-learn)."""
-    return float(_one("brier_score", y_true, y_pred, sample_weight, from_logits=from_logits))
+    """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2 with
+    y = 1 for ``pos_label``; three or more classes: the sum over classes, as scikit-learn)."""
+    return float(
+        _one(
+            "brier_score",
+            y_true,
+            y_pred,
+            sample_weight,
+            from_logits=from_logits,
+            labels=labels,
+            pos_label=pos_label,
+        )
+    )
 
 
-def r2(y_true: Any, y_pred: Any, *, sample_weight: Any = None) -> float:
-    """Coefficient of determination R^2 (1.0 for a perfect fit, 0.0 for predicting the mean)."""
-    return float(_one("r2", y_true, y_pred, sample_weight))
+def r2(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, multioutput: Any = "uniform_average"
+) -> Any:
+    """Coefficient of determination R^2 (1.0 for a perfect fit, 0.0 for predicting the mean).
+    ``multioutput`` as :func:`mse`, plus "variance_weighted" (outputs weighted by the
+    variance of y_true), as scikit-learn."""
+    return _one("r2", y_true, y_pred, sample_weight, multioutput=_mo_option(multioutput))
 
 
 # ---------------------------------------------------------------- classification
+# Options shared by the label metrics: labels= (the classes and their order), pos_label= (the
+# positive class of average="binary" and of 1-D scores), threshold= and from_logits= (scores).
+
+
 def accuracy(
     y_true: Any,
     y_pred: Any,
     *,
     sample_weight: Any = None,
+    normalize: bool = True,
     threshold: float = 0.5,
     from_logits: bool = False,
+    labels: Any = None,
+    pos_label: Any = None,
 ) -> float:
-    """Share of correct predictions.
+    """Share of correct predictions (``normalize=False``: their count, or total weight).
 
-    ``y_pred`` may be labels, 1-D probabilities of class 1 (thresholded with
-    ``>= threshold``) or 2-D class probabilities (argmax).
+    ``y_pred`` may be labels of any kind, 1-D probabilities of the positive class (thresholded
+    with ``>= threshold``) or 2-D class probabilities (argmax).
 
     >>> from fitscope.metrics import accuracy
     >>> accuracy([0, 1, 1], [0.2, 0.7, 0.4])
     0.6666666666666666
+    >>> accuracy(["cat", "dog", "dog"], ["cat", "dog", "cat"], normalize=False)
+    2.0
     """
-    return float(
-        _one(
-            "accuracy", y_true, y_pred, sample_weight, threshold=threshold, from_logits=from_logits
-        )
+    out: float = _one(
+        "accuracy",
+        y_true,
+        y_pred,
+        sample_weight,
+        threshold=threshold,
+        from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        normalize=normalize,
     )
+    return out
 
 
 def zero_one_loss(
@@ -176,23 +262,33 @@ def zero_one_loss(
     y_pred: Any,
     *,
     sample_weight: Any = None,
+    normalize: bool = True,
     threshold: float = 0.5,
     from_logits: bool = False,
+    labels: Any = None,
+    pos_label: Any = None,
 ) -> float:
-    """Share of wrong predictions: 1 - accuracy."""
-    return float(
-        _one(
-            "zero_one_loss",
-            y_true,
-            y_pred,
-            sample_weight,
-            threshold=threshold,
-            from_logits=from_logits,
-        )
+    """Share of wrong predictions: 1 - accuracy (``normalize=False``: their count or weight).
+
+    >>> from fitscope.metrics import zero_one_loss
+    >>> zero_one_loss([1, 2, 3], [1, 2, 0], normalize=False)
+    1.0
+    """
+    out: float = _one(
+        "zero_one_loss",
+        y_true,
+        y_pred,
+        sample_weight,
+        threshold=threshold,
+        from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        normalize=normalize,
     )
+    return out
 
 
-def balanced_accuracy(
+def hamming_loss(
     y_true: Any,
     y_pred: Any,
     *,
@@ -200,16 +296,76 @@ def balanced_accuracy(
     threshold: float = 0.5,
     from_logits: bool = False,
 ) -> float:
-    """Mean of the per-class recalls over the classes present in y_true."""
-    return float(
-        _one(
-            "balanced_accuracy",
-            y_true,
-            y_pred,
-            sample_weight,
-            threshold=threshold,
-            from_logits=from_logits,
-        )
+    """Share of wrong labels: for multilabel targets (2-D 0/1) the wrong cells over all cells;
+    for class labels 1 - accuracy, as scikit-learn.
+
+    >>> from fitscope.metrics import hamming_loss
+    >>> hamming_loss([[1, 0, 1], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]])
+    0.16666666666666666
+    """
+    out: float = _one(
+        "hamming_loss", y_true, y_pred, sample_weight, threshold=threshold, from_logits=from_logits
+    )
+    return out
+
+
+def balanced_accuracy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    adjusted: bool = False,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+    labels: Any = None,
+    pos_label: Any = None,
+) -> float:
+    """Mean of the per-class recalls over the classes present in y_true; ``adjusted=True``
+    rescales it so that chance scores 0 and perfect 1, as scikit-learn.
+
+    >>> from fitscope.metrics import balanced_accuracy
+    >>> balanced_accuracy(["a", "a", "b", "b"], ["a", "b", "b", "b"], adjusted=True)
+    0.5
+    """
+    out: float = _one(
+        "balanced_accuracy",
+        y_true,
+        y_pred,
+        sample_weight,
+        threshold=threshold,
+        from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        adjusted=adjusted,
+    )
+    return out
+
+
+def _prf(
+    name: str,
+    y_true: Any,
+    y_pred: Any,
+    sample_weight: Any,
+    average: str | None,
+    zero_division: Any,
+    threshold: float,
+    from_logits: bool,
+    labels: Any,
+    pos_label: Any,
+    **extra: Any,
+) -> Any:
+    return _one(
+        name,
+        y_true,
+        y_pred,
+        sample_weight,
+        threshold=threshold,
+        from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        average=average,
+        zero_division=zero_division,
+        **extra,
     )
 
 
@@ -218,22 +374,33 @@ def precision(
     y_pred: Any,
     *,
     sample_weight: Any = None,
-    average: str = "binary",
+    average: str | None = "binary",
+    zero_division: Any = "warn",
+    labels: Any = None,
+    pos_label: Any = None,
     threshold: float = 0.5,
     from_logits: bool = False,
-) -> float:
-    """Precision tp / (tp + fp); ``average`` is "binary" (class 1), "micro", "macro" or
-    "weighted"; 0 where a denominator is 0 (scikit-learn's zero_division=0)."""
-    return float(
-        _one(
-            "precision",
-            y_true,
-            y_pred,
-            sample_weight,
-            threshold=threshold,
-            from_logits=from_logits,
-            average=average,
-        )
+) -> Any:
+    """Precision tp / (tp + fp), with scikit-learn's options: ``average`` "binary" (the class
+    ``pos_label``, default 1), "micro", "macro", "weighted" or None (one value per class, in
+    the order of ``labels`` or of the sorted labels); ``zero_division`` ("warn" = 0, 0, 1 or
+    nan) where a denominator is 0.
+
+    >>> from fitscope.metrics import precision
+    >>> precision(["cat", "dog", "dog"], ["cat", "cat", "dog"], average=None)
+    array([0.5, 1. ])
+    """
+    return _prf(
+        "precision",
+        y_true,
+        y_pred,
+        sample_weight,
+        average,
+        zero_division,
+        threshold,
+        from_logits,
+        labels,
+        pos_label,
     )
 
 
@@ -242,21 +409,30 @@ def recall(
     y_pred: Any,
     *,
     sample_weight: Any = None,
-    average: str = "binary",
+    average: str | None = "binary",
+    zero_division: Any = "warn",
+    labels: Any = None,
+    pos_label: Any = None,
     threshold: float = 0.5,
     from_logits: bool = False,
-) -> float:
-    """Recall tp / (tp + fn); averaging as :func:`precision`."""
-    return float(
-        _one(
-            "recall",
-            y_true,
-            y_pred,
-            sample_weight,
-            threshold=threshold,
-            from_logits=from_logits,
-            average=average,
-        )
+) -> Any:
+    """Recall tp / (tp + fn); options as :func:`precision`.
+
+    >>> from fitscope.metrics import recall
+    >>> recall([-1, 1, 1], [-1, 1, -1])
+    0.5
+    """
+    return _prf(
+        "recall",
+        y_true,
+        y_pred,
+        sample_weight,
+        average,
+        zero_division,
+        threshold,
+        from_logits,
+        labels,
+        pos_label,
     )
 
 
@@ -265,26 +441,68 @@ def f1(
     y_pred: Any,
     *,
     sample_weight: Any = None,
-    average: str = "binary",
+    average: str | None = "binary",
+    zero_division: Any = "warn",
+    labels: Any = None,
+    pos_label: Any = None,
     threshold: float = 0.5,
     from_logits: bool = False,
-) -> float:
-    """F1 = 2 tp / (2 tp + fp + fn); averaging as :func:`precision`.
+) -> Any:
+    """F1 = 2 tp / (2 tp + fp + fn); options as :func:`precision`.
 
     >>> from fitscope.metrics import f1
     >>> f1([0, 1, 1, 0], [0, 1, 0, 0])
     0.6666666666666666
+    >>> f1(["no", "yes", "yes"], ["no", "yes", "no"], pos_label="yes")
+    0.6666666666666666
     """
-    return float(
-        _one(
-            "f1",
-            y_true,
-            y_pred,
-            sample_weight,
-            threshold=threshold,
-            from_logits=from_logits,
-            average=average,
-        )
+    return _prf(
+        "f1",
+        y_true,
+        y_pred,
+        sample_weight,
+        average,
+        zero_division,
+        threshold,
+        from_logits,
+        labels,
+        pos_label,
+    )
+
+
+def fbeta(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    beta: float,
+    sample_weight: Any = None,
+    average: str | None = "binary",
+    zero_division: Any = "warn",
+    labels: Any = None,
+    pos_label: Any = None,
+    threshold: float = 0.5,
+    from_logits: bool = False,
+) -> Any:
+    """F-beta = (1 + b^2) tp / ((1 + b^2) tp + b^2 fn + fp): recall counts ``beta`` times as
+    much as precision (beta=0: precision, beta=inf: recall). In ``metrics=[...]`` it is
+    ``metric("fbeta", beta=2)`` or the string ``"fbeta(beta=2)"``. Options as :func:`precision`.
+
+    >>> from fitscope.metrics import fbeta
+    >>> round(fbeta([0, 1, 1, 0], [0, 1, 0, 0], beta=2), 6)
+    0.555556
+    """
+    return _prf(
+        "fbeta",
+        y_true,
+        y_pred,
+        sample_weight,
+        average,
+        zero_division,
+        threshold,
+        from_logits,
+        labels,
+        pos_label,
+        beta=beta,
     )
 
 
@@ -293,16 +511,25 @@ def confusion_matrix(
     y_pred: Any,
     *,
     sample_weight: Any = None,
+    labels: Any = None,
+    normalize: str | None = None,
+    pos_label: Any = None,
     threshold: float = 0.5,
     from_logits: bool = False,
 ) -> NDArray[Any]:
     """Counts with true classes in rows and predicted classes in columns, over the classes
-    present in y_true or y_pred (as scikit-learn); float when weighted, else int64.
+    present in y_true or y_pred (sorted, as scikit-learn) or over ``labels`` in that order;
+    float when weighted, else int64. ``normalize``: "true" (rows sum to 1), "pred" (columns)
+    or "all". ``Evaluator.classes`` names the rows.
 
     >>> from fitscope.metrics import confusion_matrix
     >>> confusion_matrix([0, 1, 1], [0, 1, 0])
     array([[1, 0],
            [1, 1]])
+    >>> confusion_matrix(["cat", "dog"], ["dog", "dog"], labels=["dog", "cat", "emu"])
+    array([[1, 0, 0],
+           [1, 0, 0],
+           [0, 0, 0]])
     """
     out: NDArray[Any] = _one(
         "confusion_matrix",
@@ -311,6 +538,9 @@ def confusion_matrix(
         sample_weight,
         threshold=threshold,
         from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        normalize=normalize,
     )
     return out
 
@@ -320,13 +550,37 @@ def roc_auc(
     y_pred: Any,
     *,
     sample_weight: Any = None,
-    average: str = "macro",
+    average: str | None = "macro",
+    multi_class: str = "ovr",
+    max_fpr: float | None = None,
+    labels: Any = None,
+    pos_label: Any = None,
     from_logits: bool = False,
-) -> float:
-    """Exact ROC-AUC (ties count half). Binary: 1-D scores of class 1; multiclass: one-vs-rest
-    over 2-D probabilities, ``average`` "macro", "weighted" (by class weight) or "micro"."""
-    return float(
-        _one("roc_auc", y_true, y_pred, sample_weight, from_logits=from_logits, average=average)
+) -> Any:
+    """Exact ROC-AUC (ties count half). Binary: 1-D scores of the positive class
+    (``pos_label``, else the greater label), and ``max_fpr`` for the McClish-corrected partial
+    AUC over fpr <= max_fpr (as scikit-learn). Multiclass: 2-D probabilities whose columns are
+    the sorted labels (or ``labels``); ``multi_class="ovr"`` (one-vs-rest, ``average``
+    "macro", "weighted" by class weight, "micro" or None for one value per class) or "ovo"
+    (one-vs-one, Hand & Till: "macro" or "weighted" by pair prevalence).
+
+    >>> from fitscope.metrics import roc_auc
+    >>> roc_auc(["ham", "spam", "spam"], [0.2, 0.9, 0.4])
+    1.0
+    >>> round(roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], max_fpr=0.5), 6)
+    0.666667
+    """
+    return _one(
+        "roc_auc",
+        y_true,
+        y_pred,
+        sample_weight,
+        from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        average=average,
+        multi_class=multi_class,
+        max_fpr=max_fpr,
     )
 
 
@@ -335,29 +589,50 @@ def average_precision(
     y_pred: Any,
     *,
     sample_weight: Any = None,
-    average: str = "macro",
+    average: str | None = "macro",
+    labels: Any = None,
+    pos_label: Any = None,
+    from_logits: bool = False,
+) -> Any:
+    """Average precision: sum over thresholds of (recall step) x precision, as scikit-learn
+    (0.0 when there is no positive). Also known as PR-AUC: ``metrics=["pr_auc"]`` is this
+    metric. Options as :func:`roc_auc`."""
+    return _one(
+        "average_precision",
+        y_true,
+        y_pred,
+        sample_weight,
+        from_logits=from_logits,
+        labels=labels,
+        pos_label=pos_label,
+        average=average,
+    )
+
+
+pr_auc = average_precision
+
+
+def top_k_accuracy(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    sample_weight: Any = None,
+    k: int = 2,
+    labels: Any = None,
     from_logits: bool = False,
 ) -> float:
-    """Average precision: sum over thresholds of (recall step) x precision, as scikit-learn."""
+    """Share of samples whose true class is among the ``k`` highest scores (ties broken as
+    scikit-learn: the higher class index first). Columns are the sorted labels or ``labels``."""
     return float(
         _one(
-            "average_precision",
+            "top_k_accuracy",
             y_true,
             y_pred,
             sample_weight,
             from_logits=from_logits,
-            average=average,
+            labels=labels,
+            k=k,
         )
-    )
-
-
-def top_k_accuracy(
-    y_true: Any, y_pred: Any, *, sample_weight: Any = None, k: int = 2, from_logits: bool = False
-) -> float:
-    """Share of samples whose true class is among the ``k`` highest scores (ties broken as
-    scikit-learn: the higher class index first)."""
-    return float(
-        _one("top_k_accuracy", y_true, y_pred, sample_weight, from_logits=from_logits, k=k)
     )
 
 
@@ -437,11 +712,23 @@ def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: An
     >>> from fitscope.metrics import baseline
     >>> baseline("accuracy", [0, 0, 1])
     0.6666666666666666
+    >>> round(baseline("log_loss", ["cat", "dog", "dog", "emu"]), 6)
+    1.039721
     """
     info = lookup(name)
-    y = v.as_array(y_true, "y_true")
+    y = v.as_label_array(y_true, "y_true") if info.family == "classification" else None
+    if y is None:
+        y = v.as_array(y_true, "y_true")
+    ev_options: dict[str, Any] = {}
     if info.family == "classification":
-        labels = v.as_labels(y, "y_true")
+        if _lab.identity_ok(y) or (y.dtype.kind == "f" and y.ndim == 1):
+            labels = v.as_labels(y, "y_true")
+        else:
+            # Class names: the one-hot columns are the sorted labels.
+            classes, (labels,) = _lab.factorize(y)
+            ev_options["labels"] = classes.tolist()
+            if classes.size == 2:
+                ev_options["pos_label"] = classes[1].item()
         n_classes = int(labels.max()) + 1 if labels.size else 2
         probs = np.zeros((labels.size, max(n_classes, 2)))
         probs[np.arange(labels.size), labels] = 1.0
@@ -450,6 +737,6 @@ def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: An
         pred = np.zeros(y.shape[0])
     else:
         pred = y
-    ev = Evaluator([metric(name, **options)])
+    ev = Evaluator([metric(name, **options)], **ev_options)
     ev.update(y, pred, sample_weight)
     return next(iter(ev.baselines().values()))

@@ -43,6 +43,8 @@ def evaluate_file(
     ranking: str = "exact",
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int], None] | None = None,
+    labels: Sequence[Any] | None = None,
+    pos_label: Any = None,
 ) -> FileEvaluation:
     """Metrics over every row of one or more CSV/Parquet files (or folders of them), read
     ``chunk_rows`` rows at a time.
@@ -53,9 +55,12 @@ def evaluate_file(
     missing value raise an error with their count and the first row, unless ``drop_nan=True``,
     which skips them and counts them in ``n_dropped``. ``progress`` is called with the number
     of rows of each chunk read. Exact ranking metrics (``roc_auc``, ``average_precision``) keep
-    every score; ``ranking="binned"`` keeps their memory fixed.
+    every score; ``ranking="binned"`` keeps their memory fixed. The label column may hold class
+    names (text); ``labels`` and ``pos_label`` are :class:`fitscope.Evaluator`'s.
     """
     cols = Columns.make(label, pred, weight, by)
-    opts = make_options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
+    opts = make_options(
+        metrics, threshold, from_logits, ranking, drop_nan, chunk_rows, labels, pos_label
+    )
     pieces = plan(resolve_paths(paths))
     return finalize(evaluate_pieces(pieces, cols, opts, progress), cols, opts)

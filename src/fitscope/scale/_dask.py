@@ -39,7 +39,7 @@ def _frame_task(frame: Any, index: int, cols: Columns, opts: Options) -> Partial
     wanted = list(dict.fromkeys([*cols.numeric, *cols.other]))
     table = pa.Table.from_pandas(frame[wanted], preserve_index=False)
     source = f"partition {index}"
-    check_numeric(table.schema, cols.numeric, source)
+    check_numeric(table.schema, cols.numeric, source, (cols.label,))
     partial = Partial()
     row = 0
     for batch in table.to_batches(max_chunksize=opts.chunk_rows):
@@ -81,6 +81,8 @@ def evaluate_dask(
     n_workers: int = 2,
     rows_per_task: int = ROWS_PER_TASK,
     progress: Callable[[int], None] | None = None,
+    labels: Sequence[Any] | None = None,
+    pos_label: Any = None,
 ) -> FileEvaluation:
     """:func:`evaluate_file` on a Dask cluster.
 
@@ -92,7 +94,9 @@ def evaluate_dask(
     merge pairwise in a tree on the workers and only the final one comes back.
     """
     cols = Columns.make(label, pred, weight, by)
-    opts = make_options(metrics, threshold, from_logits, ranking, drop_nan, chunk_rows)
+    opts = make_options(
+        metrics, threshold, from_logits, ranking, drop_nan, chunk_rows, labels, pos_label
+    )
     # One core per single-threaded worker: no pyarrow thread pool, no read-ahead thread, so
     # that adding workers (not threads inside one) is what scales.
     opts = dataclasses.replace(opts, use_threads=False, prefetch=0)

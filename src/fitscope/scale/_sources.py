@@ -144,16 +144,26 @@ _CSV_COLUMN = re.compile(r"CSV column #(\d+)")
 _CSV_VALUE = re.compile(r"invalid value '(.*)'")
 
 
-def check_numeric(schema: Any, numeric: Sequence[str], where: str) -> None:
-    """Label, prediction and weight columns have a numeric (or bool) arrow type."""
+def check_numeric(
+    schema: Any, numeric: Sequence[str], where: str, text_ok: Sequence[str] = ()
+) -> None:
+    """Label, prediction and weight columns have a numeric (or bool) arrow type; the columns
+    in ``text_ok`` (the label: class names) may also hold text."""
     pa = require("pyarrow")
     for col in numeric:
         typ = schema.field(col).type
+        if col in text_ok and is_text(typ):
+            continue
         if not (pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ)):
             raise InvalidTypeError(
                 f"column {col!r} must hold numbers. Got type {typ} in {where} instead (a column "
                 "of mixed or non-numeric types); convert it to numbers first."
             )
+
+
+def is_text(typ: Any) -> bool:
+    pa = require("pyarrow")
+    return bool(pa.types.is_string(typ) or pa.types.is_large_string(typ))
 
 
 def read_piece(
@@ -177,7 +187,7 @@ def read_piece(
         pf = pq.ParquetFile(piece.path, pre_buffer=False, buffer_size=PARQUET_BUFFER_BYTES)
         schema = pf.schema_arrow
         check_columns(wanted, schema.names, piece.path, roles)
-        check_numeric(schema, numeric, piece.path)
+        check_numeric(schema, numeric, piece.path, _label_of(roles))
         batches = pf.iter_batches(
             batch_size=chunk_rows,
             row_groups=piece.row_groups,
@@ -193,8 +203,11 @@ def read_piece(
     try:
         with pcsv.open_csv(piece.path, read_options=pcsv.ReadOptions(block_size=1 << 16)) as head:
             header = list(head.schema.names)
+            head_types = {f.name: f.type for f in head.schema}
         check_columns(wanted, header, piece.path, roles)
         types = {c: pa.float64() for c in numeric}
+        # A label column whose first block reads as text holds class names: keep it text.
+        types.update({c: pa.string() for c in _label_of(roles) if is_text(head_types.get(c))})
         types.update({c: pa.string() for c in other if c not in types})
         # open_csv converts the first block already, so it sits inside the try as well.
         reader = pcsv.open_csv(
@@ -210,6 +223,10 @@ def read_piece(
                     row += part.num_rows
     except pa.ArrowInvalid as error:
         raise _csv_type_error(error, header, piece.path) from error
+
+
+def _label_of(roles: dict[str, str]) -> list[str]:
+    return [c for c, role in roles.items() if role == "label"]
 
 
 def _batches(reader: Any) -> Iterator[Any]:

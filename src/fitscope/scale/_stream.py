@@ -89,6 +89,8 @@ class Options:
     chunk_rows: int = CHUNK_ROWS
     use_threads: bool = True  # pyarrow's own decoding threads
     prefetch: int = 2  # batches read ahead by a background thread (0: none)
+    labels: tuple[Any, ...] | None = None  # the Evaluator's labels= and pos_label=
+    pos_label: Any = None
 
     def evaluator(self) -> Evaluator:
         return Evaluator(
@@ -96,6 +98,8 @@ class Options:
             threshold=self.threshold,
             from_logits=self.from_logits,
             ranking=self.ranking,
+            labels=self.labels,
+            pos_label=self.pos_label,
         )
 
 
@@ -127,7 +131,12 @@ def merge_partials(a: Partial, b: Partial) -> Partial:
 
 
 def _numeric(column: Any, pa: Any, pc: Any) -> NDArray[Any]:
-    """A numeric arrow column as numpy, missing values as NaN (no copy for float64/int64)."""
+    """A numeric arrow column as numpy, missing values as NaN (no copy for float64/int64);
+    a text column (class names) as a string array, missing values as empty strings (the caller
+    marks those rows through _missing_text)."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        text = pc.fill_null(column, "") if column.null_count else column
+        return np.asarray(text.to_numpy(zero_copy_only=False)).astype(str)
     if column.null_count:
         column = pc.fill_null(column.cast(pa.float64()), math.nan)
     return np.asarray(column.to_numpy(zero_copy_only=False))
@@ -163,6 +172,10 @@ def consume(
     bad: NDArray[np.bool_] | None = None
     for x in arrays.values():
         bad = _nan_rows(x, bad)
+    label_column = batch.column(cols.label)
+    if label_column.null_count and arrays[cols.label].dtype.kind == "U":
+        missing_label = np.asarray(label_column.is_null().to_numpy(zero_copy_only=False))
+        bad = missing_label if bad is None else bad | missing_label
     keys = batch.column(cols.by) if cols.by else None
     if keys is not None and keys.null_count:
         missing = np.asarray(keys.is_null().to_numpy(zero_copy_only=False))
@@ -309,9 +322,12 @@ def make_options(
     ranking: str,
     drop_nan: bool,
     chunk_rows: int,
+    labels: Sequence[Any] | None = None,
+    pos_label: Any = None,
 ) -> Options:
     """The validated options of one evaluation (metrics, threshold, logits, ranking, NaN
-    policy, chunk size), shared by evaluate_file and evaluate_dask."""
+    policy, chunk size, the classes and the positive class), shared by evaluate_file and
+    evaluate_dask."""
     if not isinstance(drop_nan, bool):
         raise InvalidTypeError(f"drop_nan must be True or False. Got {v.describe(drop_nan)}.")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
@@ -322,6 +338,8 @@ def make_options(
         ranking,
         drop_nan,
         v.check_positive_int(chunk_rows, "chunk_rows"),
+        labels=None if labels is None else tuple(labels),
+        pos_label=pos_label,
     )
     opts.evaluator()  # validates metrics, threshold, from_logits and ranking up front
     return opts

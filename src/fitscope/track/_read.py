@@ -51,7 +51,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _looks_dead(row: Any) -> bool:
+def looks_dead(row: Any) -> bool:
     if row.host == HOST and row.pid is not None and row.pid != os.getpid():
         return not _pid_alive(int(row.pid))
     return row.heartbeat is not None and time.time() - row.heartbeat > STALE_AFTER
@@ -168,7 +168,7 @@ def read_runs(
     records = []
     for run_id, (row, tags) in found.items():
         status = row.status
-        if status == "running" and _looks_dead(row):
+        if status == "running" and looks_dead(row):
             status = "crashed"
         records.append(
             RunRecord(

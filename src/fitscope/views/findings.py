@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fitscope._i18n import translator
 from fitscope.doctor import diagnose
-from fitscope.doctor.i18n import translator
 from fitscope.doctor.messages import LABELS
 from fitscope.track.records import RunRecord
 
