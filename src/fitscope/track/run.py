@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._names import SIZE_METRIC
 from fitscope._validation import as_array, describe
 from fitscope.errors import (
     FitscopeError,
@@ -125,6 +126,22 @@ def _clean(values: object) -> dict[str, float]:
             )
         clean[key] = float(value) if type(value) is float else _to_float(key, value)
     return clean
+
+
+def _with_size(clean: Mapping[str, Any], n: object) -> dict[str, Any]:
+    """``clean`` plus the sample count ``n`` under :data:`SIZE_METRIC`, checked at the call."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 1:
+        raise InvalidInputError(
+            f"n must be a positive integer (the number of samples the values were computed "
+            f"on). Got {n!r} instead."
+        )
+    if SIZE_METRIC in clean:
+        raise InvalidInputError(
+            f"values must not hold the key {SIZE_METRIC!r} when n= is given: it is where n is "
+            f"stored. Got both values[{SIZE_METRIC!r}]={clean[SIZE_METRIC]!r} and n={n!r} "
+            "instead; drop one."
+        )
+    return {**clean, SIZE_METRIC: float(n)}
 
 
 def _check_name(kind: str, value: Any) -> str:
@@ -243,14 +260,21 @@ class Run:
     # -- logging (training thread) ---------------------------------------------------------
 
     def log(
-        self, values: Mapping[str, Any], *, step: int | None = None, split: str = "train"
+        self,
+        values: Mapping[str, Any],
+        *,
+        step: int | None = None,
+        split: str = "train",
+        n: int | None = None,
     ) -> None:
-        """Record metric values for one step of one split.
+        """Record metric values for one step of one split. ``n``, when given, is the number of
+        samples the values were computed on (stored as the split's series ``"n"``; the doctor
+        judges validation changes against the sampling noise of that many samples).
 
         >>> import tempfile, pathlib, fitscope
         >>> run = fitscope.init(store=pathlib.Path(tempfile.mkdtemp()) / "r.db")
         >>> run.log({"loss": 0.41, "accuracy": 0.87})            # train, step 0
-        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val")
+        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val", n=500)
         >>> run.finish()
         """
         if self.status != "running":
@@ -272,6 +296,8 @@ class Run:
                 clean = values
         else:
             clean = _clean(values)
+        if n is not None:
+            clean = _with_size(clean, n)
         # Threads may share a run, without a lock (a lock cost more than the rest of this
         # path together): each step below is one C-level operation the GIL makes atomic.
         # The key tuple appended is a local (never re-read from self._keys, which another

@@ -163,6 +163,19 @@ function fsRenderFindings(el, findings) {
     box.appendChild(head);
     box.appendChild(fsEl("p", { class: "finding-explanation" }, f.explanation));
     if (f.advice) box.appendChild(fsEl("p", { class: "finding-advice" }, "Advice: " + f.advice));
+    // The evidence as the server cut it (long lists: the first few, then "and N more"); the
+    // API's `evidence` field keeps every entry.
+    if (f.evidence_shown && f.evidence_shown.length) {
+      const details = fsEl("details", { class: "finding-evidence" });
+      details.appendChild(fsEl("summary", null, "Evidence"));
+      const dl = fsEl("dl");
+      for (const [key, text] of f.evidence_shown) {
+        dl.appendChild(fsEl("dt", null, key));
+        dl.appendChild(fsEl("dd", null, text));
+      }
+      details.appendChild(dl);
+      box.appendChild(details);
+    }
     box.appendChild(fsEl("code", { class: "finding-code" }, f.code));
     el.appendChild(box);
   }
