@@ -202,3 +202,9 @@ def parse_key(key: str, default_split: str = "train") -> Name:
     if level == "step" and not split.endswith("_step"):
         split = f"{split}_step"
     return Name(split, metric, level, key)
+
+
+#: The series under which ``run.log(..., n=N)`` stores how many samples a split's values were
+#: computed on. It travels with the points like any series; the curve views and the doctor's
+#: curve rules leave it out, and the doctor reads its last value as the split's size.
+SIZE_METRIC = "n"

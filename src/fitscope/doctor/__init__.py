@@ -28,7 +28,7 @@ import numpy as np
 
 from fitscope import _validation as v
 from fitscope._i18n import LANGUAGES, check_lang
-from fitscope._names import LOSS, direction, is_held_out, parse_key, split_of
+from fitscope._names import LOSS, SIZE_METRIC, direction, is_held_out, parse_key, split_of
 from fitscope.doctor.curves import Curve, Reference, curve_drafts
 from fitscope.doctor.finding import SEVERITIES, Draft, Finding
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
@@ -104,7 +104,8 @@ def diagnose(source: Any, *, lang: str = "en", n: Mapping[str, int] | None = Non
     """
     lang = check_lang(lang)
     curves, snapshots = _values(source)
-    return judge(curves, snapshots, lang=lang, n=n)
+    logged = record_sizes(source) if is_record(source) else {}
+    return judge(curves, snapshots, lang=lang, n=logged | dict(_check_sizes(n)))
 
 
 def judge(
@@ -186,12 +187,28 @@ def is_record(x: Any) -> bool:
     return all(callable(getattr(x, name, None)) for name in ("series", "history", "predictions"))
 
 
+def record_sizes(record: Any) -> dict[str, int]:
+    """Each split's sample count as the run logged it (``run.log(..., n=N)``, the trainers):
+    the last finite positive value of the split's ``n`` series."""
+    out: dict[str, int] = {}
+    for split, metric in record.series():
+        if metric != SIZE_METRIC:
+            continue
+        values = np.asarray(record.history(metric, split).values, dtype=np.float64)
+        good = values[np.isfinite(values) & (values >= 1)]
+        if good.size:
+            out[parse_key(f"{split}_loss").split] = int(good[-1])
+    return out
+
+
 def from_record(record: Any) -> tuple[list[Curve], list[Any]]:
     """The record's series as stored, (split, metric) already read at the edge; the key as
     written (where the record keeps one) is what findings show."""
     shown = record.keys() if callable(getattr(record, "keys", None)) else {}
     curves = []
     for split, metric in record.series():
+        if metric == SIZE_METRIC:
+            continue  # a sample count, not a curve (see record_sizes)
         h = record.history(metric, split)
         key = shown.get((split, metric), metric if split == "train" else f"{split}/{metric}")
         steps, values = np.asarray(h.steps, dtype=np.int64), np.asarray(h.values, float)

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._names import SIZE_METRIC
 from fitscope._validation import as_array, describe
 from fitscope.errors import (
     FitscopeError,
@@ -127,6 +128,22 @@ def _clean(values: object) -> dict[str, float]:
     return clean
 
 
+def _with_size(clean: Mapping[str, Any], n: object) -> dict[str, Any]:
+    """``clean`` plus the sample count ``n`` under :data:`SIZE_METRIC`, checked at the call."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 1:
+        raise InvalidInputError(
+            f"n must be a positive integer (the number of samples the values were computed "
+            f"on). Got {n!r} instead."
+        )
+    if SIZE_METRIC in clean:
+        raise InvalidInputError(
+            f"values must not hold the key {SIZE_METRIC!r} when n= is given: it is where n is "
+            f"stored. Got both values[{SIZE_METRIC!r}]={clean[SIZE_METRIC]!r} and n={n!r} "
+            "instead; drop one."
+        )
+    return {**clean, SIZE_METRIC: float(n)}
+
+
 def _check_name(kind: str, value: Any) -> str:
     """A project, run name or tag that both stores can hold (255 characters, no NUL, valid
     Unicode: the limits of track/_limits.py), else InvalidInputError naming ``kind``."""
@@ -180,10 +197,11 @@ class Run:
         # log() without split=: one step counter for the whole call (wandb's habit), the
         # parsed keys of each key set seen, keys as written per series (kept for display,
         # written once), and what log(..., commit=False) has gathered for the next step.
-        # Threads may share these: the step is next() on an itertools.count (lock-free, like
-        # the splits' counters); _parsed_lock guards the rare rest (the first read of a key
-        # set, a step set explicitly or behind a split's own counter, commit=False).
-        self._step: itertools.count[int] = itertools.count()
+        # Threads may share these: _parsed_lock guards the step choice (the run's counter
+        # and the splits' counters it must not fall behind are read and moved together; a
+        # lock-free next() raced with the splits' counters, which other calls move), the
+        # first read of a key set and commit=False gathering. log(split=...) stays lock-free.
+        self._step = 0
         self._parsed_lock = threading.Lock()
         self._routes: dict[tuple[str, ...], dict[str, list[tuple[str, str]]]] = {}
         self._raw_keys: dict[tuple[str, str], str] = {}
@@ -247,7 +265,7 @@ class Run:
             if steps.size:
                 after = max(_peek(self._counters.get(split)), int(steps.max()) + 1)
                 self._counters[split] = itertools.count(after)
-        self._step = itertools.count(max((_peek(c) for c in self._counters.values()), default=0))
+        self._step = max((_peek(c) for c in self._counters.values()), default=0)
         self._raw_keys = dict(record.keys())
         self.store.reopen_run(self.id, config=self.config)
         if new_tags:
@@ -268,6 +286,7 @@ class Run:
         step: int | None = None,
         split: str | None = None,
         commit: bool = True,
+        n: int | None = None,
     ) -> None:
         """Record metric values for one step.
 
@@ -276,12 +295,15 @@ class Run:
         under fitscope's metric name; the key as written is kept for display), and all the
         call's values share one step: the run's step counter, which counts such calls like
         wandb's. With ``split`` the keys are taken literally and the split has its own
-        counter. ``commit=False`` keeps the values for the next call's step.
+        counter. ``commit=False`` keeps the values for the next call's step. ``n``, when
+        given, is the number of samples the values were computed on (stored as the series
+        ``"n"`` of each split the call logs to; the doctor judges validation changes against
+        the sampling noise of that many samples).
 
         >>> import tempfile, pathlib, fitscope
         >>> run = fitscope.init(store=pathlib.Path(tempfile.mkdtemp()) / "r.db")
         >>> run.log({"loss": 0.41, "val/loss": 0.52})            # train and val, step 0
-        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val")
+        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val", n=500)
         >>> run.finish()
         """
         if self.status != "running":
@@ -290,11 +312,16 @@ class Run:
                 "Start a new one with fitscope.init()."
             )
         if not commit or self._pending:
+            if not commit and n is not None:
+                raise InvalidInputError(
+                    f"n must be given with the call that commits the step. Got n={n!r} with "
+                    "commit=False instead; pass n= to the next call (commit=True)."
+                )
             values = self._gather(values, commit)
             if not commit:
                 return
         if split is None:
-            self._log_parsed(values, step)
+            self._log_parsed(values, step, n)
             return
         if len(self._points) >= self._max_buffer:
             self._wait_for_writer()
@@ -310,6 +337,8 @@ class Run:
                 clean = values
         else:
             clean = _clean(values)
+        if n is not None:
+            clean = _with_size(clean, n)
         # Threads may share a run, without a lock (a lock cost more than the rest of this
         # path together): each step below is one C-level operation the GIL makes atomic.
         # The key tuple appended is a local (never re-read from self._keys, which another
@@ -367,7 +396,7 @@ class Run:
             if key != metric:
                 self._new_keys.append((split, metric, key))
 
-    def _log_parsed(self, values: Mapping[str, Any], step: int | None) -> None:
+    def _log_parsed(self, values: Mapping[str, Any], step: int | None, n: int | None) -> None:
         """log() without split=: each key to the split and metric its name says."""
         keys = tuple(values)
         route = self._routes.get(keys)
@@ -375,16 +404,16 @@ class Run:
             with self._parsed_lock:  # read once, its keys kept once, even from threads
                 route = self._routes.get(keys) or self._route(values, keys)
         if step is None:
-            # The run's counter (next() is atomic: two threads never get the same step),
-            # never behind a split's own (a split also logged with split= or step=).
-            step = next(self._step)
+            # The run's counter, never behind a split's own (a split also logged with split=
+            # or step=); taken under the lock, so two threads never get the same step.
             counters = self._counters
-            for split in route:
-                if _peek(counters.get(split)) > step:
-                    with self._parsed_lock:
-                        step = max(step, *(_peek(counters.get(s)) for s in route))
-                        self._step = itertools.count(step + 1)
-                    break
+            with self._parsed_lock:
+                step = self._step
+                for split in route:
+                    ahead = _peek(counters.get(split))
+                    if ahead > step:
+                        step = ahead
+                self._step = step + 1
             if step > MAX_STEP:
                 raise InvalidInputError(
                     f"step of the run's log() calls without split= must stay within "
@@ -395,15 +424,17 @@ class Run:
             if type(step) is not int or step < 0 or step > MAX_STEP:
                 where = next(((s, p[0][1]) for s, p in route.items() if p), ("train", ""))
                 step = check_step(step, key="/".join(where))
-            self._step = itertools.count(step + 1)
+            with self._parsed_lock:
+                self._step = step + 1
         if len(route) == 1 and keys in self._plain:
             # The common case ({"loss": ..., "accuracy": ...}): one split, keys already
             # metric names and their keys kept, so the values go on as they are.
             for split in route:
-                self.log(values, step=step, split=split)
+                self.log(values, step=step, split=split, n=n)
         else:
             for split, pairs in route.items():
-                self.log({metric: values[key] for key, metric in pairs}, step=step, split=split)
+                chosen = {metric: values[key] for key, metric in pairs}
+                self.log(chosen, step=step, split=split, n=n)
 
     def _route(
         self, values: Mapping[str, Any], keys: tuple[str, ...]
@@ -619,7 +650,7 @@ class Run:
         if self.status != "running":
             return
         if self._pending:  # values of a commit=False call with no call after it
-            self._log_parsed(self._gather({}, True), None)
+            self._log_parsed(self._gather({}, True), None, None)
         self._stop.set()
         self._wake.set()
         self._writer.join()
