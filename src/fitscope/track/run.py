@@ -199,6 +199,10 @@ class Run:
         # cyclic GC cost more than the rest of log() together), and one list.extend per call
         # so that the writer's swap of the list never splits a call.
         self._points: list[Any] = []
+        # Entries the writer has taken off the buffer and is writing: they count against
+        # max_buffer too, else a stalled store lets the buffer refill while each failed batch
+        # is put back, and memory grows by max_buffer per retry.
+        self._inflight = 0
         self._keys: dict[str, tuple[str, ...]] = {}
         self._names: set[str] = set()  # metric names already checked against the limits
         self._snapshots: list[PredictionSnapshot] = []
@@ -282,7 +286,7 @@ class Run:
                 f"run must be running to log. Got a run that is {self.status!r} instead. "
                 "Start a new one with fitscope.init()."
             )
-        if len(self._points) >= self._max_buffer:
+        if len(self._points) + self._inflight >= self._max_buffer:
             self._wait_for_writer()
         # Quick path (the common case, a dict of str -> Python or numpy float): exact type
         # tests, values buffered as they are (the writer converts them all to float64 at
@@ -386,7 +390,7 @@ class Run:
                 StoreStalledWarning,
                 stacklevel=3,
             )
-        while len(self._points) >= self._max_buffer and not self._stop.is_set():
+        while len(self._points) + self._inflight >= self._max_buffer and not self._stop.is_set():
             self._wake.set()
             if not self._writer.is_alive():
                 break
@@ -429,6 +433,7 @@ class Run:
             # del is atomic under the GIL, and only this locked section removes items.
             points = _take(self._points)
             snaps = _take(self._snapshots)
+            self._inflight = len(points)
             try:
                 try:
                     chunks, bad = _chunks(points), list[_writer.Refusal]()
@@ -457,6 +462,9 @@ class Run:
                 self._points[:0] = points
                 self._snapshots[:0] = snaps
                 raise
+            finally:
+                # Written, or back in the buffer (where they count already).
+                self._inflight = 0
             if self._stalled is not None:
                 self._stalled = None
                 warnings.warn(
