@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from fitscope import doctor
+from fitscope._i18n import check_lang
 from fitscope.doctor import files
 from fitscope.doctor.finding import Finding
-from fitscope.doctor.i18n import check_lang
 from fitscope.errors import InvalidInputError
 
 __all__ = ["diagnose"]

@@ -25,7 +25,20 @@ __all__ = [
 
 
 class FitscopeError(Exception):
-    """Base class of every error fitscope raises on purpose."""
+    """Base class of every error fitscope raises on purpose.
+
+    ``argument`` names the Python argument whose fix the message gives ("Pass store=..."),
+    when there is one. The library speaks of arguments only; the command line keeps the
+    message as written and adds which of its options that argument is (docs/cli.md).
+
+    >>> error = FitscopeError("store must be ... Pass store=PATH.", argument="store")
+    >>> str(error), error.argument
+    ('store must be ... Pass store=PATH.', 'store')
+    """
+
+    def __init__(self, *args: object, argument: str | None = None) -> None:
+        super().__init__(*args)
+        self.argument = argument
 
 
 class InvalidInputError(FitscopeError, ValueError):

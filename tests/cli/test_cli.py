@@ -4,11 +4,13 @@ tests are in test_demo_cli.py)."""
 from __future__ import annotations
 
 from importlib.metadata import version
+from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 
+import fitscope
 import fitscope.metrics
 from fitscope.cli import FitscopeGroup, cli, main
 from fitscope.errors import FitscopeError, InvalidInputError
@@ -139,3 +141,30 @@ def test_main_runs_the_group(capsys: pytest.CaptureFixture[str]) -> None:
         main(["metrics"])
     assert exit_info.value.code == 0
     assert "log_loss" in capsys.readouterr().out
+
+
+def test_an_argument_error_keeps_its_words_and_names_the_option(tmp_path: Path) -> None:
+    """The library says store=; the command line adds that it is --store, re-wording nothing."""
+    missing = tmp_path / "missing.db"
+    with pytest.raises(fitscope.StoreError) as info:
+        fitscope.Store(missing, create=False)
+    assert "Pass store=PATH|URL" in str(info.value) and "--store" not in str(info.value)
+    result = CliRunner().invoke(cli, ["runs", "list", "--store", str(missing)])
+    assert result.exit_code == 1
+    assert f"Error: {info.value}\n" in result.output
+    assert "(On the command line, store= is the option --store.)" in result.output
+
+
+def test_an_argument_without_such_an_option_gets_no_extra_line() -> None:
+    @click.group(cls=FitscopeGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    @click.option("--level")
+    def run(level: str) -> None:
+        raise InvalidInputError(MESSAGE, argument="y_pred")
+
+    result = CliRunner().invoke(group, ["run"])
+    _assert_clean_error(result, MESSAGE)
+    assert "On the command line" not in result.output

@@ -18,13 +18,22 @@ import fitscope
 from fitscope.models import LinearRegression, LogisticRegression, SoftmaxRegression
 
 
-def test_clone_copies_parameters_verbatim() -> None:
-    est = LogisticRegression(l2=0.1, solver="newton", metrics=("accuracy", "f1"))
+@pytest.mark.parametrize("cls", [LogisticRegression, SoftmaxRegression])
+def test_clone_copies_parameters_verbatim(cls: type) -> None:
+    est = cls(l2=0.1, solver="newton", metrics=("accuracy", "f1"), class_weight="balanced")
     copy = clone(est)
-    assert copy is not est
+    assert copy is not est and type(copy) is cls
     assert copy.get_params() == est.get_params()
+    assert copy.get_params()["class_weight"] == "balanced"
     assert not hasattr(copy, "coef_")
     assert is_classifier(est) and is_regressor(LinearRegression())
+    assert repr(est).startswith(f"{cls.__name__}(") and "l2=0.1" in repr(est)
+
+
+def test_the_classifiers_share_parameters_without_inheriting_each_other() -> None:
+    assert LogisticRegression().get_params() == SoftmaxRegression().get_params()
+    assert not issubclass(LogisticRegression, SoftmaxRegression)
+    assert not issubclass(SoftmaxRegression, LogisticRegression)
 
 
 def test_set_params_rejects_unknown_names_with_a_suggestion() -> None:

@@ -62,6 +62,10 @@ def test_logits_and_drop_nan(tmp_path: Path) -> None:
     code, out, _ = run(str(path), "--label", "y", "--pred", "z", "--logits", "--json", "--drop-nan")
     got = json.loads(out)
     assert got["rows"] == 3 and got["dropped"] == 1 and got["metrics"]["accuracy"] == 2 / 3
+    # Without the option: the library's message (drop_nan=True) plus the command line's option.
+    code, _, err = run(str(path), "--label", "y", "--pred", "z", "--logits")
+    assert code == 1 and "Pass drop_nan=True to skip them." in err
+    assert "(On the command line, drop_nan= is the option --drop-nan.)" in err
 
 
 def test_errors_exit_1_with_the_message(data: Path) -> None:

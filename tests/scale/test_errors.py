@@ -25,7 +25,8 @@ def test_nan_rows_error_counts_them_and_names_the_first(tmp_path: Path) -> None:
     message = str(info.value)
     assert "Got 4 row(s) with NaN or a missing value" in message
     assert f"the first at row 51 of {path}" in message  # y is missing on data row 51
-    assert "--drop-nan" in message
+    assert "Pass drop_nan=True" in message and "--" not in message  # the CLI adds --drop-nan
+    assert info.value.argument == "drop_nan"
 
 
 def test_nan_in_csv_counts_rows_across_files(tmp_path: Path) -> None:

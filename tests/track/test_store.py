@@ -389,3 +389,14 @@ def test_resume_refuses_a_running_run(store: fitscope.Store) -> None:
     with pytest.raises(InvalidInputError, match="resume must name a run that is not running"):
         fitscope.init(resume="live", store=store)
     run.finish()
+
+
+def test_a_name_wins_over_another_runs_id_prefix(store: fitscope.Store) -> None:
+    """A run named like the first letters of another run's id is found by its name."""
+    with fitscope.init(name="other", store=store) as other:
+        other.log({"loss": 1.0})
+    prefix = other.id[:2]
+    with fitscope.init(name=prefix, store=store) as named:
+        named.log({"loss": 2.0})
+    assert store.get_run(prefix).id == named.id
+    assert store.get_run(other.id[:8]).id == other.id  # a longer prefix still finds the other

@@ -88,15 +88,20 @@ def test_runs_page_lists_runs_and_searches(server: dict[str, Any], page: Any) ->
     page.wait_for_selector("tr.run-row")
     assert page.locator("tr.run-row").count() == 3
     shot(page, "runs.png")
+    # search, filter and sort are answered by the server (GET /api/runs), a page at a time
     page.fill("#search", "logreg")
-    assert page.locator("tr.run-row").count() == 1
+    page.wait_for_function("document.querySelectorAll('tr.run-row').length === 1")
     page.fill("#search", "")
+    page.wait_for_function("document.querySelectorAll('tr.run-row').length === 3")
     page.select_option("#project-filter", "demo")
-    assert page.locator("tr.run-row").count() == 1
+    page.wait_for_function("document.querySelectorAll('tr.run-row').length === 1")
     page.select_option("#project-filter", "")
+    page.wait_for_function("document.querySelectorAll('tr.run-row').length === 3")
     page.click("th[data-key=name]")
+    page.wait_for_selector("th.sorted-asc[data-key=name]")
     names = page.locator("tr.run-row a.run-link").all_text_contents()
     assert names == sorted(names)
+    assert page.locator("#page-info").inner_text() == "1–3 of 3 runs"
     assert page.errors == [] and page.dialogs == [] and page.outside == []
 
 

@@ -29,3 +29,17 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_store))
 )
 def test_api_never_answers_5xx(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])
+
+
+# The write side with a token, so the fuzzed bodies reach the checks behind it (without the
+# token every write is a 401/403).
+_ingest_store = fitscope.Store(_dir / "ingest.db")
+ingest_schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", create_app(_ingest_store, token="fuzz")
+).include(path_regex="^/api/ingest")
+
+
+@ingest_schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_ingest_never_answers_5xx(case: schemathesis.Case) -> None:
+    case.call_and_validate(headers={"X-Fitscope-Token": "fuzz"}, checks=[not_a_server_error])

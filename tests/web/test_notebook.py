@@ -10,7 +10,7 @@ import pytest
 
 import fitscope
 from fitscope.errors import InvalidInputError
-from fitscope.views.notebook import LivePlot, live
+from fitscope.integrations.notebook import LivePlot, live
 
 
 class Frontend:
@@ -98,3 +98,28 @@ def test_live_wraps_run_log(tmp_path: Path) -> None:
 def test_bad_options(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         LivePlot(**kwargs)
+
+
+def test_the_renderer_and_the_observer_live_apart_and_the_old_path_works() -> None:
+    """views.notebook draws; integrations.notebook observes training and wraps runs. Users'
+    `from fitscope.views.notebook import LivePlot, live` keeps working."""
+    import subprocess
+    import sys
+
+    from fitscope.integrations import notebook as feeding
+    from fitscope.views import notebook as drawing
+    from fitscope.views.notebook import LivePlot as OldLivePlot
+    from fitscope.views.notebook import live as old_live
+
+    assert (OldLivePlot, old_live) == (feeding.LivePlot, feeding.live)
+    assert drawing.LiveFigure is feeding.LiveFigure
+    src = str(Path(fitscope.__file__).resolve().parents[1])
+    probe = "import sys, fitscope.views.notebook\nprint('fitscope.train' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": src, "PATH": ""},
+    )
+    assert out.stdout.strip() == "False"  # the renderer does not import the training loop

@@ -16,6 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from fitscope import _i18n
 from fitscope.cli._demo_text import TEXT
 from fitscope.demo import Case, LossOptimum, OverfitRun, SolverTrace, Surfaces, WorkedExample
 
@@ -34,29 +35,39 @@ ACCURACY_CHARS = ("·", "█")  # the lower and the higher accuracy step
 
 @dataclass(frozen=True)
 class Narrator:
-    """One language: its sentences and its way of writing numbers.
+    """One language: its sentences (from the gettext catalogs) and its way of writing numbers
+    (Babel's, as everywhere in fitscope).
 
     >>> Narrator("ru").num(-0.56431), Narrator("en").pct(1 / 3), Narrator("it").pct(2 / 3)
     ('-0,5643', '33.3%', '66,7%')
+    >>> Narrator("es").t("done", seconds="1,5"), Narrator("en").whole(20000)
+    ('Hecho en 1,5 s.', '20,000')
     """
 
     lang: str = "en"
 
     def t(self, key: str, **values: Any) -> str:
-        return TEXT[self.lang][key].format(**values)
+        """The sentence ``key`` in this language; int values are written with its grouping,
+        every other number must come formatted (num, pct, g)."""
+        text = _i18n.translator(self.lang).gettext(TEXT[key])
+        return text.format(**{k: self._int_or_str(v) for k, v in values.items()})
+
+    def _int_or_str(self, value: Any) -> Any:
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            return self.whole(int(value))
+        return value
+
+    def whole(self, n: int) -> str:
+        return _i18n.integer(n, self.lang)
 
     def num(self, x: float, digits: int = 4) -> str:
-        s = f"{x:.{digits}f}"
-        return s if self.lang == "en" else s.replace(".", ",")
+        return _i18n.fixed(x, self.lang, digits)
 
     def pct(self, x: float) -> str:
-        s = self.num(100 * x, 1)
-        # Russian and Spanish style guides put a (non-breaking) space before the percent sign.
-        return f"{s}\u00a0%" if self.lang in ("ru", "es") else f"{s}%"
+        return _i18n.percent(x, self.lang)
 
     def g(self, x: float) -> str:
-        s = f"{x:g}"
-        return s if self.lang == "en" else s.replace(".", ",")
+        return _i18n.short(x, self.lang)
 
 
 def _title(text: str) -> Rule:
@@ -150,7 +161,7 @@ def _training(traces: Sequence[SolverTrace], nar: Narrator) -> list[RenderableTy
         for k, epoch in enumerate(_shown_epochs(trace)):
             table.add_row(
                 name if k == 0 else "",
-                str(epoch),
+                nar.whole(epoch),
                 nar.num(trace.summed_loss[epoch]),
                 nar.pct(trace.accuracy[epoch]),
             )
@@ -256,7 +267,7 @@ def part2(run: OverfitRun, patience: int, nar: Narrator) -> list[RenderableType]
     for epoch in run.selected_epochs():
         i = epoch - 1
         table.add_row(
-            str(epoch),
+            nar.whole(epoch),
             nar.num(h["loss"][i]),
             nar.pct(h["accuracy"][i]),
             nar.num(h["val_loss"][i]),

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from fitscope.doctor.i18n import LANGUAGES
+from fitscope._i18n import LANGUAGES
 
 __all__ = ["lang_option", "store_option"]
 

@@ -14,10 +14,10 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from fitscope._i18n import translator
 from fitscope.cli._options import lang_option, store_option
 from fitscope.diagnosis import diagnose
 from fitscope.doctor import Finding
-from fitscope.doctor.i18n import translator
 from fitscope.doctor.messages import LABELS
 
 __all__ = ["doctor_command", "render", "to_json"]

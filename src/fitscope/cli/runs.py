@@ -41,14 +41,18 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def _when(t: float | None, *, seconds: bool = True) -> str:
+def _when(t: float | None, *, seconds: bool = True, short: bool = False) -> str:
     if t is None:
         return "-"
-    return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
+    day = "%m-%d" if short else "%Y-%m-%d"
+    return dt.datetime.fromtimestamp(t).strftime(f"{day} %H:%M" + (":%S" if seconds else ""))
 
 
 def _duration(record: RunRecord) -> str:
-    seconds = record.duration
+    return _seconds(record.duration)
+
+
+def _seconds(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     minutes, secs = divmod(round(seconds), 60)
@@ -60,10 +64,10 @@ def _status(status: str) -> str:
     return f"[{_STATUS_STYLE.get(status, 'white')}]{status}[/]"
 
 
-def _number(value: Any) -> str:
-    if value is None:
+def _number(value: Any, *, digits: int = 6) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    return f"{value:.6g}"
+    return f"{value:.{digits}g}"
 
 
 @click.group(name="runs")
@@ -100,8 +104,28 @@ def _config_item(item: str) -> tuple[str, Any]:
     "it parses (lr=0.1, layers=[64,32]), else as a string (repeatable: all).",
 )
 @click.option(
+    "--metric",
+    "metric_filters",
+    multiple=True,
+    metavar="FIELD<OP>NUMBER",
+    help="Only runs whose summary passes this filter, e.g. 'best:val/loss<0.5' (repeatable).",
+)
+@click.option("--search", default=None, help="Only runs whose name contains this text.")
+@click.option(
+    "--sort",
+    default="-start_time",
+    show_default=True,
+    help="Field to sort by, '-' in front for descending: start_time, duration, name, "
+    "status, config.KEY, best:SPLIT/METRIC, last:SPLIT/METRIC.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=50, show_default=True,
+    help="Runs to show.",
+)  # fmt: skip
+@click.option("--all", "show_all", is_flag=True, help="Show every matching run (no limit).")
+@click.option(
     "--columns",
-    "columns",
+    "columns_wanted",
     default="",
     metavar="KEY,KEY",
     help="Config keys to show as columns (dotted for nested, comma-separated), e.g. "
@@ -113,49 +137,74 @@ def list_command(
     tags: tuple[str, ...],
     status: str | None,
     config_items: tuple[str, ...],
-    columns: str,
+    metric_filters: tuple[str, ...],
+    search: str | None,
+    sort: str,
+    limit: int,
+    show_all: bool,
+    columns_wanted: str,
 ) -> None:
-    """List the runs in the store, newest first."""
+    """List the runs in the store: the latest 50 by default, with each run's best validation
+    loss and accuracy (read from the run summaries, so a store of any size lists at once)."""
     store = _open(store_url)
     config = dict(_config_item(item) for item in config_items)
-    records = store.runs(
+    page = store.run_page(
         project=project,
         tags=list(tags),
         status=status,
         config=config,
-        series=False,
-        predictions=False,
+        metrics=metric_filters,
+        search=search,
+        sort=sort,
+        limit=None if show_all else limit,
     )
     console = _console()
-    if not records:
-        console.print(f"No runs in {store.safe_url}.")
+    if not page.rows:
+        console.print(f"No runs in {store.safe_url}" + (" match." if page.total else "."))
         return
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     # Names, projects and tags wrap in a narrow terminal; the short fixed-width columns never
-    # do, so an id stays copyable and a status readable.
-    for column in ("id", "name", "project", "status", "started", "duration", "tags"):
-        fixed = column in ("id", "status", "started", "duration")
-        table.add_column(column, no_wrap=fixed, overflow="ellipsis" if fixed else "fold")
+    # do, so an id stays copyable and a status readable. Project and tags only take room
+    # when the page has more than one project / any tag; the duration is in `runs show`
+    # (an 80-column terminal is the aim).
+    with_project = len({row["project"] for row in page.rows}) > 1
+    with_tags = any(row["tags"] for row in page.rows)
+    columns = ["id", "name"] + (["project"] if with_project else [])
+    columns += ["status", "started", "val loss", "val acc"]
+    columns += ["tags"] if with_tags else []
+    for column in columns:
+        fixed = column not in ("name", "project", "tags")
+        table.add_column(
+            column,
+            no_wrap=fixed,
+            overflow="ellipsis" if fixed else "fold",
+            min_width={"name": 8, "project": 7, "tags": 5}.get(column),
+        )
     from fitscope.views.hyperparams import flatten_config
 
-    flat = [flatten_config(r.config) for r in records]
-    keys = [k.strip() for k in columns.split(",") if k.strip()]
+    flat = [flatten_config(row["config"]) for row in page.rows]
+    keys = [k.strip() for k in columns_wanted.split(",") if k.strip()]
     if keys == ["config"]:
         keys = sorted(set().union(*flat))
     for key in keys:
         table.add_column(key, overflow="fold", style="cyan")
-    for r, config in zip(records, flat, strict=True):
-        table.add_row(
-            r.id[:8],
-            r.name,
-            r.project,
-            _status(r.status),
-            _when(r.start_time, seconds=False),
-            _duration(r),
-            ", ".join(r.tags),
-            *(json.dumps(config[k]) if k in config else "-" for k in keys),
-        )
+    for row, config in zip(page.rows, flat, strict=True):
+        cells = [row["id"][:8], row["name"]] + ([row["project"]] if with_project else [])
+        cells += [
+            _status(row["status"]),
+            _when(row["start_time"], seconds=False, short=True),
+            _number(row["best_val_loss"], digits=4),
+            _number(row["best_val_accuracy"], digits=4),
+        ]
+        cells += [", ".join(row["tags"])] if with_tags else []
+        cells += [json.dumps(config[k]) if k in config else "-" for k in keys]
+        table.add_row(*cells)
     console.print(table)
+    if page.next_offset is not None:
+        console.print(
+            f"{len(page.rows)} of {page.total} runs shown (--all for every one, --limit N "
+            "for more)."
+        )
 
 
 @runs_command.command(name="show")

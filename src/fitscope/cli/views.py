@@ -17,13 +17,18 @@ __all__ = ["plot_command", "report_command", "ui_command"]
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
-    "--token", default=None, help="Secret every API request must carry (required off loopback)."
+    "--token",
+    default=None,
+    help="Secret every API request must carry (required off loopback, and to accept runs "
+    "from fitscope.init(store='http://HOST:PORT', token=...)).",
 )
 def ui_command(store_url: str | None, host: str, port: int, token: str | None) -> None:
     """Serve the web dashboard (runs, curves, predictions, compare).
 
     Binds 127.0.0.1 by default. Another address needs --token; open the page as
-    http://HOST:PORT/?token=TOKEN.
+    http://HOST:PORT/?token=TOKEN. With --token the server also accepts runs logged on other
+    machines (fitscope.init(store="http://HOST:PORT", token=TOKEN)); without one it refuses
+    them, even on loopback.
     """
     from fitscope.web.server import check_bind, serve
 

@@ -20,7 +20,7 @@ from fitscope import metrics
 from fitscope.demo._digits import load_digits
 from fitscope.models import LogisticRegression
 from fitscope.track import Store, init
-from fitscope.train._split import split
+from fitscope.train.splits import split
 
 __all__ = ["OverfitRun", "overfit_run"]
 

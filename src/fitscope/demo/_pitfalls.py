@@ -24,7 +24,7 @@ from fitscope.demo._digits import load_digits
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import evaluate
 from fitscope.models import LogisticRegression
-from fitscope.train._split import split
+from fitscope.train.splits import split
 
 __all__ = ["Case", "confident_mistakes_case", "imbalance_case", "summarise"]
 

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 
 from fitscope import _validation as v
+from fitscope._i18n import LANGUAGES, check_lang
 from fitscope.doctor.curves import Curve, Reference, curve_drafts
 from fitscope.doctor.finding import SEVERITIES, Draft, Finding
-from fitscope.doctor.i18n import LANGUAGES, check_lang
 from fitscope.doctor.keys import LOSS, Key, direction, parse_key
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
 from fitscope.doctor.regression import is_regression, regression_drafts, residuals

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._i18n import Pct
 from fitscope.doctor import signals as sg
 from fitscope.doctor.finding import Draft
-from fitscope.doctor.i18n import Pct
 
 __all__ = ["Curve", "Reference", "curve_drafts"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from fitscope.doctor.i18n import fmt, translator
+from fitscope._i18n import fmt, translator
 from fitscope.doctor.messages import MESSAGES, NOTES, WORDS
 
 __all__ = ["SEVERITIES", "Draft", "Finding", "Severity"]

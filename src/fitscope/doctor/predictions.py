@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from fitscope import _validation as v
 from fitscope import metrics as m
+from fitscope._i18n import Pct
 from fitscope.doctor.finding import Draft, Severity
-from fitscope.doctor.i18n import Pct
 from fitscope.doctor.labels import OUTRIGHT_P, class_thresholds, label_issues
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _labels

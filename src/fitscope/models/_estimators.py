@@ -120,7 +120,42 @@ _DOC_PARAMS = """
 
 
 class _Classifier(_Estimator):
+    """What the two classifiers share: their parameters (one ``__init__``, which scikit-learn
+    reads through ``get_params``), fitting on class labels, and predicting. They differ only
+    in ``_model``; neither inherits the other."""
+
     _estimator_type = "classifier"
+
+    def __init__(
+        self,
+        *,
+        fit_intercept: bool = True,
+        l2: float = 0.0,
+        l1: float = 0.0,
+        solver: str = "lbfgs",
+        learning_rate: float = 0.1,
+        epochs: int = 100,
+        batch_size: int | None = None,
+        tol: float = 1e-6,
+        class_weight: Any = None,
+        metrics: Sequence[Any] = ("accuracy",),
+        early_stopping: bool | int = False,
+        random_state: int | np.random.Generator | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.fit_intercept = fit_intercept
+        self.l2 = l2
+        self.l1 = l1
+        self.solver = solver
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.tol = tol
+        self.class_weight = class_weight
+        self.metrics = metrics
+        self.early_stopping = early_stopping
+        self.random_state = random_state
+        self.verbose = verbose
 
     def fit(
         self,
@@ -150,7 +185,7 @@ class _Classifier(_Estimator):
                 "instead; use SoftmaxRegression for more."
             )
         sw = v.as_sample_weight(sample_weight, n)
-        cw = _fit.class_weights(self.class_weight, classes, enc)  # type: ignore[attr-defined]
+        cw = _fit.class_weights(self.class_weight, classes, enc)
         weight = cw if sw is None else (sw if cw is None else sw * cw)
         train = _fit.Data(Xa, enc, weight)
         val = None
@@ -229,37 +264,6 @@ class LogisticRegression(_Classifier):
     __doc__ = (__doc__ or "") + _DOC_PARAMS
     _model = "logistic"
 
-    def __init__(
-        self,
-        *,
-        fit_intercept: bool = True,
-        l2: float = 0.0,
-        l1: float = 0.0,
-        solver: str = "lbfgs",
-        learning_rate: float = 0.1,
-        epochs: int = 100,
-        batch_size: int | None = None,
-        tol: float = 1e-6,
-        class_weight: Any = None,
-        metrics: Sequence[Any] = ("accuracy",),
-        early_stopping: bool | int = False,
-        random_state: int | np.random.Generator | None = None,
-        verbose: bool = False,
-    ) -> None:
-        self.fit_intercept = fit_intercept
-        self.l2 = l2
-        self.l1 = l1
-        self.solver = solver
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.tol = tol
-        self.class_weight = class_weight
-        self.metrics = metrics
-        self.early_stopping = early_stopping
-        self.random_state = random_state
-        self.verbose = verbose
-
 
 class SoftmaxRegression(_Classifier):
     """Multinomial (softmax) regression over K >= 2 classes; ``coef_`` is ``(K, n_features)``.
@@ -274,37 +278,6 @@ class SoftmaxRegression(_Classifier):
 
     __doc__ = (__doc__ or "") + _DOC_PARAMS
     _model = "softmax"
-
-    def __init__(
-        self,
-        *,
-        fit_intercept: bool = True,
-        l2: float = 0.0,
-        l1: float = 0.0,
-        solver: str = "lbfgs",
-        learning_rate: float = 0.1,
-        epochs: int = 100,
-        batch_size: int | None = None,
-        tol: float = 1e-6,
-        class_weight: Any = None,
-        metrics: Sequence[Any] = ("accuracy",),
-        early_stopping: bool | int = False,
-        random_state: int | np.random.Generator | None = None,
-        verbose: bool = False,
-    ) -> None:
-        self.fit_intercept = fit_intercept
-        self.l2 = l2
-        self.l1 = l1
-        self.solver = solver
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.tol = tol
-        self.class_weight = class_weight
-        self.metrics = metrics
-        self.early_stopping = early_stopping
-        self.random_state = random_state
-        self.verbose = verbose
 
 
 class LinearRegression(_Estimator):

@@ -17,8 +17,8 @@ from fitscope.errors import InvalidInputError, InvalidTypeError
 from fitscope.metrics import evaluate, metric
 from fitscope.models._objectives import Model, Objective
 from fitscope.train import loop
-from fitscope.train._split import split_indices
 from fitscope.train.solvers import GradientStepper, NewtonStepper, run_lbfgs
+from fitscope.train.splits import split_indices
 
 FloatArray = NDArray[np.float64]
 SOLVERS = ("gd", "sgd", "momentum", "adam", "newton", "lbfgs")

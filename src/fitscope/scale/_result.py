@@ -124,7 +124,8 @@ def finalize(partial: Partial, cols: Columns, opts: Options) -> FileEvaluation:
         raise InvalidInputError(
             f"rows must hold a number in every column used ({used}). Got {partial.n_nan} "
             f"row(s) with NaN or a missing value instead, the first at row {row} of {source} "
-            "(data rows counted from 1). Pass --drop-nan (drop_nan=True) to skip them."
+            "(data rows counted from 1). Pass drop_nan=True to skip them.",
+            argument="drop_nan",
         )
     if not partial.states:
         what = "every row had NaN or a missing value" if partial.n_rows else "there were no rows"

@@ -213,11 +213,11 @@ def compare(
     >>> import tempfile, pathlib, numpy as np, fitscope
     >>> store = fitscope.Store(pathlib.Path(tempfile.mkdtemp()) / "r.db")
     >>> rng = np.random.default_rng(0); y = rng.integers(0, 2, 2000)
-    >>> for name, noise in (("a", 1.5), ("b", 0.5)):
+    >>> for name, noise in (("noisy", 1.5), ("sharp", 0.5)):  # names no run id can start with
     ...     with fitscope.init(name=name, store=store) as run:
     ...         p = 1 / (1 + np.exp(-(4 * (y - 0.5) + rng.normal(0, noise * 2, 2000))))
     ...         run.log_predictions(y, p, split="val")
-    >>> [pair] = fitscope.compare("a", "b", store=store)
+    >>> [pair] = fitscope.compare("noisy", "sharp", store=store)
     >>> pair["paired"], pair["metrics"][0]["metric"], pair["metrics"][0]["verdict"]
     (True, 'accuracy', 'b_better')
     """

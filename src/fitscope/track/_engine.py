@@ -72,8 +72,9 @@ def check_exists(url: str) -> None:
         if not path.exists():
             raise StoreError(
                 f"store must be an existing fitscope store. Got {str(path)!r}, which does "
-                "not exist. Pass --store PATH|URL or set FITSCOPE_STORE; runs are written "
-                f"to ./{DEFAULT_PATH.as_posix()} by default."
+                "not exist. Pass store=PATH|URL or set FITSCOPE_STORE; runs are written "
+                f"to ./{DEFAULT_PATH.as_posix()} by default.",
+                argument="store",
             )
 
 

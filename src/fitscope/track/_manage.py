@@ -14,7 +14,13 @@ __all__ = ["add_tags", "delete_run", "rename_run"]
 
 def delete_run(tx: Transactions, run_id: str) -> None:
     def body(conn: Connection) -> None:
-        for table in (schema.points, schema.predictions, schema.tags):
+        for table in (
+            schema.points,
+            schema.predictions,
+            schema.tags,
+            schema.series_summary,
+            schema.run_config,
+        ):
             conn.execute(table.delete().where(table.c.run_id == run_id))
         conn.execute(schema.runs.delete().where(schema.runs.c.id == run_id))
 

@@ -51,7 +51,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _looks_dead(row: Any) -> bool:
+def looks_dead(row: Any) -> bool:
     if row.host == HOST and row.pid is not None and row.pid != os.getpid():
         return not _pid_alive(int(row.pid))
     return row.heartbeat is not None and time.time() - row.heartbeat > STALE_AFTER
@@ -168,7 +168,7 @@ def read_runs(
     records = []
     for run_id, (row, tags) in found.items():
         status = row.status
-        if status == "running" and _looks_dead(row):
+        if status == "running" and looks_dead(row):
             status = "crashed"
         records.append(
             RunRecord(
@@ -190,19 +190,18 @@ def read_runs(
 
 def find_run(conn: Connection, run_id: str, safe_url: str, **parts: Any) -> RunRecord:
     """The one run that ``run_id`` names, holding ``parts`` (see :func:`read_runs`): an id
-    (read in at most 3 statements), else a unique id prefix, else a name (the newest run of
-    that name)."""
+    (read in at most 3 statements), else a name (the newest run of that name), else a unique id
+    prefix. A name comes before a prefix: a run named "a" must not become, one time in sixteen,
+    another run whose id happens to start with "a"."""
     c = schema.runs.c
     found = read_runs(conn, sa.select(schema.runs).where(c.id == run_id), **parts)
     if found:
         return found[0]
-    ids = conn.execute(sa.select(c.id).where(c.id.startswith(run_id, autoescape=True))).all()
-    if len(ids) != 1:
-        newest = conn.execute(
-            sa.select(c.id).where(c.name == run_id).order_by(c.start_time.desc()).limit(1)
-        ).all()
-        if newest:
-            ids = newest
+    ids = conn.execute(
+        sa.select(c.id).where(c.name == run_id).order_by(c.start_time.desc()).limit(1)
+    ).all()
+    if not ids:
+        ids = conn.execute(sa.select(c.id).where(c.id.startswith(run_id, autoescape=True))).all()
     if len(ids) != 1:
         found_text = "several runs" if ids else "no run"
         raise RunNotFoundError(

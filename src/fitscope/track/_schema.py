@@ -85,6 +85,54 @@ predictions = sa.Table(
     sa.Index("ix_fitscope_predictions_run", "run_id", "split", "step"),
 )
 
+# The batches a fitscope server has stored, by the id each client gave them: written in the
+# same transaction as the batch's points, so a batch sent twice (a retry, `fitscope sync` run
+# again) is recognised and stored once. A new table: stores of version 1 gain it on open.
+ingested = sa.Table(
+    "fitscope_ingested",
+    metadata,
+    sa.Column("run_id", sa.String(32), primary_key=True),
+    sa.Column("batch_id", sa.String(64), primary_key=True),
+    sa.Column("time", sa.Float, nullable=False),
+)
+
+# A run summary kept at write time, so listing runs never reads a series: per series the count,
+# the last value (at the highest step) and the best one (by the metric's direction, NaN never
+# best) with their steps. Updated in the transaction that writes the points.
+series_summary = sa.Table(
+    "fitscope_series_summary",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("split", sa.String(64), primary_key=True),
+    sa.Column("metric", sa.String(255), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("last", sa.Float, nullable=True),
+    sa.Column("last_step", sa.BigInteger, nullable=True),
+    sa.Column("best", sa.Float, nullable=True),
+    sa.Column("best_step", sa.BigInteger, nullable=True),
+    sa.Index("ix_fitscope_series_summary_best", "split", "metric", "best"),
+    sa.Index("ix_fitscope_series_summary_last", "split", "metric", "last"),
+)
+
+# A run's config flattened to one row per leaf (dotted keys for nested dicts), numbers in
+# value_num and everything else as JSON text in value_text, for filtering and sorting in SQL.
+run_config = sa.Table(
+    "fitscope_run_config",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value_num", sa.Float, nullable=True),
+    sa.Column("value_text", sa.Text, nullable=True),
+    sa.Index("ix_fitscope_run_config_num", "key", "value_num"),
+    sa.Index("ix_fitscope_run_config_text", "key", "value_text"),
+)
+
+sa.Index("ix_fitscope_runs_start", runs.c.start_time, runs.c.id)  # the runs list, newest first
+
 # Migrations: MIGRATIONS[v] upgrades a store at version v to v + 1. Version 1 is the first
 # schema, created whole by metadata.create_all, so the list is empty for now; each later schema
 # change appends one function here and bumps SCHEMA_VERSION.
@@ -113,6 +161,9 @@ def init_schema(conn: Connection, safe_url: str) -> None:
                 MIGRATIONS[v](conn)
         # New tables of the current schema (all of them in a new store).
         metadata.create_all(conn, checkfirst=True)
+        from fitscope.track._rollup import backfill  # (it imports this module)
+
+        backfill(conn)  # run summaries of a store older than their tables
         if version is None:
             conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
         elif version < SCHEMA_VERSION:

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.engine import Connection
 
+from fitscope.track import _rollup
 from fitscope.track import _schema as schema
 from fitscope.track._tx import Transactions
 from fitscope.track.records import PredictionSnapshot
@@ -67,6 +68,7 @@ def create_run(
         )
         if tags:
             conn.execute(schema.tags.insert(), [{"run_id": run_id, "tag": t} for t in set(tags)])
+        _rollup.set_config(conn, run_id, config)
 
     tx.run(body)
 
@@ -85,6 +87,7 @@ def reopen_run(tx: Transactions, run_id: str, *, config: Mapping[str, Any]) -> N
                 config=config_json(config),
             )
         )
+        _rollup.set_config(conn, run_id, config)
 
     tx.run(body)
 
@@ -96,6 +99,7 @@ def set_config(tx: Transactions, run_id: str, config: Mapping[str, Any]) -> None
             .where(schema.runs.c.id == run_id)
             .values(config=config_json(config))
         )
+        _rollup.set_config(conn, run_id, config)
 
     tx.run(body)
 
@@ -110,6 +114,7 @@ def write(
     status: str | None = None,
     end_time: float | None = None,
 ) -> None:
+    chunks = list(chunks)
     point_rows = [
         {
             "run_id": run_id,
@@ -144,6 +149,8 @@ def write(
     def body(conn: Connection) -> None:
         if point_rows:
             conn.execute(schema.points.insert(), point_rows)
+            # The run's series summaries, in the same transaction (listing reads only them).
+            _rollup.update_series(conn, run_id, [c[:4] for c in chunks])
         if snap_rows:
             conn.execute(schema.predictions.insert(), snap_rows)
         if values:

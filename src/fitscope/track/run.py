@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from fitscope._validation import as_label_array, describe
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.track.records import PredictionSnapshot, RunRecord
+from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
 
 __all__ = ["Run", "init"]
@@ -121,7 +122,7 @@ class Run:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | RemoteStore,
         *,
         project: str,
         name: str | None,
@@ -410,11 +411,20 @@ def init(
     name: str | None = None,
     config: Mapping[str, Any] | None = None,
     tags: Sequence[str] | None = None,
-    store: Store | str | os.PathLike[str] | None = None,
+    store: Store | RemoteStore | str | os.PathLike[str] | None = None,
     resume: str | None = None,
+    *,
+    token: str | None = None,
+    mode: str | None = None,
 ) -> Run:
     """Start recording a run into ``store`` (a :class:`Store`, a path or URL; default
     $FITSCOPE_STORE, else ``./.fitscope/fitscope.db``).
+
+    ``store="http://host:port"`` logs to a fitscope server (``fitscope ui --token ...``) with
+    ``token`` (default $FITSCOPE_TOKEN): batches go through a local spool
+    ($FITSCOPE_SPOOL, else ``./.fitscope/spool``) and upload in the background, so training
+    never waits on the network. ``mode="offline"`` only spools (upload later with
+    ``fitscope sync``); ``mode="online"`` (the default) uploads as it goes.
 
     ``resume`` (a run id, id prefix or name) continues a run that is not running any more
     (finished, failed or crashed) instead of starting one: ``config`` and ``tags`` are merged
@@ -428,8 +438,7 @@ def init(
     >>> run.status
     'finished'
     """
-    if not isinstance(store, Store):
-        store = Store(store)
+    store = open_store(store, token=token, mode=mode)
     record = None
     if resume is not None:
         record = store.get_run(resume, predictions=False)

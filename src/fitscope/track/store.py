@@ -11,14 +11,16 @@ none of them shows its user "database is locked".
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from fitscope.errors import InvalidInputError, InvalidTypeError
-from fitscope.track import _manage, _read, _write
+from fitscope.track import _listing, _manage, _read, _write
 from fitscope.track import _schema as schema
 from fitscope.track._engine import DEFAULT_PATH, check_exists, connect, redact, resolve_url
 from fitscope.track._read import STALE_AFTER, SeriesWanted
@@ -27,6 +29,17 @@ from fitscope.track._write import Chunk
 from fitscope.track.records import PredictionSnapshot, RunRecord
 
 __all__ = ["DEFAULT_PATH", "STALE_AFTER", "Chunk", "Store", "resolve_url"]
+
+_STATUSES = ("running", "finished", "failed", "crashed")
+_VAL_SPLITS = ("val", "validation")
+
+
+def _headline(summary: Mapping[str, Mapping[str, Any]], metric: str, field: str) -> Any:
+    """``field`` of ``metric`` on the validation split ("val", else "validation")."""
+    for split in _VAL_SPLITS:
+        if f"{split}/{metric}" in summary:
+            return summary[f"{split}/{metric}"][field]
+    return None
 
 
 class Store:
@@ -132,39 +145,149 @@ class Store:
         config: Mapping[str, Any] | None = None,
         *,
         ids: Iterable[str] | None = None,
+        metrics: Iterable[str] | str = (),
+        search: str | None = None,
+        sort: str = "-start_time",
+        limit: int | None = None,
+        offset: int = 0,
         series: SeriesWanted = True,
         predictions: bool = True,
     ) -> list[RunRecord]:
-        """Runs, newest first. ``tags`` keeps runs that carry every tag given; ``config`` keeps
-        runs whose config has every key given with an equal value (a dotted key such as
-        ``"optimizer.lr"`` looks inside nested dicts); ``ids`` keeps the runs with those exact
-        ids (no prefixes or names: :meth:`get_run` resolves those). ``series`` and
-        ``predictions`` choose what each record holds (see the class); three statements
-        whatever the number of runs.
+        """Runs, newest first (or by ``sort``), all of them unless ``limit`` is given.
+
+        ``tags`` keeps runs that carry every tag given; ``config`` keeps runs whose config has
+        every key given with an equal value (a dotted key such as ``"optimizer.lr"`` looks
+        inside nested dicts); ``ids`` keeps the runs with those exact ids (no prefixes or
+        names: :meth:`get_run` resolves those); ``metrics`` keeps runs whose summary passes
+        every filter such as ``"best:val/loss<0.5"``; ``search`` keeps runs whose name
+        contains the text (any case). ``sort`` is a field as listed in :meth:`run_page`.
+        Filtering, sorting and paging happen in the database. ``series`` and ``predictions``
+        choose what each record holds (see the class); a few statements whatever the number
+        of runs.
         """
-        query = sa.select(schema.runs).order_by(schema.runs.c.start_time.desc())
-        if ids is not None:
-            query = query.where(schema.runs.c.id.in_(sorted(set(ids))))
-        if project is not None:
-            query = query.where(schema.runs.c.project == project)
-        wanted = [tags] if isinstance(tags, str) else list(tags or [])
-        for tag in wanted:
-            query = query.where(
-                schema.runs.c.id.in_(
-                    sa.select(schema.tags.c.run_id).where(schema.tags.c.tag == tag)
-                )
+        query, _ = _listing.select_runs(
+            **self._filters(project, tags, status, config, metrics, search),
+            ids=ids,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+        if limit is None and not offset:
+            return self._tx.run(
+                lambda conn: _read.read_runs(conn, query, series=series, predictions=predictions),
+                write=False,
             )
-        records = self._tx.run(
-            lambda conn: _read.read_runs(conn, query, series=series, predictions=predictions),
+
+        def body(conn: Connection) -> list[RunRecord]:
+            # A page: its ids first (read_runs selects its parts by a subquery of the query,
+            # which must not carry LIMIT without its ORDER BY), then the runs, in page order.
+            page_ids = [i for (i,) in conn.execute(query.with_only_columns(schema.runs.c.id))]
+            if not page_ids:
+                return []
+            found = _read.read_runs(
+                conn,
+                sa.select(schema.runs).where(schema.runs.c.id.in_(page_ids)),
+                series=series,
+                predictions=predictions,
+            )
+            by_id = {r.id: r for r in found}
+            return [by_id[i] for i in page_ids if i in by_id]
+
+        return self._tx.run(body, write=False)
+
+    def run_page(
+        self,
+        project: str | None = None,
+        tags: Iterable[str] | str | None = None,
+        status: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        *,
+        metrics: Iterable[str] | str = (),
+        search: str | None = None,
+        sort: str = "-start_time",
+        limit: int | None = _listing.DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> _listing.RunPage:
+        """One page of the runs table, read from the run summaries kept at write time (no
+        series is read): each row has the run's fields, tags, config, the summary of every
+        series (count, last, best and their steps) and the headline numbers; ``total`` says
+        how many runs match.
+
+        Filters as in :meth:`runs`. ``sort``: ``start_time``, ``end_time``, ``duration``,
+        ``name``, ``project``, ``status``, ``best_val_loss``, ``best_val_accuracy``,
+        ``final_test_accuracy``, ``config.KEY``, or ``best:SPLIT/METRIC``,
+        ``last:SPLIT/METRIC``, ``count:SPLIT/METRIC``; ``-`` in front for descending; runs
+        without the field come last.
+
+        >>> import tempfile, pathlib, fitscope
+        >>> store = fitscope.Store(pathlib.Path(tempfile.mkdtemp()) / "runs.db")
+        >>> for lr in (0.1, 0.01, 0.001):
+        ...     with fitscope.init(config={"lr": lr}, store=store) as run:
+        ...         run.log({"loss": lr * 10}, split="val")
+        >>> page = store.run_page(sort="best:val/loss", limit=2)
+        >>> [row["config"]["lr"] for row in page.rows], page.total, page.next_offset
+        ([0.001, 0.01], 3, 2)
+        """
+        filters = self._filters(project, tags, status, config, metrics, search)
+
+        rows, tag_map, total, sums = self._tx.run(
+            lambda conn: _listing.query_page(
+                conn, **filters, sort=sort, limit=limit, offset=offset
+            ),
             write=False,
         )
-        if status is not None:
-            records = [r for r in records if r.status == status]
-        if config:
-            # Filtered here rather than in SQL: config is a JSON text column, and SQLite's and
-            # PostgreSQL's JSON operators differ; stores hold thousands of runs, not millions.
-            records = [r for r in records if _read.config_matches(r.config, config)]
-        return records
+        out = []
+        for r in rows:
+            summary = sums[r.id]
+            out.append(
+                {
+                    "id": r.id,
+                    "project": r.project,
+                    "name": r.name,
+                    "status": "crashed"
+                    if r.status == "running" and _read.looks_dead(r)
+                    else r.status,
+                    "start_time": r.start_time,
+                    "end_time": r.end_time,
+                    "duration": None if r.end_time is None else r.end_time - r.start_time,
+                    "tags": sorted(tag_map[r.id]),
+                    "config": json.loads(r.config),
+                    "best_val_loss": _headline(summary, "loss", "best"),
+                    "best_val_accuracy": _headline(summary, "accuracy", "best"),
+                    "final_test_accuracy": (summary.get("test/accuracy") or {}).get("last"),
+                    "summary": summary,
+                }
+            )
+        return _listing.RunPage(rows=out, total=total, offset=offset, limit=limit or len(out))
+
+    def projects(self) -> list[str]:
+        """The project names in the store, sorted."""
+        r = schema.runs.c
+        query = sa.select(r.project).distinct().order_by(r.project)
+        return self._tx.run(lambda conn: [p for (p,) in conn.execute(query)], write=False)
+
+    @staticmethod
+    def _filters(
+        project: str | None,
+        tags: Iterable[str] | str | None,
+        status: str | None,
+        config: Mapping[str, Any] | None,
+        metrics: Iterable[str] | str,
+        search: str | None,
+    ) -> dict[str, Any]:
+        if status is not None and status not in _STATUSES:
+            raise InvalidInputError(f"status must be one of {_STATUSES}. Got {status!r} instead.")
+        return {
+            "project": project,
+            "tags": [tags] if isinstance(tags, str) else list(tags or []),
+            "status": status,
+            "config": config,
+            "metrics": [
+                _listing.parse_filter(m)
+                for m in ([metrics] if isinstance(metrics, str) else metrics)
+            ],
+            "search": search,
+        }
 
     def get_run(
         self, run_id: str, *, series: SeriesWanted = True, predictions: bool = True

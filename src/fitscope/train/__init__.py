@@ -1,4 +1,5 @@
-"""Training: the one loop that iterates, the solvers it drives and the observers it asks.
+"""Training: the one loop that iterates, the solvers it drives and the observers it asks, and
+:func:`split` (train, validation and test parts; also ``fitscope.split``).
 
 See :mod:`fitscope.train.loop` for the epoch-end path every solver shares and
 :mod:`fitscope.train.solvers` for the solvers.
@@ -17,6 +18,7 @@ from fitscope.train.loop import (
     iterate,
 )
 from fitscope.train.solvers import GradientStepper, NewtonStepper, run_lbfgs
+from fitscope.train.splits import Part, Splits, split
 
 __all__ = [
     "Decision",
@@ -26,8 +28,11 @@ __all__ = [
     "LoopResult",
     "NewtonStepper",
     "Observer",
+    "Part",
     "Run",
     "Snapshot",
+    "Splits",
     "iterate",
     "run_lbfgs",
+    "split",
 ]

@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import scipy.linalg
-import scipy.optimize
 from numpy.typing import NDArray
 
 from fitscope import optim
@@ -188,6 +187,8 @@ def run_lbfgs(
     ``tol`` is its ``gtol`` (largest gradient entry); ``ftol`` is set near machine precision so
     that the gradient test, not a stalled relative decrease, ends a run.
     """
+    import scipy.optimize  # lazy: L-BFGS is one solver of several; `import fitscope` skips it
+
     cache: dict[str, Any] = {}
 
     def fun(theta: FloatArray) -> tuple[float, FloatArray]:

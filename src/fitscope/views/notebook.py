@@ -1,4 +1,4 @@
-"""A live loss / accuracy plot for Jupyter that updates in place.
+"""The live loss / accuracy figure for Jupyter: drawn once, then updated in place.
 
 Two backends, one behaviour: the plot is displayed once and then only its data change, so the
 figure is never rebuilt and the cell's other output (prints, tables) is never cleared.
@@ -11,23 +11,25 @@ figure is never rebuilt and the cell's other output (prints, tables) is never cl
   (``handle.update``), about 0.1 s per update on a small machine instead of ~0.5 s for a
   cleared-and-replotted pyplot figure.
 
-Three ways to feed it: the built-in trainers (``model.fit(X, y, run=LivePlot())``: anything
-with ``log`` is a run; or as an observer, ``on_epoch_end``), ``run.log`` through
-``run = live(fitscope.init(...))``, and any integration that calls ``run.log(values, step=,
-split=)`` when handed that wrapped run.
+This module only draws the points it is given (:class:`LiveFigure`). What feeds it, the
+:class:`~fitscope.integrations.notebook.LivePlot` that observes a training and
+:func:`~fitscope.integrations.notebook.live` that wraps a run, lives in
+:mod:`fitscope.integrations.notebook`; both names stay importable from here.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import io
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from fitscope.errors import InvalidInputError
-from fitscope.train.loop import Decision
 
-__all__ = ["LivePlot", "LiveRun", "live"]
+if TYPE_CHECKING:
+    from fitscope.integrations.notebook import LivePlot, LiveRun, live
+
+__all__ = ["LiveFigure", "LivePlot", "LiveRun", "Points", "live"]
 
 _COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c"}
 Points = dict[str, dict[str, tuple[list[float], list[float]]]]  # split -> metric -> (x, y)
@@ -158,8 +160,8 @@ def _default_backend() -> str:
     return "plotly" if ok else "matplotlib"
 
 
-class LivePlot:
-    """A live plot of ``metrics`` per split, redrawn every ``every`` steps of the train split.
+class LiveFigure:
+    """One figure of ``metrics`` (a panel each, a line per split) that redraws in place.
 
     ``backend`` is ``"plotly"``, ``"matplotlib"`` or ``None`` (plotly when installed with
     anywidget). ``smoothing`` (0 to 0.99, default 0: off) adds TensorBoard's debiased EMA of the
@@ -167,28 +169,22 @@ class LivePlot:
     ``display`` defaults to ``IPython.display.display``; anything with its
     signature works (``display(obj, display_id=True)``, returning a handle with ``update``).
 
-    >>> plot = LivePlot(backend="matplotlib", display=lambda obj, display_id: None)
-    >>> for epoch in range(3):
-    ...     plot.log({"loss": 1 / (epoch + 1), "accuracy": 0.5 + epoch / 10}, step=epoch)
-    >>> plot.points["train"]["loss"]
-    ([0, 1, 2], [1.0, 0.5, 0.3333333333333333])
-    >>> plot.renders
-    3
+    >>> fig = LiveFigure(["loss"], backend="matplotlib", display=lambda obj, display_id: None)
+    >>> fig.draw({"train": {"loss": ([0, 1], [1.0, 0.5])}})
+    >>> fig.renders
+    1
     """
 
     def __init__(
         self,
         metrics: Sequence[str] = ("loss", "accuracy"),
         *,
-        every: int = 1,
         backend: str | None = None,
         width: float = 10.0,
         height: float = 3.6,
         display: Callable[..., Any] | None = None,
         smoothing: float = 0.0,
     ) -> None:
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise InvalidInputError(f"every must be an integer >= 1. Got {every!r} instead.")
         if isinstance(metrics, str) or not metrics:
             raise InvalidInputError(
                 f"metrics must be a non-empty list of metric names. Got {metrics!r} instead."
@@ -216,88 +212,35 @@ class LivePlot:
             )
         self.backend = backend
         self.metrics = list(metrics)
-        self.every = every
-        self.points: Points = {}
         self.renders = 0
         self._display = display
         self._shown = False
-        self._pending = False
 
     @property
     def figure(self) -> Any:
         """The live figure (a plotly FigureWidget or a matplotlib Figure)."""
         return self._backend.figure
 
-    def log(self, values: Mapping[str, Any], step: int, split: str = "train") -> None:
-        """Add one step of ``split``; redraw when a train step is a multiple of ``every``
-        (the other splits' points show with the next train redraw, or at :meth:`close`)."""
-        split = "val" if split == "validation" else split
-        for name, value in values.items():
-            if name in self.metrics:
-                xs, ys = self.points.setdefault(split, {}).setdefault(name, ([], []))
-                xs.append(int(step))
-                ys.append(float(value))
-        self._pending = True
-        if split == "train" and int(step) % self.every == 0:
-            self.draw()
-
-    def on_epoch_end(self, epoch: int, logs: Mapping[str, float], params: Any) -> Decision:
-        """The trainers' observer hook: Keras-style keys (``loss``, ``val_loss``, ...)."""
-        val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
-        if val:
-            self.log(val, epoch, "val")
-        self.log({k: v for k, v in logs.items() if not k.startswith("val_")}, epoch, "train")
-        return Decision()
-
-    def draw(self) -> None:
-        """Show the plot: the first call displays it, later calls update it in place."""
+    def draw(self, points: Points) -> None:
+        """Show ``points``: the first call displays the figure, later calls update it."""
         if not self._shown:
             show = self._display
             if show is None:
                 from IPython.display import display as show
-            self._backend.show(show, self.points)
+            self._backend.show(show, points)
             self._shown = True
         else:
-            self._backend.update(self.points)
+            self._backend.update(points)
         self.renders += 1
-        self._pending = False
-
-    def close(self) -> None:
-        """Draw whatever arrived since the last redraw (call at the end of training)."""
-        if self._pending:
-            self.draw()
 
 
-class LiveRun:
-    """A run whose ``log`` also feeds a :class:`LivePlot`; everything else is the run's."""
+if not TYPE_CHECKING:  # type checkers see the imports at the top
 
-    def __init__(self, run: Any, plot: LivePlot) -> None:
-        self.run = run
-        self.plot = plot
-        self._next: dict[str, int] = {}
+    def __getattr__(name: str) -> Any:
+        # LivePlot, LiveRun and live moved to fitscope.integrations.notebook (they observe
+        # training and wrap runs); imported on use so that this renderer never imports them.
+        if name in ("LivePlot", "LiveRun", "live"):
+            from fitscope.integrations import notebook
 
-    def log(self, values: Mapping[str, Any], step: int | None = None, split: str = "train") -> Any:
-        result = self.run.log(values, step=step, split=split)
-        shown = self._next.get(split, 0) if step is None else int(step)
-        self._next[split] = shown + 1
-        self.plot.log(values, shown, split)
-        return result
-
-    def finish(self, *args: Any, **kwargs: Any) -> Any:
-        self.plot.close()
-        return self.run.finish(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.run, name)
-
-    def __enter__(self) -> LiveRun:
-        return self
-
-    def __exit__(self, *exc: Any) -> Any:
-        self.plot.close()
-        return self.run.__exit__(*exc)
-
-
-def live(run: Any, plot: LivePlot | None = None, **options: Any) -> LiveRun:
-    """``run`` with a live plot attached: ``run = live(fitscope.init(...))``."""
-    return LiveRun(run, plot if plot is not None else LivePlot(**options))
+            return getattr(notebook, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

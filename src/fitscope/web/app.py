@@ -10,6 +10,7 @@ its static files need no token, they hold no data. Errors keep the library's mes
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,23 @@ Smoothing = Annotated[
 XAxis = Annotated[str, Query(pattern="^(step|epoch|time)$", description="step, epoch or time")]
 
 
+_SORT_HELP = (
+    "field, '-' in front for descending: start_time, end_time, duration, name, project, "
+    "status, config.KEY, best:SPLIT/METRIC, last:SPLIT/METRIC, count:SPLIT/METRIC"
+)
+
+
+def _config_item(item: str) -> tuple[str, Any]:
+    """``"lr=0.1"`` -> ``("lr", 0.1)``: the value read as JSON when it parses, else as text."""
+    key, sep, raw = item.partition("=")
+    if not sep or not key:
+        raise InvalidInputError(f"config must be KEY=VALUE. Got {item!r} instead.")
+    try:
+        return key, json.loads(raw)
+    except ValueError:
+        return key, raw
+
+
 def _error(status: int, kind: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status)
 
@@ -61,7 +79,7 @@ def create_app(
     >>> from fitscope.track import Store
     >>> store = Store(os.path.join(tempfile.mkdtemp(), "runs.db"))
     >>> TestClient(create_app(store)).get("/api/runs").json()
-    {'runs': []}
+    {'runs': [], 'total': 0, 'offset': 0, 'limit': 50, 'next_offset': None}
     """
     app = FastAPI(
         title="fitscope dashboard API",
@@ -111,17 +129,45 @@ def create_app(
 
     @app.get("/api/runs", dependencies=api, tags=["runs"])
     def list_runs(
-        project: str | None = None, status: str | None = None, tag: str | None = None
+        project: str | None = None,
+        status: Annotated[str | None, Query(pattern="^(running|finished|failed|crashed)$")] = None,
+        tag: Annotated[list[str] | None, Query(description="runs with every tag given")] = None,
+        config: Annotated[
+            list[str] | None, Query(description="KEY=VALUE (VALUE read as JSON if it parses)")
+        ] = None,
+        metric: Annotated[
+            list[str] | None, Query(description="FIELD OP NUMBER, e.g. best:val/loss<0.5")
+        ] = None,
+        q: Annotated[str | None, Query(max_length=255, description="text in the name")] = None,
+        sort: Annotated[str, Query(max_length=300, description=_SORT_HELP)] = "-start_time",
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
     ) -> dict[str, Any]:
-        """Every run (newest first) with its headline numbers; filter by project, status, tag."""
-        records = store.runs(
+        """One page of runs (newest first by default) with their headline numbers and series
+        summaries, sorted, filtered and searched in the database; ``total`` runs match."""
+        page = store.run_page(
             project=project,
             status=status,
-            tags=[tag] if tag else None,
-            series=data.ROW_SERIES,
-            predictions=False,
+            tags=tag or [],
+            config=dict(_config_item(item) for item in config or []),
+            metrics=metric or [],
+            search=q or None,
+            sort=sort,
+            limit=limit,
+            offset=offset,
         )
-        return {"runs": jsonable([data.run_row(r) for r in records])}
+        return {
+            "runs": jsonable(page.rows),
+            "total": page.total,
+            "offset": page.offset,
+            "limit": limit,
+            "next_offset": page.next_offset,
+        }
+
+    @app.get("/api/projects", dependencies=api, tags=["runs"])
+    def projects() -> dict[str, Any]:
+        """The project names in the store (for the runs page's filter)."""
+        return {"projects": store.projects()}
 
     @app.get("/api/runs/{run_id}", dependencies=api, tags=["runs"])
     def run_detail(run_id: str) -> dict[str, Any]:
@@ -309,6 +355,10 @@ def create_app(
         rows = hyperparams.hyperparameter_rows(records, metric, baseline=baseline)
         out: dict[str, Any] = jsonable(rows)
         return out
+
+    from fitscope.web.ingest import add_ingest
+
+    add_ingest(app, store, token)  # POST /api/ingest: runs logged elsewhere (token required)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

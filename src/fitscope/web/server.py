@@ -31,8 +31,9 @@ def check_bind(host: str, token: str | None) -> None:
     if not is_loopback(host) and token is None:
         raise InvalidInputError(
             f"host must be a loopback address (127.0.0.1, ::1, localhost) unless a token is "
-            f"given. Got {host!r} instead. Pass --token SECRET, and open the page with "
-            "?token=SECRET."
+            f"given. Got {host!r} instead. Pass token=SECRET, and open the page with "
+            "?token=SECRET.",
+            argument="token",
         )
 
 

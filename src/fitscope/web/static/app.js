@@ -44,19 +44,34 @@ function fmtDuration(s) {
 }
 
 /* ---------- runs page ---------- */
+/* Paged on the server: sort, filters and the name search go to GET /api/runs, which answers
+ * one page (PAGE_SIZE runs) and how many runs match, so a store of any size draws at once. */
+const PAGE_SIZE = 50;
 const COLUMNS = [
   ["name", "name"], ["project", "project"], ["status", "status"], ["start_time", "started"],
   ["duration", "duration"], ["tags", "tags"], ["best_val_loss", "best val loss"],
   ["best_val_accuracy", "best val accuracy"], ["final_test_accuracy", "final test accuracy"],
 ];
-const runsView = { sort: "start_time", desc: true, q: "", status: "", project: "", picked: new Set() };
+const UNSORTABLE = new Set(["tags"]);
+const runsView = { sort: "start_time", desc: true, q: "", status: "", project: "", offset: 0, picked: new Set() };
+
+function runsQuery() {
+  const p = new URLSearchParams();
+  p.set("sort", (runsView.desc ? "-" : "") + runsView.sort);
+  p.set("limit", String(PAGE_SIZE));
+  p.set("offset", String(runsView.offset));
+  if (runsView.q) p.set("q", runsView.q);
+  if (runsView.status) p.set("status", runsView.status);
+  if (runsView.project) p.set("project", runsView.project);
+  return "api/runs?" + p.toString();
+}
 
 async function showRuns() {
   const main = document.getElementById("main");
   main.replaceChildren();
   main.appendChild(fsEl("h1", null, "Runs"));
   const bar = fsEl("div", { class: "toolbar" });
-  const search = fsEl("input", { id: "search", type: "search", placeholder: "search name, id, tag, project" });
+  const search = fsEl("input", { id: "search", type: "search", placeholder: "search run names" });
   search.value = runsView.q;
   const status = fsEl("select", { id: "status-filter" });
   for (const s of ["", "running", "finished", "failed", "crashed"]) {
@@ -69,37 +84,39 @@ async function showRuns() {
   main.appendChild(bar);
   const table = fsEl("table", { class: "runs", id: "runs-table" });
   main.appendChild(table);
-  search.addEventListener("input", () => { runsView.q = search.value; draw(); });
-  status.addEventListener("change", () => { runsView.status = status.value; draw(); });
-  project.addEventListener("change", () => { runsView.project = project.value; draw(); });
+  const pager = fsEl("div", { class: "toolbar pager", id: "pager" });
+  const prev = fsEl("button", { id: "prev-page" }, "‹ Previous");
+  const info = fsEl("span", { id: "page-info", class: "muted" }, "");
+  const next = fsEl("button", { id: "next-page" }, "Next ›");
+  pager.append(prev, info, next);
+  main.appendChild(pager);
+  let typing = null, projectsShown = false;
+  function refilter() { runsView.offset = 0; stopPolling(); load(); }
+  search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { runsView.q = search.value; refilter(); }, 200);
+  });
+  status.addEventListener("change", () => { runsView.status = status.value; refilter(); });
+  project.addEventListener("change", () => { runsView.project = project.value; refilter(); });
+  prev.addEventListener("click", () => { runsView.offset = Math.max(0, runsView.offset - PAGE_SIZE); stopPolling(); load(); });
+  next.addEventListener("click", () => { runsView.offset += PAGE_SIZE; stopPolling(); load(); });
   compareBtn.addEventListener("click", () => {
     if (runsView.picked.size) location.hash = "#/compare?ids=" + [...runsView.picked].map(encodeURIComponent).join(",");
   });
-  let runs = [];
-  function draw() {
-    const q = runsView.q.toLowerCase();
-    const shown = runs.filter((r) =>
-      (!runsView.status || r.status === runsView.status) &&
-      (!runsView.project || r.project === runsView.project) &&
-      (!q || [r.name, r.id, r.project, ...r.tags].some((s) => String(s).toLowerCase().includes(q))));
-    const key = runsView.sort, sign = runsView.desc ? -1 : 1;
-    shown.sort((a, b) => {
-      let x = a[key], y = b[key];
-      if (Array.isArray(x)) { x = x.join(","); y = y.join(","); }
-      if (x === null || x === undefined) return 1;
-      if (y === null || y === undefined) return -1;
-      return (x < y ? -1 : x > y ? 1 : 0) * sign;
-    });
+  function draw(page) {
+    const shown = page.runs;
     table.replaceChildren();
     const head = fsEl("tr");
     head.appendChild(fsEl("th", null, ""));
     for (const [k, label] of COLUMNS) {
       const th = fsEl("th", { "data-key": k }, label);
       if (k === runsView.sort) th.className = runsView.desc ? "sorted-desc" : "sorted-asc";
-      th.addEventListener("click", () => {
-        runsView.desc = runsView.sort === k ? !runsView.desc : false;
-        runsView.sort = k; draw();
-      });
+      if (!UNSORTABLE.has(k)) {
+        th.addEventListener("click", () => {
+          runsView.desc = runsView.sort === k ? !runsView.desc : false;
+          runsView.sort = k; refilter();
+        });
+      }
       head.appendChild(th);
     }
     table.appendChild(head);
@@ -122,17 +139,26 @@ async function showRuns() {
     if (!shown.length) {
       const tr = fsEl("tr"); tr.appendChild(fsEl("td", { colspan: "10", class: "muted" }, "No runs match.")); table.appendChild(tr);
     }
+    const first = shown.length ? page.offset + 1 : 0;
+    info.textContent = first + "–" + (page.offset + shown.length) + " of " + page.total.toLocaleString() + " runs";
+    prev.disabled = page.offset === 0;
+    next.disabled = page.next_offset === null;
   }
   async function load() {
     try {
-      runs = (await api("api/runs")).runs;
-      const projects = [...new Set(runs.map((r) => r.project))].sort();
-      const keep = project.value;
-      project.replaceChildren(fsEl("option", { value: "" }, "any project"));
-      for (const p of projects) project.appendChild(fsEl("option", { value: p }, p));
-      project.value = projects.includes(keep) ? keep : "";
-      draw();
-      setLive(runs.some((r) => r.status === "running") ? "live: refreshing every 2 s" : "");
+      const page = await api(runsQuery());
+      if (runsView.offset > 0 && !page.runs.length && page.total) {  // the page emptied (deletes)
+        runsView.offset = Math.max(0, page.total - PAGE_SIZE); return load();
+      }
+      if (!projectsShown) {  // the filter's choices, once per visit of the page
+        const projects = (await api("api/projects")).projects;
+        project.replaceChildren(fsEl("option", { value: "" }, "any project"));
+        for (const p of projects) project.appendChild(fsEl("option", { value: p }, p));
+        project.value = projects.includes(runsView.project) ? runsView.project : "";
+        projectsShown = true;
+      }
+      draw(page);
+      setLive(page.runs.some((r) => r.status === "running") ? "live: refreshing every 2 s" : "");
     } catch (err) { showError(err); }
     state.timer = setTimeout(load, 2000);
   }

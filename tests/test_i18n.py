@@ -1,20 +1,32 @@
-"""The catalogs: complete, placeholder-faithful, compiled, and used for every finding."""
+"""The catalogs of every sentence the program prints (the doctor's findings and labels, the
+demo's narration): complete, placeholder-faithful, compiled, and used."""
 
 from __future__ import annotations
 
 import gettext
 import re
+import shutil
 import string
+from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
 
-from fitscope.doctor import i18n
+from fitscope import _i18n as i18n
+from fitscope._i18n import Pct, fmt
+from fitscope.cli import _demo_text
+from fitscope.cli._demo_render import Narrator
+from fitscope.doctor import messages
 from fitscope.doctor.finding import Draft
-from fitscope.doctor.i18n import Pct, fmt
-from fitscope.doctor.messages import MESSAGES, WORDS, all_msgids
+from fitscope.doctor.messages import MESSAGES, WORDS
 
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+#: Words that may read the same as the English: a formula; "test" (the split) in Italian.
+UNTRANSLATED = {"p(y=1)", "test"}
+
+
+def all_msgids() -> list[str]:
+    return list(dict.fromkeys(messages.all_msgids() + _demo_text.all_msgids()))
 
 
 def fields(text: str) -> set[str]:
@@ -35,11 +47,30 @@ def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> No
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_sentence_is_left_in_english(lang: str) -> None:
+    entries = {e.msgid: e.msgstr for e in i18n.read_catalog(lang)}
+    same = [m for m in all_msgids() if entries[m] == m and m not in UNTRANSLATED]
+    assert same == [], f"{lang}: left in English: {same[:3]}"
+
+
+def test_the_demo_sentences_are_in_the_catalogs() -> None:
+    assert set(_demo_text.all_msgids()) - set(messages.all_msgids())  # the demo has its own
+    for lang in TRANSLATED:
+        nar = Narrator(lang)
+        tr = gettext.translation("fitscope", i18n.LOCALE_DIR, [lang])
+        for key, msgid in _demo_text.TEXT.items():
+            values = {name: "X" for name in fields(msgid)}
+            assert nar.t(key, **values) == tr.gettext(msgid).format(**values)
+            if msgid not in UNTRANSLATED:
+                assert nar.t(key, **values) != Narrator("en").t(key, **values), (lang, key)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
 def test_compiled_catalogs_match_their_sources(lang: str) -> None:
     po = {e.msgid: e.msgstr for e in i18n.read_catalog(lang)}
     with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "fitscope.mo", "rb") as f:
         mo = {m.id: m.string for m in read_mo(f) if m.id}
-    assert mo == po, "stale .mo: run python -m fitscope.doctor.i18n"
+    assert mo == po, "stale .mo: run python -m fitscope._i18n"
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -86,3 +117,18 @@ def test_unknown_language_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match=r"lang must be one of .*'ru'.*Got 'de'"):
         fitscope.diagnose({"loss": [1.0]}, lang="de")
     assert re.search(r"'en'", str(i18n.LANGUAGES))
+
+
+def test_a_msgid_in_two_sources_of_one_catalog_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fitscope.po and demo.po compile into one catalog: a msgid in both would silently
+    take one of two translations."""
+    folder = tmp_path / "ru" / "LC_MESSAGES"
+    shutil.copytree(i18n.LOCALE_DIR / "ru" / "LC_MESSAGES", folder)
+    with open(folder / "demo.po", "a", encoding="utf-8") as f:
+        f.write('\nmsgid "No problems found."\nmsgstr "Другой перевод."\n')
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    with pytest.raises(ValueError, match=r"'No problems found\.' is in both fitscope\.po and demo"):
+        i18n.read_catalog("ru")
+    assert [p.name for p in i18n.sources("ru")] == ["fitscope.po", "demo.po"]
