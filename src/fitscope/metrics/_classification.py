@@ -357,8 +357,6 @@ class ClassificationState:
         unsupported = [
             name
             for name, used in (
-                ("log_loss", cfg.log_loss),
-                ("brier_score", cfg.brier),
                 ("expected_calibration_error", cfg.ece_bins),
                 ("top_k_accuracy", cfg.top_k),
                 ("roc_auc(multi_class='ovo')", cfg.ovo),
@@ -417,6 +415,27 @@ class ClassificationState:
             self.seen_true = yb.sum(axis=0).astype(np.int64)
             self.seen_pred = pred.sum(axis=0).astype(np.int64)
             self.class_weight = ml.tp + ml.fn
+        if cfg.log_loss or cfg.brier:
+            # Per-label binary log loss and Brier score, summed over every cell: each label's
+            # mean (scikit-learn's log_loss / brier_score_loss on that column) averaged over
+            # the labels is this sum over (total weight x labels), since every label column
+            # carries the same row weights (docs/metrics.md, "Multilabel targets").
+            prob = (
+                k.sigmoid(scores)
+                if cfg.from_logits and scores is not None
+                else (pred.astype(np.float64) if scores is None else scores)
+            )
+            if cfg.log_loss:
+                if cfg.from_logits and scores is not None:
+                    nll = np.logaddexp(0.0, np.where(yb, -scores, scores))
+                else:
+                    eps = k.clip_eps(p_arr.dtype)
+                    nll = -np.log(np.clip(np.where(yb, prob, 1.0 - prob), eps, 1.0 - eps))
+                row = nll.sum(axis=1)
+                self.log_loss_sum += float(row.sum() if w is None else np.dot(w, row))
+            if cfg.brier:
+                sq = ((prob - yb) ** 2).sum(axis=1)
+                self.brier_sum += float(sq.sum() if w is None else np.dot(w, sq))
         if cfg.ranking:
             assert scores is not None
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
