@@ -11,6 +11,10 @@ Measured (each in a fresh temporary folder):
   and the sustained end-to-end rate: points logged / (logging time + finish()), i.e. until
   every point is committed to the SQLite file. An information row repeats this with numpy
   float32 values (the checked path).
+* fitscope with ``--threads`` threads (default 8) logging into one run at once: wall time of
+  all threads / all calls (the GIL runs one at a time, so this is the per-call cost including
+  the lock log() takes), printed beside the single-thread cost; every point is checked stored
+  with unique steps.
 * MLflow ``MlflowClient.log_metric`` into its SQLite store (``sqlite:///mlflow.db``), one
   call per point, synchronous (the default): a small sample (``--mlflow-calls``, default
   300 points) because each call is a committed transaction of several milliseconds.
@@ -87,6 +91,40 @@ def fitscope_log(
         assert n == calls, (n, calls)  # every point is in the store
         store.close()
     return {"log": t1 - t0, "finish": t2 - t1}
+
+
+def fitscope_log_threads(calls: int, threads: int) -> float:
+    """Wall seconds for ``threads`` threads to log ``calls`` steps each into one run (2 metrics,
+    automatic steps); every point is checked to be stored with unique steps."""
+    import threading
+
+    with scratch() as folder:
+        store = fitscope.Store(folder / "runs.db")
+        run = fitscope.init(project="bench-threads", store=store)
+        xs = np.linspace(2.0, 0.1, calls).tolist()
+        barrier = threading.Barrier(threads + 1)
+
+        def work() -> None:
+            log = run.log
+            barrier.wait()
+            for x in xs:
+                log({"loss": x, "accuracy": x})
+
+        pool = [threading.Thread(target=work) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        gc.collect()
+        barrier.wait()
+        t0 = time.perf_counter()
+        for t in pool:
+            t.join()
+        seconds = time.perf_counter() - t0
+        run.finish()
+        history = store.get_run(run.id).history("loss")
+        assert len(history) == calls * threads  # every point is in the store
+        assert np.unique(history.steps).size == calls * threads  # steps are unique
+        store.close()
+    return seconds
 
 
 def fitscope_read(points: int, repeat: int, url: str | None = None) -> tuple[list[float], float]:
@@ -203,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200_000, help="log calls a round")
     parser.add_argument("--series", type=int, default=1_000_000, help="points read back")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=8, help="threads sharing one run")
     parser.add_argument("--tb-calls", type=int, default=50_000, help="TensorBoard steps a round")
     parser.add_argument("--mlflow-calls", type=int, default=300, help="MLflow points logged")
     parser.add_argument("--mlflow-read", type=int, default=10_000, help="MLflow series read")
@@ -230,10 +269,12 @@ def main(argv: list[str] | None = None) -> int:
     tensorboard_add_scalar(1000)
     fs: list[dict[str, float]] = []
     fs_np: list[dict[str, float]] = []
+    fs_threads: list[float] = []
     tb: list[dict[str, float]] = []
     for _ in range(args.repeat):
         fs.append(fitscope_log(args.calls))
         fs_np.append(fitscope_log(args.calls, numpy_values=True))
+        fs_threads.append(fitscope_log_threads(args.calls // args.threads, args.threads))
         tb.append(tensorboard_add_scalar(args.tb_calls))
     points = 2 * args.calls
     log_call = median([r["log"] for r in fs]) / args.calls
@@ -241,12 +282,20 @@ def main(argv: list[str] | None = None) -> int:
     fs_point = end_to_end / points
     fs_thread_point = log_call / 2
     np_call = median([r["log"] for r in fs_np]) / args.calls
+    thread_calls = (args.calls // args.threads) * args.threads
+    threaded_call = median(fs_threads) / thread_calls
     tb_point = median([r["add"] for r in tb]) / (2 * args.tb_calls)
     tb_e2e_point = median([r["add"] + r["close"] for r in tb]) / (2 * args.tb_calls)
     tb_read_point = median([r["read"] for r in tb]) / args.tb_calls
 
-    ml_point = median([mlflow_log_metric(args.mlflow_calls) for _ in range(3)])
-    ml_read_point = mlflow_read(args.mlflow_read)
+    # MLflow is a peer, not a dependency: without it its rows say so and the rest still runs.
+    have_mlflow = version("mlflow") is not None
+    if have_mlflow:
+        ml_point = median([mlflow_log_metric(args.mlflow_calls) for _ in range(3)])
+        ml_read_point = mlflow_read(args.mlflow_read)
+    else:
+        print("MLflow is not installed: its rows are left out (pip install mlflow)\n")
+        ml_point = ml_read_point = float("nan")
 
     read_times, read_write = fitscope_read(args.series, args.repeat)
     read = median(read_times)
@@ -269,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
             status(log_call <= 5e-6),
         ],
         ["run.log, numpy float32 values (info)", fmt_seconds(np_call) + " a call", "-", "-"],
+        [
+            f"run.log, {args.threads} threads sharing one run",
+            fmt_seconds(threaded_call) + f" a call ({threaded_call / log_call:.2f}x one thread)",
+            "-",
+            "-",
+        ],
         [
             "sustained, log + finish, points/s",
             f"{points / end_to_end:,.0f}",
@@ -342,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
             "fitscope": {
                 "log_call_s": log_call,
                 "log_call_numpy_float32_s": np_call,
+                "log_call_threads_s": threaded_call,
+                "threads": args.threads,
                 "point_end_to_end_s": fs_point,
                 "points_per_s": points / end_to_end,
                 "rounds": fs,

@@ -15,9 +15,11 @@ __all__ = [
     "InvalidTypeError",
     "MissingDependencyError",
     "NotFittedError",
+    "PointsRefusedWarning",
     "RunNotFoundError",
     "SeparableDataWarning",
     "StoreError",
+    "StoreStalledWarning",
     "StoreVersionError",
     "TrainingDivergedError",
     "UnknownMetricError",
@@ -64,6 +66,17 @@ class TrainingDivergedError(FitscopeError, ArithmeticError):
 class SeparableDataWarning(UserWarning):
     """The training data are linearly separable and unregularised, so the loss has no minimum:
     training stopped at the epoch that proved it (the message says to add ``l2``)."""
+
+
+class PointsRefusedWarning(UserWarning):
+    """The store refused some logged points (the message names the first key and step); every
+    other point was written, and the run's record counts the refused ones."""
+
+
+class StoreStalledWarning(UserWarning):
+    """The store could not be written for a while (full disk, server gone): logged points wait
+    in memory and arrive when it can be written again; ``log()`` blocks once the buffer is
+    full."""
 
 
 class NotFittedError(FitscopeError, ValueError, AttributeError):

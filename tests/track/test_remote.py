@@ -205,7 +205,7 @@ def test_a_bad_batch_is_refused_and_the_good_ones_land(server: Server) -> None:
     assert status == 422
     results = {(r["run_id"][0], r["batch_id"]): r for r in answer["results"]}
     assert results["g", "s-0"]["status"] == "stored"
-    assert "step must be an integer >= 0" in results["h", "s-0"]["error"]["message"]
+    assert "step must be an integer from 0 to" in results["h", "s-0"]["error"]["message"]
     assert "split must be a non-empty string" in results["h", "s-1"]["error"]["message"]
     store = fitscope.Store(server.store_url)
     assert [r.name for r in store.runs()] == ["good"]  # the refused batch left nothing

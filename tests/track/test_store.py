@@ -232,10 +232,10 @@ def test_failed_migration_leaves_the_store_as_it_was(
 @pytest.mark.parametrize(
     ("kwargs", "needle"),
     [
-        ({"step": -1}, "step must be an integer >= 0"),
-        ({"step": 1.5}, "step must be an integer >= 0"),
+        ({"step": -1}, "step of 'train/loss' must be an integer from 0 to"),
+        ({"step": 1.5}, "step of 'train/loss' must be an integer from 0 to"),
         ({"split": ""}, "split must be a non-empty string"),
-        ({"split": 3}, "split must be a non-empty string"),
+        ({"split": 3}, "split must be a string. Got 3"),
     ],
 )
 def test_bad_step_and_split(store: fitscope.Store, kwargs: dict[str, object], needle: str) -> None:

@@ -224,4 +224,10 @@ def test_allowed_hosts_stop_dns_rebinding(filled_store: tuple[Path, dict[str, st
     assert client.get("/api/runs", headers={"Host": "localhost:8765"}).status_code == 200
     assert client.get("/api/runs", headers={"Host": "evil.example:8765"}).status_code == 400
     assert client.get("/docs").status_code == 404  # the CDN-loading docs page is off
+    # Bound to IPv6 loopback: the bracketed literal passes, a rebinding name does not.
+    v6 = TestClient(create_app(store, allowed_hosts=allowed_hosts("::1")))
+    assert v6.get("/api/runs", headers={"Host": "[::1]:8765"}).status_code == 200
+    assert v6.get("/api/runs", headers={"Host": "localhost:8765"}).status_code == 200
+    assert v6.get("/api/runs", headers={"Host": "evil.example:8765"}).status_code == 400
+    assert v6.get("/api/runs", headers={"Host": "[::2]:8765"}).status_code == 400
     store.close()

@@ -19,6 +19,7 @@ from rich.text import Text
 from fitscope import _i18n
 from fitscope.cli._demo_text import TEXT
 from fitscope.demo import Case, LossOptimum, OverfitRun, SolverTrace, Surfaces, WorkedExample
+from fitscope.track._engine import redact
 
 __all__ = [
     "Narrator",
@@ -314,7 +315,9 @@ def part2(run: OverfitRun, patience: int, nar: Narrator) -> list[RenderableType]
             style="bold",
         ),
         Text(nar.t("test_why"), style="dim"),
-        Text(nar.t("run_stored", run=run.run_id[:8], name=run.run_name, store=run.store_url)),
+        Text(
+            nar.t("run_stored", run=run.run_id[:8], name=run.run_name, store=redact(run.store_url))
+        ),
     ]
 
 

@@ -109,10 +109,10 @@ def _report(nar: Narrator, run: demo.OverfitRun, out_dir: Path) -> list[Renderab
         path = write_report(store.get_run(run.run_id), out_dir / REPORT_NAME, lang=nar.lang)
         out.append(Text(nar.t("report_written", path=str(path))))
     except MissingDependencyError:
-        out.append(Text(nar.t("report_missing", store=run.store_url, run=run.run_id)))
-    out.append(Text(nar.t("doctor_hint", run=run.run_id[:8], store=run.store_url)))
-    out.append(Text(nar.t("runs_hint", store=run.store_url)))
-    out.append(Text(nar.t("dashboard_hint", store=run.store_url)))
+        out.append(Text(nar.t("report_missing", store=_shown(run.store_url), run=run.run_id)))
+    out.append(Text(nar.t("doctor_hint", run=run.run_id[:8], store=_shown(run.store_url))))
+    out.append(Text(nar.t("runs_hint", store=_shown(run.store_url))))
+    out.append(Text(nar.t("dashboard_hint", store=_shown(run.store_url))))
     return out
 
 
@@ -186,3 +186,10 @@ def _open_ui(nar: Narrator, console: Console, run: demo.OverfitRun, port: int) -
     console.print(Text(nar.t("opening_ui") + " " + url))
     threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     serve(Store(run.store_url), port=port)
+
+
+def _shown(url: str) -> str:
+    """A store URL as printed: any password as ***."""
+    from fitscope.track._engine import redact
+
+    return redact(url)

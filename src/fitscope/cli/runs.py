@@ -6,12 +6,16 @@ Every command takes ``--store`` (a path or URL); without it the store is $FITSCO
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
 import math
+import os
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -224,6 +228,8 @@ def show_command(run: str, store_url: str | None) -> None:
     facts.add_row("ended", _when(record.end_time))
     facts.add_row("duration", _duration(record))
     facts.add_row("tags", ", ".join(record.tags) or "-")
+    if record.refused:
+        facts.add_row("refused", f"[red]{record.refused} point(s) the store would not hold[/]")
     console.print(facts)
     if record.config:
         console.print("\n[bold]config[/]")
@@ -376,9 +382,48 @@ def _write_export(record: RunRecord, fmt: str, out: IO[str]) -> int:
         "end_time": record.end_time,
         "points": points,
     }
-    json.dump(document, out, allow_nan=False, default=repr)
+    json.dump(_strict(document), out, allow_nan=False)
     out.write("\n")
     return len(points)
+
+
+def _write_atomically(path: Path, write: Callable[[IO[str]], int]) -> int:
+    """Run ``write`` on a temporary file beside ``path`` and rename it over ``path`` when it
+    succeeds: readers never see a half-written export, and a failure leaves no file."""
+    folder = path.resolve().parent
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(temp, 0o666 & ~umask)  # what open() would have made, not mkstemp's 0600
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+            count = write(out)
+        os.replace(temp, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(error, OSError):
+            raise InvalidInputError(
+                f"--output must be a file that can be written. Writing {str(path)!r} failed: "
+                f"{error.strerror or error}. Nothing was written; an existing file is unchanged."
+            ) from error
+        raise
+    return count
+
+
+def _strict(value: Any) -> Any:
+    """``value`` with every non-finite float (in the config too) as its string form, so the
+    document is strict JSON; anything else JSON cannot hold (a config stored by an older
+    fitscope) as its repr."""
+    if isinstance(value, float):
+        return _json_number(value)
+    if isinstance(value, dict):
+        return {str(k): _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return repr(value)
 
 
 @runs_command.command(name="export")
@@ -402,6 +447,5 @@ def export_command(run: str, store_url: str | None, fmt: str, output: str | None
     if output is None:
         _write_export(record, fmt, sys.stdout)
         return
-    with open(output, "w", newline="", encoding="utf-8") as out:
-        count = _write_export(record, fmt, out)
+    count = _write_atomically(Path(output), lambda out: _write_export(record, fmt, out))
     click.echo(f"Wrote {count} points of run {record.name!r} to {output}.", err=True)

@@ -35,7 +35,9 @@ def ui_command(store_url: str | None, host: str, port: int, token: str | None) -
     check_bind(host, token)
     store = Store(store_url)
     shown = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
-    click.echo(f"fitscope dashboard on {shown} (store {store.url}); Ctrl+C stops it.", err=True)
+    click.echo(
+        f"fitscope dashboard on {shown} (store {store.safe_url}); Ctrl+C stops it.", err=True
+    )
     try:
         serve(store, host=host, port=port, token=token)
     finally:

@@ -45,8 +45,18 @@ def load(path: str | Path) -> dict[str, list[float]] | PredictionsFile:
 
 
 def _json(p: Path) -> dict[str, list[float]]:
-    with p.open(encoding="utf-8") as f:
-        data = json.load(f)
+    try:
+        with p.open(encoding="utf-8-sig") as f:
+            data = json.load(f)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            f"{p} must be valid JSON. Got {error.msg.lower()} at line {error.lineno} column "
+            f"{error.colno} instead."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"{p} must be UTF-8 text. Got a byte that is not at byte offset {error.start} instead."
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("history"), dict):
         data = data["history"]  # {"history": {...}, "params": ...} as some scripts save it
     if not isinstance(data, dict) or not all(isinstance(x, list) for x in data.values()):
@@ -55,24 +65,60 @@ def _json(p: Path) -> dict[str, list[float]]:
             f'(e.g. {{"loss": [0.7, 0.5], "val_loss": [0.72, 0.6]}}). Got '
             f"{type(data).__name__} instead."
         )
-    return {str(k): [_num(x) for x in vals] for k, vals in data.items()}
+    return {
+        str(k): [_num(x, f"{p} {k!r}[{i}]") for i, x in enumerate(vals)] for k, vals in data.items()
+    }
 
 
-def _num(x: Any) -> float:
+def _num(x: Any, where: str = "every value") -> float:
     if x is None or x == "":
         return math.nan
     try:
         return float(x)
     except (TypeError, ValueError):
-        raise InvalidInputError(f"every value must be a number. Got {x!r} instead.") from None
+        raise InvalidInputError(f"{where} must be a number. Got {x!r} instead.") from None
+
+
+def _rows(p: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file, checked: UTF-8 (a BOM is allowed), each column named once,
+    every row as wide as the header (the error names the line)."""
+    try:
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            sample = f.read(4096)
+            f.seek(0)
+            try:
+                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:  # one column, or rows too ragged to guess from: plain commas
+                dialect = csv.excel
+            reader = csv.reader(f, dialect=dialect)
+            header = [c.strip() for c in next(reader, [])]
+            for i, name in enumerate(header):
+                if name in header[:i]:
+                    raise InvalidInputError(
+                        f"{p} header must name each column once. Got {name!r} twice (columns "
+                        f"{header.index(name) + 1} and {i + 1}) instead."
+                    )
+            rows = []
+            for row in reader:
+                if not row:
+                    continue
+                if len(row) != len(header):
+                    raise InvalidInputError(
+                        f"{p} line {reader.line_num} must have {len(header)} fields like the "
+                        f"header. Got {len(row)} instead."
+                    )
+                rows.append(dict(zip(header, row, strict=True)))
+            return rows
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"{p} must be UTF-8 text. Got a byte that is not at byte offset {error.start} instead."
+        ) from None
+    except csv.Error as error:
+        raise InvalidInputError(f"{p} must be a readable CSV file. Got: {error}.") from None
 
 
 def _csv(p: Path) -> dict[str, list[float]] | PredictionsFile:
-    with p.open(encoding="utf-8", newline="") as f:
-        sample = f.read(4096)
-        f.seek(0)
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
-        rows = list(csv.DictReader(f, dialect=dialect))
+    rows = _rows(p)
     if not rows:
         raise InvalidInputError(f"{p.name} must hold a header and at least one row. Got none.")
     columns = [c.strip() for c in rows[0] if c is not None]
@@ -80,7 +126,11 @@ def _csv(p: Path) -> dict[str, list[float]] | PredictionsFile:
     lower = {c.lower(): c for c in columns}
     if "y_true" in lower:
         return _predictions(table, lower)
-    curves = {c: [_num(x) for x in vals] for c, vals in table.items() if c.lower() != "epoch"}
+    curves = {
+        c: [_num(x, f"{p} line {i + 2} column {c!r}") for i, x in enumerate(vals)]
+        for c, vals in table.items()
+        if c.lower() != "epoch"
+    }
     return curves
 
 

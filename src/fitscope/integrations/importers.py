@@ -22,9 +22,9 @@ Values are logged at the steps the tool recorded; their times are the time of th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-import math
 import os
 import struct
 from collections.abc import Iterable, Iterator, Mapping
@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from fitscope._optional import require
-from fitscope.errors import InvalidInputError
+from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.integrations.naming import lightning_place, parse_name, split_of
+from fitscope.track._limits import MAX_STEP, check_point
 from fitscope.track.records import RunRecord
 from fitscope.track.run import init
 from fitscope.track.store import Store
@@ -75,8 +76,14 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     if p.suffix == ".json":
         return "hf_trainer_state"
     if p.suffix == ".csv":
-        with p.open(newline="") as f:
-            header = next(csv.reader(f), [])
+        try:
+            with p.open(encoding="utf-8-sig", newline="") as f:
+                header = [name.strip() for name in next(csv.reader(f), [])]
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise InvalidInputError(
+                f"path must be a UTF-8 CSV log. Got {str(p)!r}, which cannot be read as one "
+                f"({error}), instead."
+            ) from None
         if "step" in header:
             return "lightning_csv"
         if "epoch" in header:
@@ -90,51 +97,133 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 # -- readers: each yields (split, step, metric, value) ---------------------------------------
 
 
-def _number(text: str) -> float | None:
+def _number(text: str, where: str = "value") -> float | None:
+    """A cell as a float (NaN and inf kept: a NaN loss is evidence of divergence); None for
+    an empty cell."""
+    text = text.strip()
     if text == "":
         return None
-    value = float(text)
-    return None if math.isnan(value) else value
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInputError(f"{where} must be a number. Got {text!r} instead.") from None
+
+
+def _step(raw: object, where: str) -> int:
+    """A logged step as an int: whole numbers only (1 and 1.0 alike), within the store's
+    range. Fractional steps are refused rather than rounded, so two rows never merge."""
+    if isinstance(raw, str):
+        raw = _number(raw, where)
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise InvalidInputError(f"{where} must be a whole number. Got {raw!r} instead.")
+    if isinstance(raw, float) and not raw.is_integer():
+        raise InvalidInputError(
+            f"{where} must be a whole number (fitscope steps are integers). Got {raw!r} "
+            "instead. Scale the steps to integers first (e.g. multiply by 10)."
+        )
+    if not 0 <= raw <= MAX_STEP:
+        raise InvalidInputError(
+            f"{where} must be a step from 0 to {MAX_STEP}. Got {raw!r} instead."
+        )
+    return int(raw)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row as a dict) of a CSV log, checked: UTF-8 (a BOM is allowed), each
+    column named once, every row as wide as the header. A header repeated further down (a
+    CSVLogger appending to its file) is skipped."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                raise InvalidInputError(f"{path} must have a header row. Got an empty file.")
+            header = [name.strip() for name in header]
+            seen: dict[str, int] = {}
+            for i, name in enumerate(header, 1):
+                if name in seen:
+                    raise InvalidInputError(
+                        f"{path} header must name each column once. Got {name!r} twice "
+                        f"(columns {seen[name]} and {i}) instead."
+                    )
+                seen[name] = i
+            for row in reader:
+                if not row or row == header:
+                    continue
+                if len(row) != len(header):
+                    raise InvalidInputError(
+                        f"{path} line {reader.line_num} must have {len(header)} fields like the "
+                        f"header. Got {len(row)} instead."
+                    )
+                yield reader.line_num, dict(zip(header, row, strict=True))
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"{path} must be UTF-8 text. Got a byte that is not at byte offset {error.start} "
+            "instead."
+        ) from None
+    except csv.Error as error:
+        raise InvalidInputError(f"{path} must be a readable CSV file. Got: {error}.") from None
 
 
 def _read_keras_csv(path: Path) -> Iterator[Point]:
-    with path.open(newline="") as f:
-        for row in csv.DictReader(f):
-            if row.get("epoch") in (None, "", "epoch"):  # a header repeated by append=True
-                continue
-            epoch = int(float(row["epoch"]))
-            for key, text in row.items():
-                value = None if key == "epoch" else _number(text or "")
-                if value is not None:
-                    parsed = parse_name(key)
-                    yield parsed.split, epoch, parsed.metric, value
+    for line, row in _csv_rows(path):
+        if row.get("epoch") in (None, ""):
+            continue
+        epoch = _step(row["epoch"], f"{path} line {line} column 'epoch'")
+        for key, text in row.items():
+            value = None if key == "epoch" else _number(text, f"{path} line {line} column {key!r}")
+            if value is not None:
+                parsed = parse_name(key)
+                yield parsed.split, epoch, parsed.metric, value
 
 
 def _read_lightning_csv(path: Path) -> Iterator[Point]:
-    with path.open(newline="") as f:
-        for row in csv.DictReader(f):
-            step = int(float(row["step"]))
-            epoch_text = row.get("epoch") or ""
-            epoch = int(float(epoch_text)) if epoch_text else None
-            for key, text in row.items():
-                value = None if key in ("step", "epoch") else _number(text or "")
-                if value is None:
-                    continue
-                # The same rule as FitscopeLogger; with no epoch column, the row's step.
-                split, metric, at = lightning_place(key, epoch=epoch, step=step)
-                yield split, step if at is None else at, metric, value
+    for line, row in _csv_rows(path):
+        if "step" not in row:
+            raise InvalidInputError(f"{path} must have a 'step' column. Got {list(row)} instead.")
+        step = _step(row["step"], f"{path} line {line} column 'step'")
+        epoch_text = row.get("epoch") or ""
+        epoch = _step(epoch_text, f"{path} line {line} column 'epoch'") if epoch_text else None
+        for key, text in row.items():
+            where = f"{path} line {line} column {key!r}"
+            value = None if key in ("step", "epoch") else _number(text, where)
+            if value is None:
+                continue
+            # The same rule as FitscopeLogger; with no epoch column, the row's step.
+            split, metric, at = lightning_place(key, epoch=epoch, step=step)
+            yield split, step if at is None else at, metric, value
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            f"{path} must be valid JSON. Got {error.msg.lower()} at line {error.lineno} column "
+            f"{error.colno} instead."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"{path} must be UTF-8 text. Got a byte that is not at byte offset {error.start} "
+            "instead."
+        ) from None
 
 
 def _read_trainer_state(path: Path) -> Iterator[Point]:
-    state = json.loads(path.read_text())
+    state = _load_json(path)
     history = state.get("log_history") if isinstance(state, dict) else None
     if not isinstance(history, list):
         raise InvalidInputError(
             f"path must be a Hugging Face trainer_state.json with a log_history list. Got "
             f"{str(path)!r}, which has none, instead."
         )
-    for entry in history:
-        step = int(entry.get("step", 0))
+    for i, entry in enumerate(history):
+        if not isinstance(entry, dict):
+            raise InvalidInputError(
+                f"{path} log_history[{i}] must be an object of logged values. Got "
+                f"{entry!r} instead."
+            )
+        step = _step(entry.get("step", 0), f"{path} log_history[{i}].step")
         summary = "train_runtime" in entry  # the run's closing averages, not a step's values
         for key, value in entry.items():
             if key in _HF_SKIP or key.endswith(_HF_SKIP_SUFFIXES) or summary:
@@ -150,6 +239,7 @@ def _events(file: Path) -> Iterator[Any]:
     length, its CRC, the data, the data's CRC). CRCs are not checked: in pure Python that
     costs about 7x the whole read (tensorboard's own reader without TensorFlow does it). A
     record cut short at the end (a run still writing) is left out."""
+    from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
     from tensorboard.compat.proto import event_pb2
 
     data = file.read_bytes()
@@ -159,7 +249,14 @@ def _events(file: Path) -> Iterator[Any]:
         end = pos + 12 + length + 4
         if end > len(data):
             break
-        yield event_pb2.Event.FromString(data[pos + 12 : pos + 12 + length])
+        try:
+            event = event_pb2.Event.FromString(data[pos + 12 : pos + 12 + length])
+        except DecodeError:
+            raise InvalidInputError(
+                f"{file} must be a TensorBoard event file. Got a corrupt record at byte offset "
+                f"{pos} instead (its data cannot be decoded as an Event)."
+            ) from None
+        yield event
         pos = end
 
 
@@ -251,7 +348,7 @@ def _config_of(path: Path, fmt: str) -> dict[str, Any]:
         if isinstance(loaded, Mapping):
             config.update({str(k): v for k, v in loaded.items() if _plain(v)})
     if fmt == "hf_trainer_state":
-        state = json.loads(source.read_text())
+        state = _load_json(source)
         config.update({k: v for k, v in state.items() if k != "log_history" and _plain(v)})
     return config
 
@@ -299,6 +396,14 @@ def import_logs(
         raise InvalidInputError(
             f"path must hold at least one logged number. Got {str(p)!r}, which holds none, instead."
         )
+    # Every point checked before the run exists: a log the store cannot hold starts no run.
+    for (split, metric), points in series.items():
+        for step in points:
+            try:
+                check_point(split, metric, step, 0.0)
+            except InvalidInputError as error:
+                raise InvalidInputError(f"{p}: {error}") from None
+            break  # names are per series; steps were checked where they were read
     run = init(
         project=project,
         name=name or (p.stem if p.is_file() else p.name),
@@ -306,7 +411,14 @@ def import_logs(
         tags=["imported", fmt],
         store=store,
     )
-    with run:
-        for split, step, values in _points_by_step(series):
-            run.log(values, step=step, split=split)
+    try:
+        with run:
+            for split, step, values in _points_by_step(series):
+                run.log(values, step=step, split=split)
+    except BaseException:
+        # A failed import leaves no run behind (the store may be the reason it failed).
+        if isinstance(run.store, Store):  # a remote store keeps it (no delete over HTTP yet)
+            with contextlib.suppress(FitscopeError):
+                run.store.delete_run(run.id)
+        raise
     return run.store.get_run(run.id, predictions=False)

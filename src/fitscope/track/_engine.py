@@ -16,7 +16,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from fitscope.errors import InvalidInputError, InvalidTypeError, StoreError
 
-__all__ = ["DEFAULT_PATH", "MEMORY", "connect", "redact", "resolve_url"]
+__all__ = [
+    "DEFAULT_PATH",
+    "MEMORY",
+    "cannot_write",
+    "connect",
+    "connect_read_only",
+    "redact",
+    "resolve_url",
+]
 
 #: Where runs go when neither ``store=`` nor $FITSCOPE_STORE says otherwise: a folder next to
 #: the code being run, like git's .git or MLflow's ./mlruns, so each project keeps its own runs.
@@ -135,3 +143,50 @@ def connect(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def cannot_write(error: BaseException, url: str) -> bool:
+    """Whether opening ``url`` failed only because this process may not write there (another
+    user's file, a read-only folder or mount, a PostgreSQL user without CREATE): then a reader
+    can still open it read-only."""
+    text = str(error).lower()
+    if url.startswith("sqlite:///") and url not in MEMORY:
+        return any(
+            w in text
+            for w in ("unable to open database file", "readonly", "read-only", "disk i/o error")
+        )
+    return "permission denied" in text or "read-only" in text
+
+
+def connect_read_only(url: str) -> Engine:
+    """An engine that only reads ``url``. SQLite: ``mode=ro``, and where even that cannot
+    open the file (a WAL store on read-only media has no -shm file to map, and none can be
+    made) ``immutable=1``, which reads without locks: right for a read-only mount, and for
+    another user's store it shows what was committed when each statement ran."""
+    if not url.startswith("sqlite:///") or url in MEMORY:
+        return connect(url)
+    from urllib.parse import quote
+
+    path = quote(url[len("sqlite:///") :])
+    last: Exception | None = None
+    for query in ("mode=ro", "immutable=1"):
+        engine = sa.create_engine(
+            f"sqlite:///file:{path}?{query}&uri=true", connect_args={"timeout": 30}
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
+            return engine
+        except sa.exc.DBAPIError as error:
+            engine.dispose()
+            last = error
+    assert last is not None
+    raise last

@@ -20,6 +20,7 @@ def delete_run(tx: Transactions, run_id: str) -> None:
             schema.tags,
             schema.series_summary,
             schema.run_config,
+            schema.refused,
         ):
             conn.execute(table.delete().where(table.c.run_id == run_id))
         conn.execute(schema.runs.delete().where(schema.runs.c.id == run_id))

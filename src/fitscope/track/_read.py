@@ -71,10 +71,21 @@ def config_matches(config: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool
 _ALL_TAGS = schema.tags.alias("fitscope_all_tags")  # an alias: tag filters use the table itself
 
 
-def _runs_with_tags(conn: Connection, query: sa.Select[Any]) -> dict[str, tuple[Any, list[str]]]:
-    """The runs of ``query`` (a select of the runs table), in its order, each with its tags."""
+def _runs_with_tags(
+    conn: Connection, query: sa.Select[Any], *, refused: bool = True
+) -> dict[str, tuple[Any, list[str]]]:
+    """The runs of ``query`` (a select of the runs table), in its order, each with its tags
+    and its count of refused points (0 for a read-only older store without that table)."""
+    # The count rides along as a correlated subquery (no extra statement).
+    count: Any = (
+        sa.select(sa.func.count())
+        .where(schema.refused.c.run_id == schema.runs.c.id)
+        .scalar_subquery()
+        if refused
+        else sa.literal(0)
+    )
     joined = query.outerjoin(_ALL_TAGS, _ALL_TAGS.c.run_id == schema.runs.c.id).add_columns(
-        _ALL_TAGS.c.tag.label("fitscope_tag")
+        _ALL_TAGS.c.tag.label("fitscope_tag"), count.label("fitscope_refused")
     )
     out: dict[str, tuple[Any, list[str]]] = {}
     for row in conn.execute(joined):
@@ -102,10 +113,11 @@ def read_runs(
     *,
     series: SeriesWanted = True,
     predictions: bool = True,
+    refused: bool = True,
 ) -> list[RunRecord]:
     """The runs ``query`` selects (a select of the runs table), as values holding the parts
     asked for: at most 3 statements (runs + tags, series, snapshots) whatever they hold."""
-    found = _runs_with_tags(conn, query)
+    found = _runs_with_tags(conn, query, refused=refused)
     if not found:
         return []
     ids = list(found)
@@ -183,6 +195,7 @@ def read_runs(
                 pairs=tuple(sorted(pairs[run_id])),
                 histories=held[run_id],
                 snapshots=None if snaps is None else tuple(snaps[run_id]),
+                refused=int(row.fitscope_refused or 0),
             )
         )
     return records

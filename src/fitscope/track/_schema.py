@@ -15,7 +15,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fitscope.errors import StoreVersionError
+from fitscope.errors import StoreError, StoreVersionError
 from fitscope.track._tx import Again
 
 SCHEMA_VERSION = 1
@@ -85,6 +85,24 @@ predictions = sa.Table(
     sa.Index("ix_fitscope_predictions_run", "run_id", "split", "step"),
 )
 
+# Points the store refused to write (the writer isolates them so the rest of the batch is
+# written; see track/_writer.py). A new table, so older stores gain it on open without a
+# migration. step is text: a refused step may not fit in a BIGINT.
+refused = sa.Table(
+    "fitscope_refused",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey(runs.c.id, ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("key", sa.Text, nullable=False),  # "split/metric" with unstorable characters escaped
+    sa.Column("step", sa.Text, nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("time", sa.Float, nullable=False),
+    sa.Index("ix_fitscope_refused_run", "run_id"),
+)
+
 # The batches a fitscope server has stored, by the id each client gave them: written in the
 # same transaction as the batch's points, so a batch sent twice (a retry, `fitscope sync` run
 # again) is recognised and stored once. A new table: stores of version 1 gain it on open.
@@ -139,6 +157,37 @@ sa.Index("ix_fitscope_runs_start", runs.c.start_time, runs.c.id)  # the runs lis
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 
 
+def _version(text: str, where: str) -> int:
+    """The stored schema_version as an int, or a StoreError saying the store is damaged."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise StoreError(
+            f"store must have an integer schema_version. Got {str(text)[:50]!r} in {where!r} "
+            "instead: the store is damaged or was not written by fitscope."
+        ) from None
+
+
+def check_schema(conn: Connection, safe_url: str) -> set[str]:
+    """For a store opened read-only: check its version (nothing is written) and return the
+    names of the tables it has (an older store may lack tables added since)."""
+    names = set(sa.inspect(conn).get_table_names())
+    if meta.name not in names:
+        raise StoreError(
+            f"store must be a fitscope store. Got {safe_url!r}, which has no {meta.name} table, "
+            "instead (and it cannot be written, so it cannot be made one)."
+        )
+    row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    version = None if row is None else _version(row[0], safe_url)
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"store must have schema version {SCHEMA_VERSION} or older. Got version {version} "
+            f"in {safe_url!r} instead: it was written by a newer fitscope. Upgrade fitscope "
+            "(pip install -U fitscope) to open it."
+        )
+    return names
+
+
 def init_schema(conn: Connection, safe_url: str) -> None:
     """Create the tables in a new store, check the version of an existing one and run the
     migrations from its version up to :data:`SCHEMA_VERSION` (call it in one transaction)."""
@@ -148,7 +197,7 @@ def init_schema(conn: Connection, safe_url: str) -> None:
             row = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
             ).first()
-            version = None if row is None else int(row[0])
+            version = None if row is None else _version(row[0], safe_url)
         if version is not None and version > SCHEMA_VERSION:
             # Checked before anything is written: a newer store is left untouched.
             raise StoreVersionError(

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import socket
 import time
@@ -38,8 +37,11 @@ def encode(arr: NDArray[Any]) -> bytes:
 
 
 def config_json(config: Mapping[str, Any]) -> str:
-    """A run's config as stored: JSON, keys sorted, anything JSON cannot hold as its repr."""
-    return json.dumps(dict(config), default=repr, sort_keys=True)
+    """A run's config as stored: JSON, keys sorted; numpy numbers as numbers, and anything
+    JSON cannot hold refused naming its key path (see track/_config.py)."""
+    from fitscope.track._config import config_json as to_json
+
+    return to_json(config)
 
 
 def create_run(

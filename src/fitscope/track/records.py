@@ -100,6 +100,9 @@ class RunRecord:
     snapshots: tuple[PredictionSnapshot, ...] | None = field(
         default=None, repr=False, compare=False
     )
+    #: Points the store refused to write (isolated by the writer; every other point was
+    #: written). Their keys, steps and reasons: ``fitscope.track._writer.refused``.
+    refused: int = 0
 
     @property
     def duration(self) -> float | None:

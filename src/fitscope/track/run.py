@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import numbers
 import os
 import sys
 import threading
 import time
 import uuid
+import warnings
 import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -25,7 +27,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fitscope._validation import as_label_array, describe
-from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
+from fitscope.errors import (
+    FitscopeError,
+    InvalidInputError,
+    InvalidTypeError,
+    PointsRefusedWarning,
+    StoreError,
+    StoreStalledWarning,
+)
+from fitscope.track import _writer
+from fitscope.track._config import to_json_config
+from fitscope.track._limits import MAX_STEP, check_metric, check_split, check_step, check_value
 from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
@@ -34,6 +46,10 @@ __all__ = ["Run", "init"]
 
 #: Seconds between writes; everything logged more than this long before a crash is stored.
 FLUSH_INTERVAL = 0.2
+#: Entries the buffer holds before log() waits for the writer (back-pressure). A log() call
+#: takes 4 + (number of keys) entries, so the default is ~350,000 calls of two metrics, about
+#: 50 MB; the writer normally takes the buffer five times a second, long before this.
+MAX_BUFFER = 2_000_000
 #: The writer refreshes the run's heartbeat at least this often even when nothing is logged.
 HEARTBEAT_INTERVAL = 5.0
 
@@ -57,15 +73,17 @@ _QUICK = frozenset({float, np.float64, np.float32})
 def _to_float(key: str, value: object) -> float:
     """A logged value as a float: Python and numpy numbers, and 0-d arrays or tensors."""
     kind = type(value)
-    if kind is float or kind is int or kind in _NUMPY_NUMBERS:
+    if kind is float or kind in _NUMPY_NUMBERS:
         return float(value)  # type: ignore[arg-type]
+    if kind is int:
+        return check_value(value, key=key)  # an int beyond float64's range is refused here
     if isinstance(value, bool | np.bool_):
         raise InvalidTypeError(
             f"values[{key!r}] must be a number. Got the boolean {value!r} instead. "
             "Log float(value) if you mean 0 or 1."
         )
     if isinstance(value, numbers.Real):
-        return float(value)
+        return check_value(value, key=key)
     if isinstance(value, str | bytes):
         raise InvalidTypeError(f"values[{key!r}] must be a number. Got {describe(value)} instead.")
     shape = getattr(value, "shape", None)
@@ -101,10 +119,8 @@ def _clean(values: object) -> dict[str, float]:
     return clean
 
 
-def _check_step(step: object) -> int:
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or int(step) < 0:
-        raise InvalidInputError(f"step must be an integer >= 0. Got {step!r} instead.")
-    return int(step)
+#: The step check (track/_limits.py) under the name track/ingest.py imports.
+_check_step = check_step
 
 
 def _check_name(kind: str, value: Any) -> str:
@@ -130,6 +146,7 @@ class Run:
         tags: Sequence[str] | None,
         flush_interval: float = FLUSH_INTERVAL,
         resume: RunRecord | None = None,
+        max_buffer: int = MAX_BUFFER,
     ) -> None:
         _check_name("project", project)
         if name is not None:
@@ -138,6 +155,7 @@ class Run:
             raise InvalidTypeError(
                 f"config must be a dict. Got {config!r} ({type(config).__name__}) instead."
             )
+        config = to_json_config(config or {})  # numbers stay numbers; the rest refused here
         tag_list = [tags] if isinstance(tags, str) else list(tags or [])
         for tag in tag_list:
             _check_name("tags", tag)
@@ -149,7 +167,8 @@ class Run:
         self.config = dict(config or {})
         self.tags = sorted(set(tag_list))
         self.status = "running"
-        self._next_step: dict[str, int] = {}
+        # Per split, the counter that hands out automatic steps (see log()).
+        self._counters: dict[str, itertools.count[int]] = {}
         # Logged points, flat: per log() call split, step, time, keys (a tuple, shared by the
         # calls of a split that log the same keys), then one value per key. Flat so that a
         # call adds no object the garbage collector tracks (a tuple or dict per call made the
@@ -157,10 +176,21 @@ class Run:
         # so that the writer's swap of the list never splits a call.
         self._points: list[Any] = []
         self._keys: dict[str, tuple[str, ...]] = {}
+        self._names: set[str] = set()  # metric names already checked against the limits
         self._snapshots: list[PredictionSnapshot] = []
         self._lock = threading.Lock()  # serialises writes (writer thread vs flush/finish)
         self._error: BaseException | None = None
         self._flush_interval = flush_interval
+        if isinstance(max_buffer, bool) or not isinstance(max_buffer, int) or max_buffer < 1000:
+            raise InvalidInputError(
+                f"max_buffer must be an integer >= 1000. Got {max_buffer!r} instead."
+            )
+        self._max_buffer = max_buffer
+        self._wake = threading.Event()  # wakes the writer early (a full buffer, finish)
+        self._stalled: BaseException | None = None  # the transient error the writer waits out
+        self._warned_full = False
+        self._refused_pending: list[_writer.Refusal] = []
+        self.refused = 0  # points the store refused (see fitscope.track._writer)
         if resume is None:
             store.create_run(
                 self.id,
@@ -190,7 +220,8 @@ class Run:
         for split, metric in record.series():
             steps = record.history(metric, split).steps
             if steps.size:
-                self._next_step[split] = max(self._next_step.get(split, 0), int(steps.max()) + 1)
+                after = max(_peek(self._counters.get(split)), int(steps.max()) + 1)
+                self._counters[split] = itertools.count(after)
         self.store.reopen_run(self.id, config=self.config)
         if new_tags:
             self.store.tag_run(self.id, *new_tags)
@@ -199,7 +230,7 @@ class Run:
         """Add or change config entries of a running run (hyperparameters known late)."""
         if not isinstance(values, Mapping):
             raise InvalidTypeError(f"values must be a dict. Got {describe(values)} instead.")
-        self.config.update(values)
+        self.config.update(to_json_config(values))
         self.store.set_config(self.id, self.config)
 
     # -- logging (training thread) ---------------------------------------------------------
@@ -220,6 +251,8 @@ class Run:
                 f"run must be running to log. Got a run that is {self.status!r} instead. "
                 "Start a new one with fitscope.init()."
             )
+        if len(self._points) >= self._max_buffer:
+            self._wait_for_writer()
         # Quick path (the common case, a dict of str -> Python or numpy float): exact type
         # tests, values buffered as they are (the writer converts them all to float64 at
         # once). Anything else goes through the full checks.
@@ -232,17 +265,39 @@ class Run:
                 clean = values
         else:
             clean = _clean(values)
-        if split not in self._next_step:
-            _check_name("split", split)
-        if step is None:
-            step = self._next_step.get(split, 0)
-        elif type(step) is not int or step < 0:
-            step = _check_step(step)
-        self._next_step[split] = step + 1
+        # Threads may share a run, without a lock (a lock cost more than the rest of this
+        # path together): each step below is one C-level operation the GIL makes atomic.
+        # The key tuple appended is a local (never re-read from self._keys, which another
+        # thread may have changed meanwhile), the automatic step is next() on the split's
+        # itertools.count (two threads never get the same one), and the append is one
+        # list.extend (a call's parts never interleave with another's).
         keys = tuple(clean)
-        if keys != self._keys.get(split):
-            self._keys[split] = keys
-        self._points.extend((split, step, time.time(), self._keys[split], *clean.values()))
+        cached = self._keys.get(split) if type(split) is str else None
+        if keys != cached:
+            for key in keys:
+                if key not in self._names:
+                    check_metric(key)
+                    self._names.add(key)
+            cached = keys
+            if type(split) is str:
+                self._keys[split] = keys
+        counters = self._counters
+        if type(split) is not str or split not in counters:
+            check_split(split)
+            counters.setdefault(split, itertools.count())
+        if step is None:
+            step = next(counters[split])
+            if step > MAX_STEP:
+                raise InvalidInputError(
+                    f"step of split {split!r} must stay within 0..{MAX_STEP}. Got an automatic "
+                    f"step of {step} (the step after the last one logged) instead. Pass "
+                    "step= explicitly."
+                )
+        else:
+            if type(step) is not int or step < 0 or step > MAX_STEP:
+                step = check_step(step, key=f"{split}/{next(iter(clean), '')}")
+            counters[split] = itertools.count(step + 1)
+        self._points.extend((split, step, time.time(), cached, *clean.values()))
 
     def log_predictions(
         self,
@@ -275,20 +330,61 @@ class Run:
                     f"Got shape {id_arr.shape} instead."
                 )
         if step is None:
-            step = max(self._next_step.get(split, 0) - 1, 0)
-        step = _check_step(step)
+            step = max(_peek(self._counters.get(split)) - 1, 0)
+        step = check_step(step)
         self._snapshots.append(PredictionSnapshot(split, int(step), time.time(), yt, yp, id_arr))
 
     # -- writing (writer thread, flush, finish) --------------------------------------------
 
+    def _wait_for_writer(self) -> None:
+        """Back-pressure: block until the writer has taken the buffer below ``max_buffer``
+        entries (it writes at once when woken), saying so once per run."""
+        if not self._warned_full:
+            self._warned_full = True
+            why = (
+                f"the store cannot be written ({_detail(self._stalled)})"
+                if self._stalled is not None
+                else "the store writes more slowly than the run logs"
+            )
+            warnings.warn(
+                f"run {self.name!r}: log() is waiting for the writer: {self._max_buffer:,} "
+                f"buffered entries (max_buffer) because {why}. Nothing is dropped; log() "
+                "continues as soon as the writer catches up. (Said once per run.)",
+                StoreStalledWarning,
+                stacklevel=3,
+            )
+        while len(self._points) >= self._max_buffer and not self._stop.is_set():
+            self._wake.set()
+            if not self._writer.is_alive():
+                break
+            time.sleep(0.002)
+
     def _write_loop(self) -> None:
         last_beat = 0.0
-        while not self._stop.wait(self._flush_interval):
+        while not self._stop.is_set():
+            self._wake.wait(self._flush_interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             now = time.time()
             if self._points or self._snapshots or now - last_beat >= HEARTBEAT_INTERVAL:
                 try:
                     self._write(heartbeat=now)
                     last_beat = now
+                except _writer.WriteStalled as stall:
+                    self._error = stall.error
+                    if self._stalled is None:
+                        warnings.warn(
+                            f"run {self.name!r}: cannot write to the store just now "
+                            f"({_detail(stall.error)}). Logged points wait in memory and are "
+                            f"written when the store accepts writes again; log() blocks at "
+                            f"{self._max_buffer:,} buffered entries. (Said once per stall.)",
+                            StoreStalledWarning,
+                            stacklevel=1,
+                        )
+                    self._stalled = stall.error
+                    # Back off a little while the store is down (not a tight retry loop).
+                    self._stop.wait(min(1.0, 5 * self._flush_interval))
                 except BaseException as error:  # kept and raised from flush()/finish()
                     self._error = error
 
@@ -301,36 +397,100 @@ class Run:
             points = _take(self._points)
             snaps = _take(self._snapshots)
             try:
-                self.store.write(
+                try:
+                    chunks, bad = _chunks(points), list[_writer.Refusal]()
+                except (ValueError, TypeError, OverflowError, IndexError):
+                    # Something log() let through that numpy cannot convert: check point by
+                    # point, so the rest is written and only those points are refused.
+                    chunks, bad = _writer.chunks_checked(points)
+                bad += _writer.write_batch(
+                    self.store,
                     self.id,
-                    _chunks(points),
+                    chunks,
                     snaps,
                     heartbeat=heartbeat or time.time(),
                     status=status,
                     end_time=time.time() if status else None,
                 )
+            except _writer.WriteStalled as stall:
+                # Back to the front, in order, for the next try.
+                if stall.chunks_left is None:
+                    self._points[:0] = points
+                else:
+                    self._points[:0] = _flatten(stall.chunks_left)
+                self._snapshots[:0] = stall.snaps_left
+                raise
             except BaseException:
-                self._points[:0] = points  # back to the front, in order, for the next try
+                self._points[:0] = points
                 self._snapshots[:0] = snaps
                 raise
+            if self._stalled is not None:
+                self._stalled = None
+                warnings.warn(
+                    f"run {self.name!r}: the store accepts writes again; every point logged "
+                    "meanwhile is written.",
+                    StoreStalledWarning,
+                    stacklevel=1,
+                )
+            if bad:
+                self._refuse(bad)
             self._error = None
+
+    def _refuse(self, bad: list[_writer.Refusal]) -> None:
+        self.refused += len(bad)
+        first = bad[0]
+        warnings.warn(
+            f"run {self.name!r}: the store refused {len(bad)} logged point(s); the first is "
+            f"{first.key!r} at step {first.step!r} ({first.reason}). Every other point was "
+            "written; the run's record counts the refused ones.",
+            PointsRefusedWarning,
+            stacklevel=1,
+        )
+        self._refused_pending.extend(bad)
+        try:
+            _writer.record(self.store, self.id, self._refused_pending)
+            self._refused_pending = []
+        except FitscopeError:  # kept and recorded with the next refusal or at finish()
+            pass
 
     def flush(self) -> None:
         """Write everything logged so far, now."""
-        self._write()
+        try:
+            self._write()
+        except _writer.WriteStalled as stall:
+            raise _as_store_error(stall.error) from stall.error
+        except FitscopeError:
+            raise
+        except Exception as error:
+            raise _as_store_error(error) from error
 
     def finish(self, status: str = "finished") -> None:
         """Write everything and mark the run ``status`` ("finished", "failed" or "crashed").
-        Calling it again does nothing."""
+        Calling it again does nothing. Raises only FitscopeError (StoreError when the store
+        cannot be written; the points stay buffered and a later finish() writes them)."""
         if status not in _STATUSES:
             raise InvalidInputError(f"status must be one of {_STATUSES}. Got {status!r} instead.")
         if self.status != "running":
             return
         self._stop.set()
+        self._wake.set()
         self._writer.join()
-        self._write(status=status)
+        self._finish_write(status)
         self.status = status
         _live_runs.discard(self)
+
+    def _finish_write(self, status: str) -> None:
+        try:
+            self._write(status=status)
+            if self._refused_pending:
+                _writer.record(self.store, self.id, self._refused_pending)
+                self._refused_pending = []
+        except _writer.WriteStalled as stall:
+            raise _as_store_error(stall.error) from stall.error
+        except FitscopeError:
+            raise
+        except Exception as error:
+            raise _as_store_error(error) from error
 
     @property
     def summary(self) -> dict[str, dict[str, Any]]:
@@ -354,6 +514,37 @@ class Run:
             f"Run(id={self.id!r}, project={self.project!r}, name={self.name!r}, "
             f"status={self.status!r})"
         )
+
+
+def _peek(counter: itertools.count[int] | None) -> int:
+    """The next step ``counter`` will hand out, without taking it (0 for no counter).
+    itertools.count offers no peek; its repr is ``count(N)``, stable since Python 2."""
+    return 0 if counter is None else int(repr(counter)[6:-1])
+
+
+def _detail(error: BaseException | None) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def _as_store_error(error: BaseException) -> StoreError:
+    if isinstance(error, StoreError):
+        return error
+    return StoreError(
+        f"store must accept the run's points. Writing them failed with "
+        f"{type(error).__name__}: {_detail(error)}. The points stay buffered; call finish() "
+        "again once the cause is fixed."
+    )
+
+
+def _flatten(chunks: list[Chunk]) -> list[Any]:
+    """Chunks back into the flat buffer's form (one call per point), in order per series."""
+    flat: list[Any] = []
+    for split, metric, steps, values, times in chunks:
+        keys = (metric,)
+        for step, value, when in zip(steps.tolist(), values.tolist(), times.tolist(), strict=True):
+            flat.extend((split, step, when, keys, value))
+    return flat
 
 
 def _take(buffer: list[T]) -> list[T]:
@@ -414,6 +605,7 @@ def init(
     store: Store | RemoteStore | str | os.PathLike[str] | None = None,
     resume: str | None = None,
     *,
+    max_buffer: int = MAX_BUFFER,
     token: str | None = None,
     mode: str | None = None,
 ) -> Run:
@@ -429,6 +621,10 @@ def init(
     ``resume`` (a run id, id prefix or name) continues a run that is not running any more
     (finished, failed or crashed) instead of starting one: ``config`` and ``tags`` are merged
     into its own, and each split's steps go on after its last stored step.
+
+    ``max_buffer`` bounds the points waiting for the writer (entries of the buffer, 4 + number
+    of keys per log() call): past it, log() blocks until the writer catches up and warns once
+    (:class:`~fitscope.errors.StoreStalledWarning`); nothing is dropped.
 
     >>> import tempfile, pathlib, fitscope
     >>> with fitscope.init(project="mnist", config={"lr": 0.1},
@@ -448,7 +644,15 @@ def init(
                 "(its process is alive). Finish it there first, or start a new run."
             )
     _install_hook()
-    return Run(store, project=project, name=name, config=config, tags=tags, resume=record)
+    return Run(
+        store,
+        project=project,
+        name=name,
+        config=config,
+        tags=tags,
+        resume=record,
+        max_buffer=max_buffer,
+    )
 
 
 def _hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -19,10 +19,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fitscope.errors import InvalidInputError, InvalidTypeError
+from fitscope.errors import InvalidInputError, InvalidTypeError, StoreError, StoreVersionError
 from fitscope.track import _listing, _manage, _read, _write
 from fitscope.track import _schema as schema
-from fitscope.track._engine import DEFAULT_PATH, check_exists, connect, redact, resolve_url
+from fitscope.track._engine import (
+    DEFAULT_PATH,
+    cannot_write,
+    check_exists,
+    connect,
+    connect_read_only,
+    redact,
+    resolve_url,
+)
 from fitscope.track._read import STALE_AFTER, SeriesWanted
 from fitscope.track._tx import Transactions
 from fitscope.track._write import Chunk
@@ -55,7 +63,9 @@ class Store:
     ('finished', [0.7, 0.4])
 
     ``create=False`` refuses a SQLite path that does not exist yet instead of creating an empty
-    store there (what reading tools such as ``fitscope runs`` want).
+    store there (what reading tools such as ``fitscope runs`` want); such a store that this
+    process may not write (another user's file, a read-only folder or mount) is opened
+    read-only (``read_only`` is then True) instead of refused.
 
     Reading gives values (:class:`~fitscope.track.RunRecord`) that hold their data: by default
     every series and every prediction snapshot, in three SQL statements. ``series=False`` reads
@@ -69,7 +79,23 @@ class Store:
             check_exists(self.url)
         self.engine = connect(self.url)
         self._tx = Transactions(self.engine, self.url)
-        self._tx.run(lambda conn: schema.init_schema(conn, self.safe_url), immediate=True)
+        #: True when the store could only be opened for reading (see ``create``).
+        self.read_only = False
+        try:
+            self._tx.run(lambda conn: schema.init_schema(conn, self.safe_url), immediate=True)
+        except StoreError as error:
+            if create or isinstance(error, StoreVersionError) or not cannot_write(error, self.url):
+                raise
+            # A reader that may not write here (another user's file, a read-only mount):
+            # open it read-only rather than refuse to show it.
+            self.engine.dispose()
+            try:
+                self.engine = connect_read_only(self.url)
+            except sa.exc.DBAPIError as again:
+                raise self._tx.error(again) from again
+            self._tx = Transactions(self.engine, self.url)
+            self._tx.run(lambda conn: schema.check_schema(conn, self.safe_url), write=False)
+            self.read_only = True
 
     def close(self) -> None:
         """Release the connections (the store can be opened again later)."""

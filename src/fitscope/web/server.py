@@ -52,12 +52,16 @@ def serve(
 
 
 def allowed_hosts(host: str) -> list[str] | None:
-    """Host headers a dashboard bound to ``host`` accepts: on IPv4 loopback only the loopback
-    names (a DNS-rebinding page arrives with its own name); elsewhere any (the token guards).
+    """Host headers a dashboard bound to ``host`` accepts: on a loopback address (IPv4 or
+    IPv6) only the loopback names (a DNS-rebinding page arrives with its own name); elsewhere
+    any (the token guards). An IPv6 literal comes in the Host header in brackets.
 
     >>> allowed_hosts("127.0.0.1"), allowed_hosts("0.0.0.0")
-    (['127.0.0.1', 'localhost'], None)
+    (['127.0.0.1', '[::1]', 'localhost'], None)
+    >>> allowed_hosts("::1")
+    ['127.0.0.1', '[::1]', 'localhost']
     """
-    if host in ("localhost", "127.0.0.1") or (is_loopback(host) and ":" not in host):
-        return sorted({"127.0.0.1", "localhost", host})
-    return None
+    if not is_loopback(host):
+        return None
+    shown = f"[{host}]" if ":" in host else host
+    return sorted({"127.0.0.1", "localhost", "[::1]", shown})

@@ -1,0 +1,105 @@
+"""A run's config as JSON values: numbers stay numbers, and what JSON cannot hold is refused.
+
+Configs come from argparse namespaces, numpy reductions and framework objects. Stored with
+``repr`` as a fallback, ``np.int64(32)`` became the string ``'np.int64(32)'`` and a config filter
+``batch=32`` missed it. :func:`to_json_config` converts what has one obvious JSON form and
+refuses the rest with the key path, at the call (``init``/``update_config``), never at a write.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from fitscope._validation import describe
+from fitscope.errors import InvalidTypeError
+
+__all__ = ["config_json", "to_json_config"]
+
+
+def _path(parts: list[str]) -> str:
+    return "config" + "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]" for p in parts)
+
+
+def _convert(value: Any, parts: list[Any], active: set[int]) -> Any:
+    if value is None or type(value) in (str, bool, int, float):
+        return value
+    if isinstance(value, np.generic):  # numpy scalars: their Python number / bool / str
+        return _convert(value.item(), parts, active)
+    if isinstance(value, enum.Enum):
+        return _convert(value.value, parts, active)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    # Subclasses of the JSON types (a str subclass, an int-like flag): their plain value.
+    for plain in (bool, int, float, str):
+        if isinstance(value, plain):
+            return plain(value)
+    container = isinstance(value, Mapping | list | tuple | np.ndarray)
+    if container:
+        if id(value) in active:
+            raise InvalidTypeError(
+                f"{_path(parts)} must be a JSON value. Got a container that holds itself "
+                "(a circular reference) instead."
+            )
+        active.add(id(value))
+    try:
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                if isinstance(key, np.generic):
+                    key = key.item()
+                if isinstance(key, bool) or not isinstance(key, str | int):
+                    raise InvalidTypeError(
+                        f"{_path(parts)} keys must be strings (or integers, stored as strings "
+                        f"as JSON does). Got the key {key!r} ({type(key).__name__}) instead."
+                    )
+                out[str(key)] = _convert(item, [*parts, key], active)
+            return out
+        if isinstance(value, list | tuple):
+            return [_convert(item, [*parts, i], active) for i, item in enumerate(value)]
+        if isinstance(value, np.ndarray):
+            return _convert(value.tolist(), parts, active)
+    finally:
+        if container:
+            active.discard(id(value))
+    shape = getattr(value, "shape", None)
+    if shape is not None and hasattr(value, "tolist"):  # a framework tensor
+        return _convert(value.tolist(), parts, active)
+    hint = " Store str(value) if its text is what you want to keep."
+    if isinstance(value, set | frozenset):
+        hint = " Store sorted(value) (a list) instead."
+    raise InvalidTypeError(
+        f"{_path(parts)} must be a JSON value (a number, string, bool, None, list or dict). "
+        f"Got {describe(value)} instead.{hint}"
+    )
+
+
+def to_json_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with every value in its JSON form: numpy scalars become Python numbers,
+    arrays and tuples become lists, paths become strings, enums their value. Anything else
+    raises InvalidTypeError naming the key path. NaN and infinities are kept.
+
+    >>> import numpy as np
+    >>> to_json_config({"batch": np.int64(32), "lr": np.float32(0.5), "shape": (3, 4)})
+    {'batch': 32, 'lr': 0.5, 'shape': [3, 4]}
+    >>> to_json_config({"opt": {"fn": object}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    fitscope.errors.InvalidTypeError: config['opt']['fn'] must be a JSON value ...
+    """
+    if not isinstance(config, Mapping):
+        raise InvalidTypeError(f"config must be a dict. Got {describe(config)} instead.")
+    result = _convert(config, [], set())
+    assert isinstance(result, dict)
+    return result
+
+
+def config_json(config: Mapping[str, Any]) -> str:
+    """A run's config as stored: JSON text (NaN and infinities as JSON's extension tokens,
+    which Python reads back), keys sorted."""
+    return json.dumps(to_json_config(config), sort_keys=True)
