@@ -24,6 +24,8 @@ imbalance       one class against the rest, uninformative         class_imbalanc
 shift           validation inputs scaled differently from the     gap_from_start
                 training inputs
 dropout         dropout 0.5 (active in training only)             val_better_than_train
+miscalibration  a logistic regression regularised 10x harder      miscalibration
+                (C=0.01): underconfident out-of-fold probabilities
 ==============  ================================================  ==========================
 
 Findings a condition makes legitimately (``loss_accuracy_disagreement`` next to overfitting,
@@ -65,6 +67,7 @@ EXPECTED = {
     "imbalance": {"class_imbalance"},
     "shift": {"gap_from_start"},
     "dropout": {"val_better_than_train"},
+    "miscalibration": {"miscalibration"},
 }
 ALLOWED = {
     "overfitting": {"loss_accuracy_disagreement", "persistent_mistakes", "miscalibration"},
@@ -227,8 +230,9 @@ def sklearn_runs(seed: int) -> list[Run]:
 
 # ----------------------------------------------------------------------------- predictions
 def prediction_runs(seed: int) -> list[Run]:
-    """Label noise (out-of-fold probabilities) and imbalance (a blind model), plus the clean
-    counterparts as healthy runs."""
+    """Label noise (out-of-fold probabilities), imbalance (a blind model) and miscalibration
+    (a model regularised too hard), plus the clean counterparts as healthy runs. The folds do
+    not depend on the seed, so the clean and the miscalibrated runs repeat across seeds."""
     out = []
     rng = np.random.default_rng(seed)
     for name in ("digits", "wine", "cancer"):
@@ -243,6 +247,9 @@ def prediction_runs(seed: int) -> list[Run]:
         for condition, labels in (("healthy", y), ("label_noise", noisy)):
             p = cross_val_predict(model, x, labels, cv=5, method="predict_proba")
             out.append(Run("predictions", condition, [f.code for f in fitscope.explain(labels, p)]))
+        strong = SkLogistic(max_iter=2000, C=0.01)  # shrunk towards the prior: underconfident
+        p = cross_val_predict(strong, x, y, cv=5, method="predict_proba")
+        out.append(Run("predictions", "miscalibration", [f.code for f in fitscope.explain(y, p)]))
     x, y = load_digits(return_X_y=True)
     target = (y == int(rng.integers(0, 10))).astype(int)
     blind = x[:, [0, 7, 56, 63]]  # corner pixels: almost always blank

@@ -3,6 +3,7 @@
     .venv/bin/python bench/store_scale.py [--sizes 1000,10000] [--postgres URL]
                                           [--pg-sizes 10000,100000] [--repeat 5] [--quick]
                                           [--no-browser] [--out bench/results/store_scale.json]
+                                          [--mlflow-python /tmp/mlflow-venv/bin/python]
 
 Each store is seeded in bulk (rows inserted directly, as many runs would have written them):
 per run 2 splits x 2 metrics (loss, accuracy) with ``--points`` points each, their kept
@@ -20,8 +21,17 @@ The slope is the growth of each time per 1,000 more runs between the smallest an
 store. Targets (PASS/FAIL) at 10,000 runs and more: first page < 0.3 s, filtered/sorted page
 < 0.5 s, runs list < 1 s, runs page drawn < 1 s.
 
-MLflow's ``search_runs`` is not run here: mlflow (>= 2.10) cannot be installed next to this
-environment's pins (pip: ResolutionImpossible), see docs/tracking.md.
+MLflow's ``search_runs`` on the same number of runs (SQLite sizes) with ``--mlflow-python``:
+mlflow (>= 2.10) cannot be installed next to this environment's pins (pip: ResolutionImpossible),
+so it lives in a virtualenv of its own and bench/_mlflow_peer.py runs there in a subprocess
+(it seeds an MLflow SQLite store of the same shape in bulk and times ``search_runs``: first page,
+filtered + sorted, sorted by a param; in process, no HTTP). To reproduce::
+
+    python3 -m venv /tmp/mlflow-venv && /tmp/mlflow-venv/bin/pip install 'mlflow>=2.10'
+    .venv/bin/python bench/store_scale.py --no-browser --mlflow-python /tmp/mlflow-venv/bin/python
+
+The ratio printed is MLflow's time over fitscope's; fitscope's figure is the HTTP request (the
+server's work and the JSON included), MLflow's the bare Python call, which favours MLflow.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -65,6 +76,7 @@ TARGETS: dict[str, float | None] = {
     "cli_in_process": 1.0,
     "cli": 1.0,
     "cli_import": None,
+    "cli_cpu": 1.0,  # the same target read as CPU time: a loaded machine stretches wall time
     "browser": 1.0,
 }
 
@@ -168,8 +180,17 @@ class Server:
         self.store.close()
 
 
-def cli_list(url: str) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli_list(url: str) -> tuple[float, float]:
+    """``fitscope runs list`` in a new process: (wall seconds, CPU seconds of the process).
+
+    The CPU time is the fair figure on a loaded machine, where wall time waits for a core."""
     code = "import sys; from fitscope.cli import main; sys.argv[0] = 'fitscope'; main()"
+    cpu = _children_cpu()
     t = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", code, "runs", "list", "--store", url],
@@ -180,7 +201,7 @@ def cli_list(url: str) -> float:
     )
     elapsed = time.perf_counter() - t
     assert "runs shown" in out.stdout, out.stdout[-500:]
-    return elapsed
+    return elapsed, _children_cpu() - cpu
 
 
 def cli_in_process(url: str) -> float:
@@ -219,7 +240,8 @@ def measure(url: str, n: int, repeat: int, browser: Any) -> dict[str, Any]:
             filtered.append(server.get(FILTERED)[0])
             by_config.append(server.get("/api/runs?sort=-config.lr")[0])
         assert body["total"] == n and len(body["runs"]) == 50
-        clis = [cli_list(url) for _ in range(max(1, repeat // 2))]
+        clis_both = [cli_list(url) for _ in range(max(1, repeat // 2))]
+        clis = [wall for wall, _ in clis_both]
         imports = [import_only() for _ in range(max(1, repeat // 2))]
         in_process = [cli_in_process(url) for _ in range(repeat)]
         draws: list[float] = []
@@ -243,6 +265,7 @@ def measure(url: str, n: int, repeat: int, browser: Any) -> dict[str, Any]:
         "filtered": med(filtered),
         "config_sort": med(by_config),
         "cli": med(clis),
+        "cli_cpu": med([cpu for _, cpu in clis_both]),
         "cli_import": med(imports),
         "cli_in_process": med(in_process),
         "browser": med(draws) if draws else None,
@@ -287,6 +310,7 @@ def report(label: str, results: list[dict[str, Any]]) -> None:
     keys = [("first", "GET /api/runs, first page"), ("filtered", "filtered + sorted page"),
             ("config_sort", "sorted by config.lr"),
             ("cli_in_process", "runs list, in process"), ("cli", "fitscope runs list (process)"),
+            ("cli_cpu", "  its CPU time (user + sys)"),
             ("cli_import", "  of which: python -c 'import fitscope.cli'"),
             ("browser", "runs page drawn, Chromium")]  # fmt: skip
     big = [r for r in results if r["runs"] >= 10_000]
@@ -307,6 +331,36 @@ def report(label: str, results: list[dict[str, Any]]) -> None:
     print(table(headers, rows, title=f"\n{label}"))
 
 
+def mlflow_peer(python: str, n: int, points: int, repeat: int, folder: Path) -> dict[str, Any]:
+    """bench/_mlflow_peer.py run by MLflow's interpreter: its JSON line."""
+    peer = Path(__file__).resolve().parent / "_mlflow_peer.py"
+    out = subprocess.run(
+        [python, str(peer), str(n), str(points), str(repeat), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def report_mlflow(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> None:
+    rows = []
+    names = [("first", "first page (50, newest first)"),
+             ("filtered", "filtered + sorted page"),
+             ("config_sort", "sorted by lr (config / param)")]  # fmt: skip
+    for a, b in zip(ours, theirs, strict=True):
+        for key, name in names:
+            rows.append(
+                [f"{a['runs']:,}", name, f"{a[key] * 1000:,.1f} ms", f"{b[key] * 1000:,.1f} ms",
+                 f"{b[key] / a[key]:.2f}x"]
+            )  # fmt: skip
+    version = theirs[0]["mlflow"] if theirs else "?"
+    headers = ["runs", "case", "fitscope GET /api/runs", f"MLflow {version} search_runs", "ratio"]
+    title = "\nSQLite: fitscope against MLflow (ratio: MLflow / fitscope)"
+    print(table(headers, rows, title=title))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="SQLite store sizes (runs)")
@@ -317,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 runs, 3 rounds")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "store_scale.json")
+    parser.add_argument(
+        "--mlflow-python",
+        default=None,
+        metavar="PATH",
+        help="an interpreter with mlflow installed: time its search_runs on the SQLite sizes",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.pg_sizes, args.repeat = "1000,3000", "1000,3000", 3
@@ -335,6 +395,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(measure(url, n, args.repeat, browser and browser[1]))
         report("SQLite", results)
         out["sqlite"] = results
+        if args.mlflow_python:
+            theirs = []
+            for r in results:
+                peer = mlflow_peer(args.mlflow_python, r["runs"], args.points, args.repeat, tmp)
+                print(f"seeded  : MLflow SQLite, {r['runs']:,} runs in {peer['seeded_s']:.1f} s")
+                theirs.append(peer)
+            report_mlflow(results, theirs)
+            out["mlflow"] = theirs
         if args.postgres:
             pg = []
             for n in [int(x) for x in args.pg_sizes.split(",")]:

@@ -86,3 +86,9 @@ def direction(metric: str) -> bool | None:
         return describe(name).higher_is_better
     except UnknownMetricError:
         return None
+
+
+#: The series under which ``run.log(..., n=N)`` stores how many samples a split's values were
+#: computed on. It travels with the points like any series; the curve views and the doctor's
+#: curve rules leave it out, and the doctor reads its last value as the split's size.
+SIZE_METRIC = "n"

@@ -168,3 +168,71 @@ def test_an_argument_without_such_an_option_gets_no_extra_line() -> None:
     result = CliRunner().invoke(group, ["run"])
     _assert_clean_error(result, MESSAGE)
     assert "On the command line" not in result.output
+
+
+def test_the_lazy_table_holds_every_command_s_own_help() -> None:
+    """`fitscope --help` is written from COMMANDS without importing the commands: the help it
+    shows must be what each command would show itself, at any width."""
+    from fitscope.cli import COMMANDS
+
+    assert set(COMMANDS) == set(cli.commands)
+    for name, entry in COMMANDS.items():
+        stand_in = click.Command(name, help=entry.help)
+        for limit in (45, 66, 200):
+            assert stand_in.get_short_help_str(limit) == cli.commands[name].get_short_help_str(
+                limit
+            ), name
+
+
+def test_group_help_does_not_import_the_commands() -> None:
+    """A fresh `fitscope --help` imports neither a command's module nor the store (SQLAlchemy),
+    rich or scipy; numpy comes with `import fitscope` itself (the metrics) and is allowed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fitscope.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('sqlalchemy', 'rich', 'scipy', 'fitscope.track', 'fitscope.cli.runs')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    src = str(Path(fitscope.__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": src, "PATH": ""},
+        check=True,
+    )
+    assert "runs" in result.stdout  # the listing was printed
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_runs_help_does_not_import_the_store() -> None:
+    """`fitscope runs --help` loads the runs commands but not SQLAlchemy or rich."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from fitscope.cli import main\n"
+        "try:\n"
+        "    main(['runs', 'list', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'rich')))\n"
+    )
+    src = str(Path(fitscope.__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": src, "PATH": ""},
+        check=True,
+    )
+    assert "--sort" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

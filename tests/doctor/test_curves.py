@@ -265,3 +265,60 @@ def test_healthy_runs_raise_none_of_the_new_findings() -> None:
     for seed in SEEDS:
         for n in (10, 20, 50, 200):
             assert not new & {f.code for f in fitscope.diagnose(healthy(n, seed, 0.03))}
+
+
+def test_a_gap_from_the_first_epoch_that_later_grows_is_both_shift_and_overfitting() -> None:
+    # The splits differ from epoch 1 (a constant 0.3 gap while both fall); from epoch 20 the
+    # validation loss turns and climbs: the start gap is the split, the growth is overfitting.
+    for seed in SEEDS:
+        train = 0.1 + 0.5 * np.exp(-(E40 - 1) / 12)  # still falling when validation turns
+        val = train + 0.3 + 0.015 * np.maximum(0, E40 - 20)
+        h = {"loss": _noisy(train, seed), "val_loss": _noisy(val, seed + 100)}
+        found = {f.code: f for f in fitscope.diagnose(h)}
+        assert {"overfitting", "gap_from_start"} <= set(found), (seed, list(found))
+        ev = found["gap_from_start"].evidence
+        assert 17 <= ev["judged_to_epoch"] <= 23 and ev["gap_start"] == pytest.approx(0.3, abs=0.05)
+        assert "grew after that epoch" in found["gap_from_start"].explanation
+        assert any("cresciuto" in f.explanation for f in fitscope.diagnose(h, lang="it"))
+
+
+def test_a_gap_when_validation_turns_in_the_first_epochs_is_only_overfitting() -> None:
+    # 40 training samples: the training loss collapses at once, validation is best at epoch 3
+    # (the corpus' fitscope run: 0.97 -> 0.04 in 5 epochs, validation 1.46 -> 0.90 -> 1.41).
+    for seed in SEEDS:
+        train = 0.97 * np.exp(-(E40 - 1) / 1.2)
+        val = 0.9 + 0.55 * np.exp(-(E40 - 1) / 0.8) + 0.02 * np.maximum(0, E40 - 3)
+        found = codes({"loss": _noisy(train, seed), "val_loss": _noisy(val, seed + 100)})
+        assert "overfitting" in found and "gap_from_start" not in found, (seed, found)
+
+
+def test_still_falling_loss_with_settled_accuracy_is_not_not_converged() -> None:
+    quiet = 0
+    for seed in SEEDS:
+        h = still_falling(40, seed)
+        rng = np.random.default_rng(seed)
+        flat_acc = 0.98 + 0.002 * rng.standard_normal(40)  # only confidence sharpens
+        quiet += codes(h | {"val_accuracy": list(flat_acc)}) == []
+        rising = np.linspace(0.90, 0.97, 40) + 0.002 * rng.standard_normal(40)
+        assert codes(h | {"val_accuracy": list(rising)}) == ["not_converged"]
+    # Pure noise shows a rising trend (t > 2 over the last 10 epochs) about 4% of the time.
+    assert quiet >= 18
+
+
+def test_validation_below_training_in_most_epochs_is_said() -> None:
+    # Dropout in Keras: validation below the (dropout-noisy) training loss for the first two
+    # thirds, then level with it.
+    for seed in SEEDS:
+        train = 0.1 + 2.0 * np.exp(-(E40 - 1) / 4)
+        val = np.where(E40 <= 26, 0.8 * train, 1.02 * train)
+        found = codes({"loss": _noisy(train, seed), "val_loss": _noisy(val, seed + 100)})
+        assert found == ["val_better_than_train"], (seed, found)
+
+
+def test_an_oscillating_loss_is_not_also_underfitting() -> None:
+    # A learning rate far too high: the loss jumps around the no-skill level.
+    for seed in SEEDS:
+        rng = np.random.default_rng(seed)
+        loss = 2.3 * (1 + 0.6 * np.sign(np.sin(np.arange(40) * 2.1)) * rng.uniform(0.5, 1, 40))
+        found = codes({"loss": list(loss), "val_loss": list(loss * 1.05)})
+        assert "unstable" in found and "underfitting" not in found, (seed, found)

@@ -226,3 +226,24 @@ def test_full_disk_warns_once_blocks_and_loses_nothing(
     assert logged[0] == 60_001
     assert stored(store, run.id) == 1 + 2 * 60_000
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("project", "p" * 256, "at most 255 characters"),
+        ("name", "run\x00", "NUL"),
+        ("tags", ["\ud800"], "lone surrogate"),
+    ],
+)
+def test_run_names_the_stores_cannot_hold_are_refused_at_init(
+    store: fitscope.Store, field: str, value: object, needle: str
+) -> None:
+    # Refused by init with its argument named, before the store sees them (PostgreSQL's
+    # varchar(255) and text columns would refuse them later, with a database error).
+    with pytest.raises(InvalidInputError, match=f"{field} must be .*{needle}"):
+        fitscope.init(store=store, **{field: value})  # type: ignore[arg-type]
+    assert store.runs() == []
+    longest = fitscope.init(store=store, project="p" * 255, name="é" * 255, tags=["t" * 255])
+    longest.finish()
+    assert store.get_run(longest.id).project == "p" * 255

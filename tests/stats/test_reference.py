@@ -154,3 +154,16 @@ def test_decomposed_regression_metrics_equal_fitscope_metrics(metric: str) -> No
     assert not isinstance(d, str)
     value = float(d.compute(d.stats.sum(axis=0)[None, :])[0])
     assert value == pytest.approx(getattr(fm, metric)(y, p), rel=1e-10)
+
+
+@pytest.mark.parametrize(("n", "m"), [(10, 4), (2000, 700), (5, 1), (7, 6)])
+def test_one_sort_midranks_equal_scipy_rankdata_with_ties(n: int, m: int) -> None:
+    from scipy.stats import rankdata
+
+    from fitscope.stats.closed_form import _three_midranks
+
+    z = np.round(np.random.default_rng(n).random((2, n)) * 5) / 5  # many ties
+    tx, ty, tz = _three_midranks(z, m)
+    np.testing.assert_array_equal(tz, rankdata(z, axis=1))
+    np.testing.assert_array_equal(tx, rankdata(z[:, :m], axis=1))
+    np.testing.assert_array_equal(ty, rankdata(z[:, m:], axis=1))

@@ -199,6 +199,9 @@ def test_a_bad_batch_is_refused_and_the_good_ones_land(server: Server) -> None:
         _batch(good, "s-0", [_create("good"), _points([0, 1], [0.5, 0.4])]),
         _batch(other, "s-0", [_create("bad"), _points([0, -3], [0.5, 0.4])]),  # step < 0
         _batch(other, "s-1", [_points([0], [0.5], split=" ")]),  # blank split, no run
+        # what run.log() refuses at the call, the server refuses too (track/_limits.py)
+        _batch(other, "s-2", [{**_points([0], [0.5]), "metric": "m" * 300}]),
+        _batch(other, "s-3", [_points([0], [0.5], split="va\x00l")]),
     ]
     headers = {"Content-Type": "application/json", "X-Fitscope-Token": TOKEN}
     status, answer = _post(server.url, json.dumps({"batches": batches}).encode(), headers)
@@ -207,6 +210,8 @@ def test_a_bad_batch_is_refused_and_the_good_ones_land(server: Server) -> None:
     assert results["g", "s-0"]["status"] == "stored"
     assert "step must be an integer from 0 to" in results["h", "s-0"]["error"]["message"]
     assert "split must be a non-empty string" in results["h", "s-1"]["error"]["message"]
+    assert "at most 255 characters" in results["h", "s-2"]["error"]["message"]
+    assert "free of NUL characters" in results["h", "s-3"]["error"]["message"]
     store = fitscope.Store(server.store_url)
     assert [r.name for r in store.runs()] == ["good"]  # the refused batch left nothing
     assert store.get_run(good).history("loss").values.tolist() == [0.5, 0.4]

@@ -34,7 +34,10 @@ def test_every_epoch_of_train_and_val_reads_back_from_the_store(tmp_path: Path) 
     assert set(record.series()) == {
         ("train", "loss"), ("train", "accuracy"), ("train", "roc_auc"), ("train", "objective"),
         ("val", "loss"), ("val", "accuracy"), ("val", "roc_auc"),
+        ("train", "n"), ("val", "n"),  # the samples behind each split's values
     }  # fmt: skip
+    assert set(record.history("n", "val").values.tolist()) == {float(yv.size)}
+    assert set(record.history("n", "train").values.tolist()) == {float(y.size)}
     epochs = np.arange(1, model.n_epochs_ + 1)
     for split, prefix in (("train", ""), ("val", "val_")):
         for name in ("loss", "accuracy", "roc_auc"):

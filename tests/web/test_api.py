@@ -130,8 +130,11 @@ def test_compare_and_findings(client: Any, ids: dict[str, str]) -> None:
     assert by_code["overfitting"]["severity"] == "warning"
     assert by_code["overfitting"]["title"] and by_code["overfitting"]["advice"]
     assert set(by_code["overfitting"]) == {
-        "code", "severity", "title", "explanation", "evidence", "advice"
+        "code", "severity", "title", "explanation", "evidence", "advice", "evidence_shown"
     }  # fmt: skip
+    # evidence_shown: the same keys as evidence, as text for the panel.
+    shown = by_code["overfitting"]["evidence_shown"]
+    assert [k for k, _ in shown] == list(by_code["overfitting"]["evidence"])
     ru = client.get(f"/api/runs/{ids['overfit']}/findings?lang=ru").json()["findings"]
     assert [f["code"] for f in ru] == [f["code"] for f in found]
     assert ru[0]["title"] != found[0]["title"]

@@ -81,7 +81,14 @@ def test_dashboard_smooths_the_whole_series_and_keeps_raw_beneath(
     assert raw["opacity"] == 0.25 and len(raw["x"]) == idx.size  # the raw curve stays beneath
     np.testing.assert_allclose(raw["x"], idx)
     np.testing.assert_allclose(smooth["y"], smoothed_at(y, idx, 0.6, 2000), rtol=1e-12)
-    # Moving the slider asks the server for that weight's line (0.9 is step 5).
+    # Moving the slider asks the server for that weight's line (0.9 is step 5); every redraw
+    # until it arrives keeps a smoothed line (the previous weight's): no flicker.
+    page.evaluate(
+        "() => { window.fsDraws = []; document.getElementById('chart-0').on('plotly_afterplot', "
+        "() => { const t = document.getElementById('chart-0').data.find("
+        "t => t.meta.role === 'smoothed'); "
+        "window.fsDraws.push(t ? t.meta.weight || 'no weight' : 'none'); }); }"
+    )
     page.locator("#smooth-weight").fill("5")
     page.wait_for_function("document.getElementById('smooth-weight-value').textContent === '0.9'")
     expected = smoothed_at(y, idx, 0.9, 2000)
@@ -90,6 +97,9 @@ def test_dashboard_smooths_the_whole_series_and_keeps_raw_beneath(
         "t => t.meta.role === 'smoothed'); return !!t && Math.abs(t.y[100] - v) < 1e-9; }",
         arg=float(expected[100]),
     )
+    draws = page.evaluate("window.fsDraws")
+    assert draws and "none" not in draws and draws[-1] == 0.9, draws
+    assert set(draws) <= {0.6, 0.9}
     assert abs(float(np.median(expected)) - float(y.mean())) < 0.02
     assert_no_cloud(page)
     assert page.errors == [] and page.outside == []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +17,7 @@ from fitscope.errors import InvalidInputError
 from fitscope.views.plots import plot_run
 from fitscope.views.report import render_report
 
-from .conftest import CHROMIUM, NO_BROWSER, XSS_NAME, shot
+from .conftest import CHROMIUM, NO_BROWSER, XSS_NAME, log_curves, shot
 
 ATTR = re.compile(r"""\b(?:src|href|action|poster|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
 
@@ -144,3 +146,65 @@ def test_cli_report_and_plot(filled_store: tuple[Path, dict[str, str]], tmp_path
     assert (tmp_path / "loss.png").exists() and (tmp_path / "accuracy.png").exists()
     result = CliRunner().invoke(cli, ["report", "nope", "--store", db])
     assert result.exit_code == 1 and "Error: run must be" in result.output
+
+
+def _mislabelled_run(path: Path) -> str:
+    """A run whose validation snapshot has 30 of 1,000 samples confidently wrong."""
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 1000)
+    p = np.where(y == 1, 0.95, 0.05)
+    wrong = rng.choice(1000, 30, replace=False)
+    p[wrong] = np.where(y[wrong] == 1, 1e-6, 1 - 1e-6)
+    with fitscope.init(store=path) as run:
+        log_curves(run, 20)
+        run.log_predictions(y, p, split="val", step=19)
+    return run.id
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_BROWSER)
+def test_long_evidence_lists_show_the_first_few_in_the_views(page: Any, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from fitscope.web import create_app
+
+    store = fitscope.Store(tmp_path / "runs.db")
+    run_id = _mislabelled_run(tmp_path / "runs.db")
+    record = store.get_run(run_id)
+    # The API keeps every sample in `evidence` and cuts only `evidence_shown`.
+    found = TestClient(create_app(store)).get(f"/api/runs/{run_id}/findings?lang=es").json()
+    mistakes = next(f for f in found["findings"] if f["code"] == "confident_mistakes")
+    assert len(mistakes["evidence"]["indices"]) == 30
+    shown = dict(mistakes["evidence_shown"])
+    assert shown["indices"].endswith(" y 25 más") and shown["indices"].count(",") == 4
+    assert shown["count"] == "30"
+    # The report shows the cut list; the dashboard draws it with the same charts.js.
+    path = tmp_path / "report.html"
+    path.write_text(render_report(record), encoding="utf-8")
+    page.goto(path.as_uri())
+    box = page.locator("#findings .finding", has_text="confident_mistakes")
+    box.locator("details.finding-evidence summary").click()
+    text = box.locator("details.finding-evidence").inner_text()
+    assert "and 25 more" in text and "indices" in text
+    ids = [str(i) for i in mistakes["evidence"]["indices"]]
+    assert ", ".join(ids[:5]) in text and ids[5] not in text.split("indices", 1)[1].split("\n")[1]
+    store.close()
+
+
+def test_terminal_cuts_long_lists_and_json_keeps_them(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 1000)
+    p = np.where(y == 1, 0.95, 0.05)
+    wrong = rng.choice(1000, 40, replace=False)
+    p[wrong] = np.where(y[wrong] == 1, 1e-6, 1 - 1e-6)
+    csv = tmp_path / "preds.csv"
+    csv.write_text(
+        "y_true,y_pred\n" + "".join(f"{a},{float(b)!r}\n" for a, b in zip(y, p, strict=True))
+    )
+    runner = CliRunner()
+    out = runner.invoke(cli, ["doctor", str(csv), "--lang", "ru"], terminal_width=200).output
+    assert "Данные:" in out and "indices:" in out
+    line = next(ln for ln in out.splitlines() if "indices:" in ln)
+    assert "и ещё 35" in line and line.count(",") == 4
+    as_json = runner.invoke(cli, ["doctor", str(csv), "--json"]).output
+    mistakes = next(f for f in json.loads(as_json) if f["code"] == "confident_mistakes")
+    assert sorted(mistakes["evidence"]["indices"]) == sorted(wrong.tolist())

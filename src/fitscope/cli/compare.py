@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from fitscope.cli._options import lang_option, store_option
-from fitscope.track import Store
+
+if TYPE_CHECKING:
+    from fitscope.track import Store
 
 __all__ = ["compare_command"]
 
@@ -81,6 +83,7 @@ def compare_command(
     """
     from fitscope.doctor.comparison import comparison_findings
     from fitscope.stats.compare import compare
+    from fitscope.track import Store
 
     store = Store(store_url, create=False)
     try:

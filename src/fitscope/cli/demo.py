@@ -93,7 +93,8 @@ def _doctor_findings(
     for subject, findings in subjects:
         out.append(Text(nar.t("findings_title", subject=subject), style="bold underline"))
         # The same panels as `fitscope doctor`, translated severity labels included.
-        out.extend(render_findings(findings, nar.lang))
+        # The tour narrates the findings; their evidence is one `fitscope doctor` away.
+        out.extend(render_findings(findings, nar.lang, evidence=False))
     return out
 
 

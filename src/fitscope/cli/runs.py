@@ -16,16 +16,20 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from fitscope.cli._options import store_option
 from fitscope.errors import InvalidInputError
-from fitscope.track import RunRecord, Store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fitscope.track import RunRecord, Store
+
+# rich and the store (SQLAlchemy) are imported inside the commands that use them, so
+# `fitscope runs --help` and the other commands' start-up do not pay for them.
 
 __all__ = ["export_rows", "runs_command"]
 
@@ -38,10 +42,14 @@ _FIRST = ("loss", "accuracy")
 def _open(store_url: str | None) -> Store:
     # Reading commands never create a store: a wrong --store should say so, not show an
     # empty one.
+    from fitscope.track import Store
+
     return Store(store_url, create=False)
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False)
 
 
@@ -150,6 +158,9 @@ def list_command(
 ) -> None:
     """List the runs in the store: the latest 50 by default, with each run's best validation
     loss and accuracy (read from the run summaries, so a store of any size lists at once)."""
+    from rich import box
+    from rich.table import Table
+
     store = _open(store_url)
     config = dict(_config_item(item) for item in config_items)
     page = store.run_page(
@@ -217,6 +228,9 @@ def list_command(
 def show_command(run: str, store_url: str | None) -> None:
     """Show one RUN (an id, a unique id prefix or a name): status, duration, config, tags,
     and the final and best value of every metric on every split."""
+    from rich import box
+    from rich.table import Table
+
     # Snapshots too: the held-out numbers get their 95% interval and n from them.
     record = _open(store_url).get_run(run)
     console = _console()
@@ -270,6 +284,9 @@ def show_command(run: str, store_url: str | None) -> None:
 
 def _print_intervals(console: Console, record: RunRecord) -> None:
     """Held-out numbers with their 95% interval and n, from the latest snapshots (issue 18)."""
+    from rich import box
+    from rich.table import Table
+
     from fitscope.stats.held_out import held_out_intervals
 
     rows = held_out_intervals(record)

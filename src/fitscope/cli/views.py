@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from fitscope.cli._options import lang_option, store_option
-from fitscope.track.store import Store
 
 __all__ = ["plot_command", "report_command", "ui_command"]
 
@@ -33,6 +32,8 @@ def ui_command(store_url: str | None, host: str, port: int, token: str | None) -
     from fitscope.web.server import check_bind, serve
 
     check_bind(host, token)
+    from fitscope.track.store import Store
+
     store = Store(store_url)
     shown = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     click.echo(
@@ -54,6 +55,7 @@ def ui_command(store_url: str | None, host: str, port: int, token: str | None) -
 @lang_option("Language of the doctor's findings.")
 def report_command(run: str, store_url: str | None, output: Path | None, lang: str) -> None:
     """Write one self-contained HTML report of RUN (id, id prefix or name); opens offline."""
+    from fitscope.track.store import Store
     from fitscope.views.report import write_report
 
     store = Store(store_url, create=False)  # reading never creates a store
@@ -74,6 +76,7 @@ def report_command(run: str, store_url: str | None, output: Path | None, lang: s
 )  # fmt: skip
 def plot_command(run: str, store_url: str | None, directory: Path) -> None:
     """Write RUN's loss and accuracy curves as PNG files (matplotlib)."""
+    from fitscope.track.store import Store
     from fitscope.views.plots import plot_run
 
     store = Store(store_url, create=False)  # reading never creates a store

@@ -28,6 +28,7 @@ import numpy as np
 
 from fitscope import _validation as v
 from fitscope._i18n import LANGUAGES, check_lang
+from fitscope._names import SIZE_METRIC
 from fitscope.doctor.curves import Curve, Reference, curve_drafts
 from fitscope.doctor.finding import SEVERITIES, Draft, Finding
 from fitscope.doctor.keys import LOSS, Key, direction, parse_key
@@ -101,7 +102,8 @@ def diagnose(source: Any, *, lang: str = "en", n: Mapping[str, int] | None = Non
     """
     lang = check_lang(lang)
     curves, snapshots = _values(source)
-    return judge(curves, snapshots, lang=lang, n=n)
+    logged = record_sizes(source) if is_record(source) else {}
+    return judge(curves, snapshots, lang=lang, n=logged | dict(_check_sizes(n)))
 
 
 def judge(
@@ -179,10 +181,26 @@ def is_record(x: Any) -> bool:
     return all(callable(getattr(x, name, None)) for name in ("series", "history", "predictions"))
 
 
+def record_sizes(record: Any) -> dict[str, int]:
+    """Each split's sample count as the run logged it (``run.log(..., n=N)``, the trainers):
+    the last finite positive value of the split's ``n`` series."""
+    out: dict[str, int] = {}
+    for split, metric in record.series():
+        if metric != SIZE_METRIC:
+            continue
+        values = np.asarray(record.history(metric, split).values, dtype=np.float64)
+        good = values[np.isfinite(values) & (values >= 1)]
+        if good.size:
+            out[parse_key(f"{split}_loss").split] = int(good[-1])
+    return out
+
+
 def from_record(record: Any) -> tuple[list[Curve], list[Any]]:
     """The curves and prediction snapshots a run record holds."""
     curves = []
     for split, metric in record.series():
+        if metric == SIZE_METRIC:
+            continue  # a sample count, not a curve (see record_sizes)
         key = parse_key(f"{split}/{metric}")
         hib = direction(key.metric)
         if hib is None:

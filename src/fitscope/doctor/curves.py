@@ -9,7 +9,7 @@ curve's own noise, so a noisy but healthy run raises nothing; histories shorter 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ NOT_CONVERGED_MIN_EPOCHS = 10
 TREND_MIN_WINDOW = 8  # trends are fitted to the last quarter, at least 8 epochs
 NOT_CONVERGED_T = 4.0  # not_converged: the slope of the last quarter is below -4 std errors
 NOT_CONVERGED_REL = 0.01  # ... and it dropped by more than 1% of the level over that window
+NOT_CONVERGED_ACC_T = 2.0  # ... and, where the split's accuracy is logged, it still rises (t > 2)
 UNDERFIT_GAIN = 0.10  # underfitting: the loss never got 10% below the no-skill level
 UNDERFIT_ACC = 0.05  # ... and accuracy within 5 points of chance (when chance is known)
 PLATEAU_T = 2.0  # ... and the last quarter shows no significant fall (t > -2)
@@ -47,10 +48,12 @@ LR_LOW_T = 4.0  # ... both quarters falling significantly (t < -4)
 PLATEAU_FLAT = 0.02  # plateau: the smoothed training loss moves by < 2% of its level ...
 PLATEAU_SHARE = 0.2  # ... for at least max(5, 20% of the epochs) ...
 PLATEAU_FALL = 0.2  # ... and falls by more than 20% of that level afterwards
-VAL_BETTER_SHARE = 0.9  # val_better_than_train: validation below training in >= 90% of epochs
+VAL_BETTER_SHARE = 0.6  # val_better_than_train: validation below training in >= 60% of epochs
 VAL_BETTER_GAP = 0.05  # ... by a median of more than 5% of the training loss
 GAP_START = 0.3  # gap_from_start: at the first epoch the validation loss is 30% above ...
-GAP_KEEP = (0.5, 2.0)  # ... the training loss, and the end gap is 0.5x to 2x that (it stays)
+GAP_KEEP = (0.5, 2.0)  # ... the training loss, and at the best validation epoch the gap is
+#                        0.5x to 2x that (it stays; growth after that epoch is overfitting)
+GAP_HOLD_SHARE = 0.9  # ... and it holds (at least half of it) in >= 90% of the epochs up to there
 LR_HIGH_RISE = 0.1  # lr too high: the training loss rose 10% above its best (and 2 noise scales)
 LR_HIGH_T = 5.0  # ... and the climb since the best is a significant trend (t > 5), not noise
 
@@ -377,13 +380,22 @@ def _still_falling(c: Curve, t_max: float) -> tuple[sg.Trend, float] | None:
     return None
 
 
-def _not_converged(c: Curve, ref: Reference) -> Draft | None:
+def _not_converged(c: Curve, ref: Reference, acc: Curve | None = None) -> Draft | None:
     if c.values.size < NOT_CONVERGED_MIN_EPOCHS:
         return None
     hit = _still_falling(c, NOT_CONVERGED_T)
     if hit is None:
         return None
     tr, drop = hit
+    # The loss still falls but the accuracy has settled: the model only grows more confident
+    # on samples it already gets right; more epochs would not change its answers.
+    if (
+        acc is not None
+        and acc.values.size >= tr.window
+        and acc.higher_is_better
+        and sg.trend(acc.values, tr.window).t <= NOT_CONVERGED_ACC_T
+    ):
+        return None
     last = float(c.values[-1])
     band = loss_band(ref, c.split, last) if c.split != "train" else Band(None, None, None)
     if band.width is not None and drop <= band.width:
@@ -624,12 +636,22 @@ def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
     if tv.size < MIN_EPOCHS:
         return None
     t0, v0 = float(tv[0]), float(vv[0])
-    t1, v1 = float(np.median(tv[-3:])), float(np.median(vv[-3:]))
     if t0 <= 0 or v0 - t0 <= GAP_START * t0:
         return None
+    # The gap is judged up to the best epoch of the smoothed validation loss: a gap there from
+    # the first epoch is the split drawn differently; what it grows by after that epoch is
+    # overfitting, which its own rule reports (then both findings are said).
+    # A validation loss that turns within the first MIN_EPOCHS epochs leaves too few epochs to
+    # tell a gap of the splits from the overfitting that follows (40 training samples overfit
+    # from the first epoch): then only overfitting is said.
+    upto = int(np.argmin(sg.smooth(vv))) + 1
+    if upto < MIN_EPOCHS:
+        return None
+    end = slice(max(0, upto - 3), upto)
+    t1, v1 = float(np.median(tv[end])), float(np.median(vv[end]))
     if not GAP_KEEP[0] * (v0 - t0) <= v1 - t1 <= GAP_KEEP[1] * (v0 - t0):
-        return None  # a gap that closes is catching up; one that grows is overfitting
-    if np.mean(vv - tv >= GAP_KEEP[0] * (v0 - t0)) < VAL_BETTER_SHARE:
+        return None  # a gap that closes is catching up; one that grows early is overfitting
+    if np.mean(vv[:upto] - tv[:upto] >= GAP_KEEP[0] * (v0 - t0)) < GAP_HOLD_SHARE:
         return None  # ... and it holds throughout, not only at both ends
     band = loss_band(ref, val.split, v0)
     if band.width is not None and v0 - t0 <= band.width:
@@ -642,6 +664,7 @@ def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
         "val_start": v0,
         "train_end": t1,
         "val_end": v1,
+        "judged_to_epoch": int(steps[upto - 1]),
         "gap_start": v0 - t0,
         "gap_end": v1 - t1,
     } | band.evidence()
@@ -652,6 +675,7 @@ def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
         "train1": t1,
         "val1": v1,
         "gap_pct": Pct((v0 - t0) / t0),
+        "best_epoch": int(steps[upto - 1]),
     }
     return Draft("gap_from_start", "warning", evidence, params | extra, notes=notes)
 
@@ -681,7 +705,10 @@ def curve_drafts(
             if d is not None:
                 out.append(d)
     if val is not None and train is not None:
-        for d in (_val_better(val, train, ref), _gap_from_start(val, train, ref)):
+        gap = _gap_from_start(val, train, ref)
+        if gap is not None and any(d.code == "overfitting" for d in out):
+            gap = replace(gap, variant="grows")  # the sentence says both: the gap, then the rise
+        for d in (_val_better(val, train, ref), gap):
             if d is not None:
                 out.append(d)
     if div is None:
@@ -699,10 +726,15 @@ def curve_drafts(
                     out.append(d)
         watched = val if val is not None else train
         if watched is not None and rise is None and slow is None:
-            d = _not_converged(watched, ref)
+            d = _not_converged(watched, ref, accs.get(watched.split))
             if d is not None:
                 out.append(d)
-        d = _underfitting([finite[s] for s in sorted(finite, key=_split_order)], accs, ref)
+        # An oscillating loss sits anywhere; its level says nothing about the model's capacity.
+        d = (
+            _underfitting([finite[s] for s in sorted(finite, key=_split_order)], accs, ref)
+            if osc is None
+            else None
+        )
         if d is not None:
             out.append(d)
     return out

@@ -189,6 +189,20 @@ MESSAGES: dict[str, Texts] = {
             "the same preprocessing to both, and look for a shift in time or source between them."
         ),
     ),
+    "gap_from_start.grows": Texts(
+        N_("The {split} loss is far above the training loss from the first epoch"),
+        N_(
+            "Already in the first epochs the {split} loss ({val0}) was {gap_pct} above the "
+            "training loss ({train0}), and the gap was still there at epoch {best_epoch}, the "
+            "best of the {split} loss ({val1} against {train1}). Such a gap is not overfitting: "
+            "the two splits look drawn differently. The gap grew after that epoch, which is "
+            "overfitting on top of it."
+        ),
+        N_(
+            "Check how the split was made: shuffle before splitting, stratify by class, apply "
+            "the same preprocessing to both, and look for a shift in time or source between them."
+        ),
+    ),
     "widespread_errors": Texts(
         N_("Large errors on much of the data"),
         N_(
@@ -338,6 +352,7 @@ LABELS: dict[str, str] = {
     "verdict.a_better": N_("A better"),
     "verdict.within_noise": N_("within noise"),
     "verdict.unknown": N_("cannot judge"),
+    "more": N_("and {count} more"),
 }
 
 

@@ -7,6 +7,7 @@ documented in docs/doctor.md.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,8 @@ IMBALANCE_EXCESS = 0.1  # ... and the majority class exceeds the uniform share b
 ECE_MAX = 0.1  # miscalibration: expected calibration error above 0.1 (10 bins)
 ECE_MIN_SAMPLES = 100  # ... on at least 100 samples (with fewer the ECE is mostly noise)
 ECE_BINS = 10
+ECE_DRAWS = 200  # ... and above the 95th percentile of the ECE a calibrated model gets on as
+ECE_QUANTILE = 0.95  # many samples (labels drawn from its own confidences, 200 seeded draws)
 SHOWN = 5  # samples named in the sentence; the evidence lists every one
 
 
@@ -218,7 +221,8 @@ def prediction_drafts(s: Scored) -> list[Draft]:
         out.append(Draft("class_imbalance", "warning", evidence, params))
     if s.probs is not None and n >= ECE_MIN_SAMPLES:
         curve = m.reliability_curve(s.y, s.probs, n_bins=ECE_BINS)
-        if curve.ece > ECE_MAX:
+        band = ece_band(s.probs) if curve.ece > ECE_MAX else math.inf
+        if curve.ece > max(ECE_MAX, band):
             w = curve.weight
             filled = w > 0
             conf = float(np.dot(curve.confidence[filled], w[filled]) / w[filled].sum())
@@ -231,6 +235,9 @@ def prediction_drafts(s: Scored) -> list[Draft]:
                 "bin_weight": [float(x) for x in w],
                 "bin_confidence": [_plain(x) for x in curve.confidence],
                 "bin_accuracy": [_plain(x) for x in curve.accuracy],
+                "ece_band": band,
+                "ece_band_basis": "simulated_calibrated_labels",
+                "n": n,
             }
             params = {
                 "ece": curve.ece,
@@ -240,6 +247,25 @@ def prediction_drafts(s: Scored) -> list[Draft]:
             }
             out.append(Draft("miscalibration", "warning", evidence, params))
     return out
+
+
+def ece_band(probs: Any) -> float:
+    """The 95th percentile of the ECE a perfectly calibrated model would show on these samples:
+    each sample is right with probability equal to its top-label confidence, drawn
+    ``ECE_DRAWS`` times (seeded, so the answer is reproducible). On few samples the ECE of a
+    calibrated model is far from 0 (most bins hold a handful of samples); an ECE below this
+    is sampling noise. Simulated, not a closed form: the ECE's sampling law has none."""
+    p = np.asarray(probs, dtype=np.float64)
+    conf = np.maximum(p, 1.0 - p) if p.ndim == 1 else p.max(axis=1)
+    bins = np.minimum((conf * ECE_BINS).astype(np.int64), ECE_BINS - 1)
+    conf_sum = np.bincount(bins, weights=conf, minlength=ECE_BINS)
+    rng = np.random.default_rng(0)
+    draws = np.empty(ECE_DRAWS)
+    for k in range(ECE_DRAWS):
+        right = rng.random(conf.size) < conf
+        hits = np.bincount(bins, weights=right.astype(np.float64), minlength=ECE_BINS)
+        draws[k] = np.abs(hits - conf_sum).sum() / conf.size
+    return float(np.quantile(draws, ECE_QUANTILE))
 
 
 def _confident_mistakes(s: Scored, issues: NDArray[np.bool_], share: float) -> Draft:

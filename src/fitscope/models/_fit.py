@@ -251,6 +251,7 @@ def fit(
     if bar is not None:
         observers.append(bar)
     end = loop.EpochEnd(measure, observers, run, separated, hint)
+    end.sizes = {"train": int(train.y.size)} | ({} if val is None else {"val": int(val.y.size)})
     theta0 = obj.zeros()
     # Overflow on the way to a NaN loss is reported once, as TrainingDivergedError naming the
     # epoch, rather than as a stream of numpy RuntimeWarnings.

@@ -30,8 +30,9 @@ from sqlalchemy.engine import Connection
 from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
 from fitscope.track import _rollup
 from fitscope.track import _schema as schema
+from fitscope.track._limits import check_metric, check_split, check_step
 from fitscope.track._write import config_json, encode
-from fitscope.track.run import _STATUSES, _check_name, _check_step, _clean
+from fitscope.track.run import _STATUSES, _check_name
 from fitscope.track.store import Store
 
 __all__ = ["apply_batch", "export_run"]
@@ -146,11 +147,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
         elif kind == "tags":
             out.append(("tags", _tags(op.get("tags"))))
         elif kind == "points":
-            split = _check_name("split", op.get("split"))
-            metric = op.get("metric")
-            if not isinstance(metric, str):
-                raise InvalidInputError(f"metric must be a string. Got {metric!r} instead.")
-            _clean({metric: 0.0})  # the key rules of run.log()
+            # The rules of run.log() (track/_limits.py): what one store holds, both hold.
+            split = check_split(op.get("split"))
+            metric = check_metric(op.get("metric"))
             steps = _unpack(op.get("steps"), "<i8", "steps")
             values = _unpack(op.get("values"), "<f8", "values")
             times = _unpack(op.get("times"), "<f8", "times")
@@ -160,7 +159,7 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                     f"{steps.size}, {values.size} and {times.size} instead."
                 )
             if int(steps.min()) < 0:
-                _check_step(int(steps.min()))  # raises with log()'s wording
+                check_step(int(steps.min()))  # raises with log()'s wording
             out.append(
                 (
                     "points",
@@ -177,8 +176,8 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                 )
             )
         elif kind == "predictions":
-            split = _check_name("split", op.get("split"))
-            step = _check_step(op.get("step"))
+            split = check_split(op.get("split"))
+            step = check_step(op.get("step"))
             y_true = _unpack_npy(op.get("y_true"), "y_true")
             y_pred = _unpack_npy(op.get("y_pred"), "y_pred")
             ids = None if op.get("ids") is None else _unpack_npy(op.get("ids"), "ids")

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._names import SIZE_METRIC
 from fitscope._validation import as_label_array, describe
 from fitscope.errors import (
     FitscopeError,
@@ -37,7 +38,15 @@ from fitscope.errors import (
 )
 from fitscope.track import _writer
 from fitscope.track._config import to_json_config
-from fitscope.track._limits import MAX_STEP, check_metric, check_split, check_step, check_value
+from fitscope.track._limits import (
+    MAX_METRIC_LENGTH,
+    MAX_STEP,
+    check_metric,
+    check_split,
+    check_step,
+    check_value,
+    name_problem,
+)
 from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.remote import RemoteStore, open_store
 from fitscope.track.store import Chunk, Store
@@ -119,14 +128,29 @@ def _clean(values: object) -> dict[str, float]:
     return clean
 
 
-#: The step check (track/_limits.py) under the name track/ingest.py imports.
-_check_step = check_step
+def _with_size(clean: Mapping[str, Any], n: object) -> dict[str, Any]:
+    """``clean`` plus the sample count ``n`` under :data:`SIZE_METRIC`, checked at the call."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 1:
+        raise InvalidInputError(
+            f"n must be a positive integer (the number of samples the values were computed "
+            f"on). Got {n!r} instead."
+        )
+    if SIZE_METRIC in clean:
+        raise InvalidInputError(
+            f"values must not hold the key {SIZE_METRIC!r} when n= is given: it is where n is "
+            f"stored. Got both values[{SIZE_METRIC!r}]={clean[SIZE_METRIC]!r} and n={n!r} "
+            "instead; drop one."
+        )
+    return {**clean, SIZE_METRIC: float(n)}
 
 
 def _check_name(kind: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"{kind} must be a non-empty string. Got {value!r} instead.")
-    return value
+    """A project, run name or tag that both stores can hold (255 characters, no NUL, valid
+    Unicode: the limits of track/_limits.py), else InvalidInputError naming ``kind``."""
+    problem = name_problem(value, MAX_METRIC_LENGTH)
+    if problem is not None:
+        raise InvalidInputError(f"{kind} must be {problem} instead.")
+    return value  # type: ignore[no-any-return]
 
 
 class Run:
@@ -236,14 +260,21 @@ class Run:
     # -- logging (training thread) ---------------------------------------------------------
 
     def log(
-        self, values: Mapping[str, Any], *, step: int | None = None, split: str = "train"
+        self,
+        values: Mapping[str, Any],
+        *,
+        step: int | None = None,
+        split: str = "train",
+        n: int | None = None,
     ) -> None:
-        """Record metric values for one step of one split.
+        """Record metric values for one step of one split. ``n``, when given, is the number of
+        samples the values were computed on (stored as the split's series ``"n"``; the doctor
+        judges validation changes against the sampling noise of that many samples).
 
         >>> import tempfile, pathlib, fitscope
         >>> run = fitscope.init(store=pathlib.Path(tempfile.mkdtemp()) / "r.db")
         >>> run.log({"loss": 0.41, "accuracy": 0.87})            # train, step 0
-        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val")
+        >>> run.log({"loss": 0.52, "accuracy": 0.81}, split="val", n=500)
         >>> run.finish()
         """
         if self.status != "running":
@@ -265,6 +296,8 @@ class Run:
                 clean = values
         else:
             clean = _clean(values)
+        if n is not None:
+            clean = _with_size(clean, n)
         # Threads may share a run, without a lock (a lock cost more than the rest of this
         # path together): each step below is one C-level operation the GIL makes atomic.
         # The key tuple appended is a local (never re-read from self._keys, which another
@@ -311,7 +344,7 @@ class Run:
         """Store per-sample labels and predictions of ``split`` at ``step`` (default: the
         split's last logged step), for per-sample loss, confident mistakes and confusion
         matrices later."""
-        _check_name("split", split)
+        check_split(split)
         yt = np.array(as_label_array(y_true, "y_true"))  # class names kept as text
         yp = np.array(as_label_array(y_pred, "y_pred"))
         if yt.shape[0] != yp.shape[0]:

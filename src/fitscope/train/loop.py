@@ -9,6 +9,7 @@ calls the same hook from its per-iteration callback, so every solver shares one 
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -41,7 +42,9 @@ class Run(Protocol):
     """Anything that records metrics: ``log(values, step=epoch, split="train" | "val")``, as
     ``fitscope.init()``'s run does.
 
-    ``values`` maps metric names (unprefixed: ``"loss"``, ``"accuracy"``, ...) to floats.
+    ``values`` maps metric names (unprefixed: ``"loss"``, ``"accuracy"``, ...) to floats. A run
+    whose ``log`` also takes ``n=`` (``fitscope.init()``'s does) is told how many samples each
+    split's values were computed on.
     """
 
     def log(self, values: dict[str, float], step: int, split: str) -> Any: ...
@@ -132,6 +135,8 @@ class EpochEnd:
     divergence_hint: str = "Try a smaller learning_rate."
     history: dict[str, list[float]] = field(default_factory=dict)
     last: Snapshot | None = None
+    #: Samples per split (``{"train": 800, "val": 200}``), passed to ``run.log(..., n=)``.
+    sizes: Mapping[str, int] = field(default_factory=dict)
 
     def __call__(self, epoch: int, snap: Snapshot) -> Decision:
         logs = self.measure(snap)
@@ -151,8 +156,12 @@ class EpochEnd:
         for name, value in flat.items():
             self.history.setdefault(name, []).append(value)
         if self.run is not None:
+            takes_n = _takes_n(self.run)
             for split, values in logs.items():
-                self.run.log(dict(values), step=epoch, split=split)
+                if takes_n and split in self.sizes:
+                    self.run.log(dict(values), step=epoch, split=split, n=self.sizes[split])  # type: ignore[call-arg]
+                else:
+                    self.run.log(dict(values), step=epoch, split=split)
         decisions = [o.on_epoch_end(epoch, flat, snap.params) for o in self.observers]
         if self.separated is not None and self.separated(snap):
             warnings.warn(
@@ -170,6 +179,15 @@ class EpochEnd:
         if snap.converged:
             return Decision(True, "converged")
         return Decision()
+
+
+def _takes_n(run: Run) -> bool:
+    """Whether ``run.log`` accepts ``n=`` (a user's own run may follow the older protocol)."""
+    try:
+        params = inspect.signature(run.log).parameters
+    except (TypeError, ValueError):  # a builtin or C-implemented log without a signature
+        return False
+    return "n" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 class LoopResult(NamedTuple):

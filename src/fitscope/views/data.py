@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fitscope._names import direction
+from fitscope._names import SIZE_METRIC, direction
 from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.track._summary import summarize
 from fitscope.track.records import History, RunRecord
@@ -98,8 +98,9 @@ def run_row(record: RunRecord) -> dict[str, Any]:
 
 
 def metric_order(record: RunRecord) -> list[str]:
-    """Metrics to chart: loss first, accuracy second, the rest by name (never "epoch")."""
-    names = {m for _, m in record.series() if m != "epoch"}
+    """Metrics to chart: loss first, accuracy second, the rest by name (never "epoch", nor the
+    sample counts ``run.log(..., n=)`` stores as ``"n"``)."""
+    names = {m for _, m in record.series() if m not in ("epoch", SIZE_METRIC)}
     head = [m for m in ("loss", "accuracy") if m in names]
     return head + sorted(names - set(head))
 

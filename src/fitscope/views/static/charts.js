@@ -66,9 +66,13 @@ const FS_AXIS_TITLE = { step: "step", epoch: "epoch", time: "wall time (s)" };
  * downsampled one never is (an EMA of its kept minima and maxima follows their midpoint). */
 function fsSmoothed(s, weight) {
   const key = String(weight);
-  if (s.smoothed && s.smoothed[key]) return s.smoothed[key];
-  if (s.n_total === s.n_shown) return fsEma(s.y, weight);
-  return null;
+  if (s.smoothed && s.smoothed[key]) return { y: s.smoothed[key], weight: weight };
+  if (s.n_total === s.n_shown) return { y: fsEma(s.y, weight), weight: weight };
+  // The slider moved and the server's line for the new weight is on its way: keep drawing the
+  // line of the weight already here (a downsampled series is never smoothed in the browser),
+  // so the smoothed line does not vanish while the new one loads.
+  const have = s.smoothed ? Object.keys(s.smoothed) : [];
+  return have.length ? { y: s.smoothed[have[0]], weight: Number(have[0]) } : null;
 }
 
 function fsChartTraces(chart, opts) {
@@ -87,9 +91,9 @@ function fsChartTraces(chart, opts) {
     const smoothed = smooth ? fsSmoothed(s, opts.smoothing) : null;
     if (smoothed) {
       traces.push({
-        x: s.x, y: smoothed, name: fsPlotText(s.split), mode: "lines", type: "scatter",
+        x: s.x, y: smoothed.y, name: fsPlotText(s.split), mode: "lines", type: "scatter",
         line: { color: color, width: 2 }, legendgroup: s.split,
-        meta: { role: "smoothed", split: s.split },
+        meta: { role: "smoothed", split: s.split, weight: smoothed.weight },
       });
     }
   });
@@ -163,6 +167,19 @@ function fsRenderFindings(el, findings) {
     box.appendChild(head);
     box.appendChild(fsEl("p", { class: "finding-explanation" }, f.explanation));
     if (f.advice) box.appendChild(fsEl("p", { class: "finding-advice" }, "Advice: " + f.advice));
+    // The evidence as the server cut it (long lists: the first few, then "and N more"); the
+    // API's `evidence` field keeps every entry.
+    if (f.evidence_shown && f.evidence_shown.length) {
+      const details = fsEl("details", { class: "finding-evidence" });
+      details.appendChild(fsEl("summary", null, "Evidence"));
+      const dl = fsEl("dl");
+      for (const [key, text] of f.evidence_shown) {
+        dl.appendChild(fsEl("dt", null, key));
+        dl.appendChild(fsEl("dd", null, text));
+      }
+      details.appendChild(dl);
+      box.appendChild(details);
+    }
     box.appendChild(fsEl("code", { class: "finding-code" }, f.code));
     el.appendChild(box);
   }

@@ -53,7 +53,31 @@ const COLUMNS = [
   ["best_val_accuracy", "best val accuracy"], ["final_test_accuracy", "final test accuracy"],
 ];
 const UNSORTABLE = new Set(["tags"]);
-const runsView = { sort: "start_time", desc: true, q: "", status: "", project: "", offset: 0, picked: new Set() };
+const runsView = { sort: "start_time", desc: true, q: "", status: "", project: "", offset: 0, picked: new Set(), config: "" };
+/* Config keys shown as columns: chosen in the column chooser and kept in localStorage (per browser,
+ * across visits). Sorting on one asks the server for config.KEY; the filter sends config=KEY=VALUE. */
+const CONFIG_COLUMNS_KEY = "fitscope-config-columns";
+function configColumns() {
+  try {
+    const v = JSON.parse(localStorage.getItem(CONFIG_COLUMNS_KEY) || "[]");
+    return Array.isArray(v) ? v.filter((k) => typeof k === "string") : [];
+  } catch (err) { return []; }
+}
+function setConfigColumns(keys) { localStorage.setItem(CONFIG_COLUMNS_KEY, JSON.stringify(keys)); }
+/* {"optimizer": {"lr": 0.1}} -> {"optimizer.lr": 0.1}: the dotted names the API sorts and filters by. */
+function flatConfig(obj, prefix, out) {
+  out = out || {};
+  for (const [k, v] of Object.entries(obj || {})) {
+    const name = prefix ? prefix + "." + k : k;
+    if (v && typeof v === "object" && !Array.isArray(v)) flatConfig(v, name, out); else out[name] = v;
+  }
+  return out;
+}
+function fmtConfigValue(v) {
+  if (v === undefined) return "–";
+  if (typeof v === "number") return fsFmt(v);
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
 
 function runsQuery() {
   const p = new URLSearchParams();
@@ -63,6 +87,7 @@ function runsQuery() {
   if (runsView.q) p.set("q", runsView.q);
   if (runsView.status) p.set("status", runsView.status);
   if (runsView.project) p.set("project", runsView.project);
+  for (const item of runsView.config.split(/\s+/).filter(Boolean)) p.append("config", item);
   return "api/runs?" + p.toString();
 }
 
@@ -79,8 +104,15 @@ async function showRuns() {
   }
   status.value = runsView.status;
   const project = fsEl("select", { id: "project-filter" });
+  const configFilter = fsEl("input", { id: "config-filter", type: "search", placeholder: "config: key=value …", title: "config keys equal to values, e.g. lr=0.1 optimizer.name=adam" });
+  configFilter.value = runsView.config;
+  const chooser = fsEl("details", { id: "column-chooser", class: "chooser" });
+  chooser.appendChild(fsEl("summary", null, "Config columns"));
+  const chooserBox = fsEl("div", { id: "config-keys", class: "keys" });
+  chooser.appendChild(chooserBox);
   const compareBtn = fsEl("button", { id: "compare-btn" }, "Compare selected");
-  bar.append(search, status, project, compareBtn);
+  const paramsLink = fsEl("a", { href: "#/params", id: "to-params" }, "Parallel coordinates ›");
+  bar.append(search, status, project, configFilter, chooser, compareBtn, paramsLink);
   main.appendChild(bar);
   const table = fsEl("table", { class: "runs", id: "runs-table" });
   main.appendChild(table);
@@ -98,19 +130,57 @@ async function showRuns() {
   });
   status.addEventListener("change", () => { runsView.status = status.value; refilter(); });
   project.addEventListener("change", () => { runsView.project = project.value; refilter(); });
+  let configTyping = null;
+  configFilter.addEventListener("input", () => {
+    clearTimeout(configTyping);
+    configTyping = setTimeout(() => { runsView.config = configFilter.value.trim(); refilter(); }, 300);
+  });
+  let chooserKeys = "";
+  function drawChooser(rows) {
+    // The keys offered: those of the runs on this page, and any column already chosen.
+    const chosen = configColumns();
+    const keys = new Set(chosen);
+    for (const r of rows) for (const k of Object.keys(flatConfig(r.config))) keys.add(k);
+    const sorted = [...keys].sort();
+    const sig = JSON.stringify([sorted, chosen]);
+    if (sig === chooserKeys) return; // unchanged: leave the boxes alone while the page polls
+    chooserKeys = sig;
+    chooserBox.replaceChildren();
+    if (!sorted.length) chooserBox.appendChild(fsEl("span", { class: "muted" }, "no config keys on this page"));
+    for (const k of sorted) {
+      const label = fsEl("label");
+      const box = fsEl("input", { type: "checkbox", class: "config-key", "data-key": k });
+      box.checked = chosen.includes(k);
+      box.addEventListener("change", () => {
+        const now = configColumns().filter((x) => x !== k);
+        if (box.checked) now.push(k);
+        setConfigColumns(now);
+        if (!box.checked && runsView.sort === "config." + k) { runsView.sort = "start_time"; runsView.desc = true; refilter(); return; }
+        if (lastPage) draw(lastPage);
+      });
+      label.append(box, document.createTextNode(" " + k));
+      chooserBox.appendChild(label);
+    }
+  }
+  let lastPage = null;
   prev.addEventListener("click", () => { runsView.offset = Math.max(0, runsView.offset - PAGE_SIZE); stopPolling(); load(); });
   next.addEventListener("click", () => { runsView.offset += PAGE_SIZE; stopPolling(); load(); });
   compareBtn.addEventListener("click", () => {
     if (runsView.picked.size) location.hash = "#/compare?ids=" + [...runsView.picked].map(encodeURIComponent).join(",");
   });
   function draw(page) {
+    lastPage = page;
     const shown = page.runs;
+    drawChooser(shown);
+    const cfgKeys = configColumns();
     table.replaceChildren();
     const head = fsEl("tr");
     head.appendChild(fsEl("th", null, ""));
-    for (const [k, label] of COLUMNS) {
+    const columns = COLUMNS.concat(cfgKeys.map((k) => ["config." + k, k]));
+    for (const [k, label] of columns) {
       const th = fsEl("th", { "data-key": k }, label);
-      if (k === runsView.sort) th.className = runsView.desc ? "sorted-desc" : "sorted-asc";
+      if (k.startsWith("config.")) th.classList.add("config-col");
+      if (k === runsView.sort) th.classList.add(runsView.desc ? "sorted-desc" : "sorted-asc");
       if (!UNSORTABLE.has(k)) {
         th.addEventListener("click", () => {
           runsView.desc = runsView.sort === k ? !runsView.desc : false;
@@ -134,10 +204,12 @@ async function showRuns() {
       tr.appendChild(fsEl("td", null, fmtDuration(r.duration)));
       const tags = fsEl("td"); for (const t of r.tags) tags.appendChild(fsEl("span", { class: "tag" }, t)); tr.appendChild(tags);
       for (const k of ["best_val_loss", "best_val_accuracy", "final_test_accuracy"]) tr.appendChild(fsEl("td", null, fsFmt(r[k])));
+      const flat = flatConfig(r.config);
+      for (const k of cfgKeys) tr.appendChild(fsEl("td", { class: "config-cell", "data-key": k }, fmtConfigValue(flat[k])));
       table.appendChild(tr);
     }
     if (!shown.length) {
-      const tr = fsEl("tr"); tr.appendChild(fsEl("td", { colspan: "10", class: "muted" }, "No runs match.")); table.appendChild(tr);
+      const tr = fsEl("tr"); tr.appendChild(fsEl("td", { colspan: String(columns.length + 1), class: "muted" }, "No runs match.")); table.appendChild(tr);
     }
     const first = shown.length ? page.offset + 1 : 0;
     info.textContent = first + "–" + (page.offset + shown.length) + " of " + page.total.toLocaleString() + " runs";
@@ -383,6 +455,7 @@ async function showParams() {
   main.appendChild(bar);
   const plot = fsEl("div", { class: "chart", id: "parallel" });
   const baseline = fsEl("p", { class: "muted", id: "params-baseline" });
+  bar.appendChild(fsEl("a", { href: "#/", id: "to-runs" }, "‹ Config keys as columns of the runs table"));
   const table = fsEl("div", { id: "params-table-box" });
   main.append(plot, baseline, table);
   let hp = null;
