@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fitscope._names import SIZE_METRIC
-from fitscope._validation import as_array, describe
+from fitscope._validation import as_label_array, describe
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,
@@ -349,8 +349,8 @@ class Run:
         split's last logged step), for per-sample loss, confident mistakes and confusion
         matrices later."""
         check_split(split)
-        yt = np.array(as_array(y_true, "y_true"))
-        yp = np.array(as_array(y_pred, "y_pred"))
+        yt = np.array(as_label_array(y_true, "y_true"))  # class names kept as text
+        yp = np.array(as_label_array(y_pred, "y_pred"))
         if yt.shape[0] != yp.shape[0]:
             raise InvalidInputError(
                 "y_true and y_pred must have the same number of samples. "
