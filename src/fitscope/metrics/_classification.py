@@ -12,6 +12,9 @@ Inputs (see docs/metrics.md, "How y_pred is read"):
 
 Merge law: every field is a sum (counts, weighted sums, bin totals) or a multiset of scores, so
 ``a.merge(b)`` equals the state of the concatenated data, whatever the batching and order.
+
+Why one long file: every classification metric reads the same state (confusion counts and the
+partitioned scores), and its update, merge and label encoding must change together.
 """
 
 from __future__ import annotations

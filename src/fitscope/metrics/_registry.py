@@ -3,6 +3,9 @@ whether higher is better, and its no-skill baseline.
 
 A new metric is one ``_register`` call; the contract and reference test suites iterate over
 this registry, so they cover it without further work.
+
+Why one long file: it is a table, one ``_register`` entry per metric (name, states, compute,
+direction, baseline); splitting it by family would scatter the one list the test suites read.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ and the streaming forms share every line of metric code.
 Law (tested for every registered metric): for any split of the data into batches,
 ``merge`` of the per-batch evaluators, in any order and grouping, computes what one evaluator
 fed everything computes, and ``merge`` leaves both inputs unchanged.
+
+Why one long file: ``Evaluator`` (update, merge, compute, pickling) and its dispatch, including
+the per-batch short path, are one object whose invariants are checked together.
 """
 
 from __future__ import annotations
