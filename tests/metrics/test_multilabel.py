@@ -148,9 +148,9 @@ def test_from_logits_thresholds_at_the_logit_of_threshold() -> None:
         (lambda: f1([[0, 1], [1, 0]], [[0, 1], [1, 0]]), ["average", "'samples'", "'binary'"]),
         (
             lambda: fitscope.evaluate(
-                [[0, 1], [1, 0]], [[0.2, 0.8], [0.6, 0.4]], metrics="log_loss"
+                [[0, 1], [1, 0]], [[0.2, 0.8], [0.6, 0.4]], metrics="expected_calibration_error"
             ),
-            ["y_true", "log_loss", "not supported"],
+            ["y_true", "expected_calibration_error", "not supported"],
         ),
         (
             lambda: roc_auc([[0, 1], [0, 0]], [[0.2, 0.8], [0.6, 0.4]]),
@@ -176,3 +176,48 @@ def test_a_batch_of_another_kind_is_an_error() -> None:
         ev.update([0, 1], [0, 1])
     with pytest.raises(InvalidInputError, match="2 label columns"):
         ev.update([[0, 1, 1]], [[0, 1, 1]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 60),
+    n_labels=st.integers(1, 6),
+    weights=st.booleans(),
+    logits=st.booleans(),
+    cut=st.integers(1, 59),
+)
+def test_log_loss_and_brier_per_label_match_sklearn(seed, n, n_labels, weights, logits, cut):
+    """Multilabel log loss and Brier score: scikit-learn's binary log_loss and
+    brier_score_loss per label column, averaged over the labels (empty columns, exact 0/1
+    probabilities and logits included); streaming in two batches and merging gives the same."""
+    from sklearn.metrics import brier_score_loss as sk_brier
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    rng = np.random.default_rng(seed)
+    y = (rng.random((n, n_labels)) < 0.4).astype(int)
+    z = rng.normal(0, 3, (n, n_labels))
+    p = 1 / (1 + np.exp(-z))
+    p[: n // 4] = np.round(p[: n // 4])
+    w = rng.random(n) + 0.01 if weights else None
+    scores = z if logits else p
+    probs = 1 / (1 + np.exp(-z)) if logits else p
+    ll = np.mean(
+        [sk_log_loss(y[:, j], probs[:, j], labels=[0, 1], sample_weight=w) for j in range(n_labels)]
+    )
+    br = np.mean(
+        [sk_brier(y[:, j], probs[:, j], pos_label=1, sample_weight=w) for j in range(n_labels)]
+    )
+    metrics = ["log_loss", "brier_score"]
+    one = fitscope.evaluate(y, scores, metrics=metrics, sample_weight=w, from_logits=logits)
+    assert one["log_loss"] == pytest.approx(ll, rel=1e-9, abs=1e-12)
+    assert one["brier_score"] == pytest.approx(br, rel=1e-9, abs=1e-12)
+    c = min(cut, n - 1) if n > 1 else 1
+    a = fitscope.Evaluator(metrics, from_logits=logits)
+    b = fitscope.Evaluator(metrics, from_logits=logits)
+    a.update(y[:c], scores[:c], None if w is None else w[:c])
+    if c < n:
+        b.update(y[c:], scores[c:], None if w is None else w[c:])
+    merged = a.merge(b).compute()
+    for key in metrics:
+        assert merged[key] == pytest.approx(one[key], rel=1e-12, abs=1e-15)

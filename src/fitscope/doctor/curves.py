@@ -4,6 +4,10 @@ Every threshold is a named constant below and is documented in docs/doctor.md. A
 at smoothed curves (:func:`~fitscope.doctor.signals.smooth`) and compare changes with the
 curve's own noise, so a noisy but healthy run raises nothing; histories shorter than
 :data:`MIN_EPOCHS` are only checked for divergence.
+
+Why one long file: each rule is a short function, but they share the smoothed curves, the
+noise bands and the constants, and several rules defer to one another (divergence before
+instability, learning-rate findings before not_converged).
 """
 
 from __future__ import annotations

@@ -144,11 +144,24 @@ def _csv(p: Path) -> dict[str, list[float]] | PredictionsFile:
     return curves
 
 
+def _is_num(x: Any) -> bool:
+    if x is None or x == "":
+        return True
+    try:
+        float(x)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _predictions(table: dict[str, list[Any]], lower: dict[str, str]) -> PredictionsFile:
-    y_true = np.array([_num(x) for x in table[lower["y_true"]]])
+    raw_true = table[lower["y_true"]]
     id_col = next((lower[c] for c in _ID_COLUMNS if c in lower), None)
     ids = [str(x) for x in table[id_col]] if id_col else None
     cols = [c for c in table if c != lower["y_true"] and c != id_col]
+    if not all(_is_num(x) for x in raw_true):
+        return _text_predictions(raw_true, table, lower, cols, ids)
+    y_true = np.array([_num(x) for x in raw_true])
     if np.any(y_true != np.round(y_true)):
         if "y_pred" in lower or len(cols) == 1:  # real-valued targets: a regression
             pred = np.array([_num(x) for x in table[lower.get("y_pred", cols[0])]])
@@ -165,3 +178,31 @@ def _predictions(table: dict[str, list[Any]], lower: dict[str, str]) -> Predicti
             f"class. Got columns {list(table)} instead."
         )
     return PredictionsFile(y_true.astype(np.int64), y_pred, ids)
+
+
+def _text_predictions(
+    raw_true: list[Any],
+    table: dict[str, list[Any]],
+    lower: dict[str, str],
+    cols: list[str],
+    ids: list[str] | None,
+) -> PredictionsFile:
+    """A text label column: class names. ``y_pred`` holds predicted names (or the score of the
+    greater name, for two classes); probability columns named by the classes are matched by
+    name, other probability columns map to the sorted names in file order (as the metrics)."""
+    y_true = np.array([str(x).strip() for x in raw_true])
+    if "y_pred" in lower or len(cols) == 1:
+        raw = table[lower.get("y_pred", cols[0] if cols else "")]
+        if all(_is_num(x) for x in raw):
+            return PredictionsFile(y_true, np.array([_num(x) for x in raw]), ids)
+        return PredictionsFile(y_true, np.array([str(x).strip() for x in raw]), ids)
+    if not cols:
+        raise InvalidInputError(
+            "a predictions file must have a y_pred column or one probability column per "
+            f"class. Got columns {list(table)} instead."
+        )
+    names = set(y_true.tolist())
+    if names <= set(cols):
+        cols = sorted(cols)  # columns named by class: put them in the sorted labels' order
+    y_pred = np.array([[_num(x) for x in table[c]] for c in cols]).T
+    return PredictionsFile(y_true, y_pred, ids)

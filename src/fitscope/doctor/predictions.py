@@ -21,6 +21,7 @@ from fitscope._i18n import Pct
 from fitscope.doctor.finding import Draft, Severity
 from fitscope.doctor.labels import OUTRIGHT_P, class_thresholds, label_issues
 from fitscope.errors import InvalidInputError
+from fitscope.metrics import _labels
 
 __all__ = ["Scored", "persistent_drafts", "prediction_drafts", "score"]
 
@@ -55,17 +56,55 @@ class Scored:
     probs: Any  # y_pred as given (probabilities) or None
     ids: list[Any]
     has_ids: bool
+    classes: NDArray[Any] | None = None  # label of each index 0..K-1; None: the labels are 0..K-1
+
+    def name(self, i: int) -> Any:
+        """Class index ``i`` as the user's label (a string, a negative integer, ...)."""
+        return int(i) if self.classes is None else _plain(self.classes[int(i)])
+
+
+def _encode(yt: NDArray[Any], yp: NDArray[Any]) -> tuple[Any, Any, NDArray[Any] | None]:
+    """(y indices, predicted indices or None, classes or None) for labels of any kind.
+
+    Labels that already are 0..K-1 keep the old path (so the class count is max + 1, as
+    before); any other labels (strings, negative or sparse integers) are encoded as the
+    metrics encode them: predicted labels over the sorted union, 2-D probabilities' columns over
+    the sorted labels, 1-D scores with the greater label as the positive class.
+    """
+    text = yt.dtype.kind == "U" or yp.dtype.kind == "U"
+    hard = yp.ndim == 1 and yp.dtype.kind in "biuU"
+    if not text and (yt.dtype.kind == "b" or (yt.dtype.kind in "iuf" and _nonneg_int(yt))):
+        y = v.as_labels(yt, "y_true")
+        return y, (v.as_labels(yp, "y_pred") if hard else None), None
+    if hard:
+        y, predicted, classes = _labels.encode_predicted(yt, yp, None)
+        return y, predicted, classes
+    if yp.dtype.kind == "U":
+        raise InvalidInputError(
+            f"y_pred must be predicted labels (1-D) or probabilities (numbers). Got text of shape "
+            f"{yp.shape} instead."
+        )
+    if yp.ndim == 2:
+        y, classes = _labels.encode_columns(yt, yp.shape[1], None, None)
+    else:
+        y, classes = _labels.encode_binary(yt, None, None, None)
+    return y, None, classes
+
+
+def _nonneg_int(a: NDArray[Any]) -> bool:
+    with np.errstate(invalid="ignore"):
+        return bool(a.size == 0 or (np.all(np.isfinite(a)) and a.min() >= 0))
 
 
 def score(y_true: Any, y_pred: Any, sample_ids: Sequence[Any] | None = None) -> Scored:
     """Validate and score one set of predictions (labels or probabilities)."""
-    yt = v.as_array(y_true, "y_true")
-    yp = v.as_array(y_pred, "y_pred")
+    yt = v.as_label_array(y_true, "y_true")
+    yp = v.as_label_array(y_pred, "y_pred")
     v.check_ndim(yt, "y_true", (1,))
     v.check_ndim(yp, "y_pred", (1, 2))
     v.check_nonempty(yt, "y_true")
     n = v.check_consistent_length(y_true=yt, y_pred=yp)
-    y = v.as_labels(yt, "y_true")
+    y, encoded, classes = _encode(yt, yp)
     if sample_ids is None:
         ids: list[Any] = list(range(n))
     else:
@@ -75,9 +114,8 @@ def score(y_true: Any, y_pred: Any, sample_ids: Sequence[Any] | None = None) -> 
                 f"sample_ids must have the same length as y_true ({n}). Got length {len(ids)} "
                 "instead."
             )
-    hard = yp.ndim == 1 and yp.dtype.kind in "biu"
-    if hard:
-        predicted = v.as_labels(yp, "y_pred")
+    if encoded is not None:
+        predicted = encoded
         loss = p_true = None
         probs = None
     else:
@@ -108,6 +146,7 @@ def score(y_true: Any, y_pred: Any, sample_ids: Sequence[Any] | None = None) -> 
         probs=probs,
         ids=ids,
         has_ids=sample_ids is not None,
+        classes=classes,
     )
 
 
@@ -171,6 +210,8 @@ def prediction_drafts(s: Scored) -> list[Draft]:
             "prior_log_loss": s.prior_log_loss,
             "class_shares": [float(x) for x in shares],
         }
+        if s.classes is not None:
+            evidence["classes"] = [_plain(c) for c in s.classes]
         params = {
             "accuracy": Pct(s.accuracy),
             "baseline": Pct(s.majority),
@@ -248,7 +289,7 @@ def _confident_mistakes(s: Scored, issues: NDArray[np.bool_], share: float) -> D
         "indices": [int(i) for i in order],
         "ids": [_plain(s.ids[i]) for i in order],
         "p_true": [float(s.p_true[i]) for i in order],
-        "predicted": [int(s.predicted[i]) for i in order],
+        "predicted": [s.name(s.predicted[i]) for i in order],
         "sample_loss": [float(s.loss[i]) for i in order],
     }
     params = {

@@ -12,6 +12,9 @@ Inputs (see docs/metrics.md, "How y_pred is read"):
 
 Merge law: every field is a sum (counts, weighted sums, bin totals) or a multiset of scores, so
 ``a.merge(b)`` equals the state of the concatenated data, whatever the batching and order.
+
+Why one long file: every classification metric reads the same state (confusion counts and the
+partitioned scores), and its update, merge and label encoding must change together.
 """
 
 from __future__ import annotations
@@ -270,6 +273,76 @@ class ClassificationState:
             self._update_multiclass(y, p_arr, w)
         self.n += n
 
+    def add_binary_fast(self, y: Any, p: Any) -> bool:
+        """Add one unweighted batch of 0/1 labels and float64 scores of class 1 in place, when
+        the batch and this state allow the short path; False (nothing added) otherwise.
+
+        For ``Evaluator.update`` on every training batch: the general path's validation and
+        dispatch cost twice the arithmetic at 1,000 samples (bench/metrics.py --stream), so this
+        makes the same checks with fewer numpy calls (one unsigned max for the 0/1 labels, one
+        min and max of the scores, which NaN fails too) and the same arithmetic as
+        ``_update_binary`` (bit-identical sums: one chunk, the same ufuncs). Any batch it does
+        not take, including every bad one, goes the general path, which raises the typed error.
+        The caller has checked the configuration (no weights, labels=, pos_label, logits,
+        Brier, calibration, top-k or ranking metrics).
+        """
+        if not (
+            type(y) is np.ndarray
+            and type(p) is np.ndarray
+            and y.ndim == 1
+            and p.ndim == 1
+            and p.dtype == np.float64
+            and y.shape[0] == p.shape[0]
+            and 0 < p.shape[0] <= k.CHUNK
+            and self.n_classes == 2
+            and self.classes is None
+            and self.ml is None
+            and (self.mode == "binary" or not self.config.needs_scores)
+        ):
+            return False
+        kind = y.dtype.kind
+        if kind == "b":
+            yb = y
+        elif kind in "iu":
+            # One reduction checks 0 <= y <= 1: negative values read as huge unsigned ones.
+            if int(np.maximum.reduce(y.view(f"u{y.dtype.itemsize}"))) > 1:
+                return False
+            yb = y.astype(bool)
+        else:
+            return False
+        lo = float(np.minimum.reduce(p))
+        hi = float(np.maximum.reduce(p))
+        if not (lo >= 0.0 and hi <= 1.0):  # NaN fails both
+            return False
+        n = p.shape[0]
+        pos, neg = p.compress(yb), p.compress(~yb)
+        n_pos = pos.shape[0]
+        cfg = self.config
+        if cfg.confusion:
+            tp_c = int(np.count_nonzero(pos >= cfg.threshold))
+            fp_c = int(np.count_nonzero(neg >= cfg.threshold))
+            self.confusion = self.confusion + np.array(
+                [[n - n_pos - fp_c, fp_c], [n_pos - tp_c, tp_c]], dtype=np.float64
+            )
+            self.seen_pred = self.seen_pred + np.array(
+                [n - tp_c - fp_c, tp_c + fp_c], dtype=np.int64
+            )
+        self.class_weight = self.class_weight + np.array([float(n - n_pos), float(n_pos)])
+        self.seen_true = self.seen_true + np.array([n - n_pos, n_pos], dtype=np.int64)
+        if cfg.log_loss:
+            eps = k.clip_eps(p.dtype)
+            if lo < eps or hi > 1.0 - eps:
+                lp = np.log(np.clip(pos, eps, 1.0 - eps))
+                ln = np.subtract(1.0, neg)
+                np.clip(ln, eps, 1.0 - eps, out=ln)
+            else:
+                lp = np.log(pos)
+                ln = np.subtract(1.0, neg)
+            np.log(ln, out=ln)
+            self.log_loss_sum += (0.0 - float(np.add.reduce(lp))) + (0.0 - float(np.add.reduce(ln)))
+        self.n += n
+        return True
+
     def _update_multilabel(
         self,
         y_arr: NDArray[Any],
@@ -287,8 +360,6 @@ class ClassificationState:
         unsupported = [
             name
             for name, used in (
-                ("log_loss", cfg.log_loss),
-                ("brier_score", cfg.brier),
                 ("expected_calibration_error", cfg.ece_bins),
                 ("top_k_accuracy", cfg.top_k),
                 ("roc_auc(multi_class='ovo')", cfg.ovo),
@@ -347,6 +418,27 @@ class ClassificationState:
             self.seen_true = yb.sum(axis=0).astype(np.int64)
             self.seen_pred = pred.sum(axis=0).astype(np.int64)
             self.class_weight = ml.tp + ml.fn
+        if cfg.log_loss or cfg.brier:
+            # Per-label binary log loss and Brier score, summed over every cell: each label's
+            # mean (scikit-learn's log_loss / brier_score_loss on that column) averaged over
+            # the labels is this sum over (total weight x labels), since every label column
+            # carries the same row weights (docs/metrics.md, "Multilabel targets").
+            prob = (
+                k.sigmoid(scores)
+                if cfg.from_logits and scores is not None
+                else (pred.astype(np.float64) if scores is None else scores)
+            )
+            if cfg.log_loss:
+                if cfg.from_logits and scores is not None:
+                    nll = np.logaddexp(0.0, np.where(yb, -scores, scores))
+                else:
+                    eps = k.clip_eps(p_arr.dtype)
+                    nll = -np.log(np.clip(np.where(yb, prob, 1.0 - prob), eps, 1.0 - eps))
+                row = nll.sum(axis=1)
+                self.log_loss_sum += float(row.sum() if w is None else np.dot(w, row))
+            if cfg.brier:
+                sq = ((prob - yb) ** 2).sum(axis=1)
+                self.brier_sum += float(sq.sum() if w is None else np.dot(w, sq))
         if cfg.ranking:
             assert scores is not None
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None

@@ -6,6 +6,9 @@ and the streaming forms share every line of metric code.
 Law (tested for every registered metric): for any split of the data into batches,
 ``merge`` of the per-batch evaluators, in any order and grouping, computes what one evaluator
 fed everything computes, and ``merge`` leaves both inputs unchanged.
+
+Why one long file: ``Evaluator`` (update, merge, compute, pickling) and its dispatch, including
+the per-batch short path, are one object whose invariants are checked together.
 """
 
 from __future__ import annotations
@@ -314,6 +317,25 @@ class Evaluator:
         )
         self._has_hinge = any(s.info and s.info.family == "hinge" for s in builtin)
         self._has_functions = any(s.function is not None for s in self.specs)
+        cfg = self._cls_config
+        # The dispatch decision for the short binary path, made once (Evaluator.update runs on
+        # every training batch): built-in classification metrics that read only the confusion
+        # counts and the log loss.
+        self._fast_binary = bool(
+            cfg is not None
+            and self._reg_config is None
+            and not self._has_hinge
+            and not self._has_functions
+            and not any(s.stateful is not None for s in self.specs)
+            and not cfg.from_logits
+            and cfg.labels is None
+            and cfg.pos_label is None
+            and not cfg.brier
+            and not cfg.ece_bins
+            and not cfg.top_k
+            and cfg.ranking is None
+            and not cfg.ovo
+        )
         self._pristine = {
             s.key: copy.deepcopy(s.stateful) for s in self.specs if s.stateful is not None
         }
@@ -332,6 +354,15 @@ class Evaluator:
     def update(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Evaluator:
         """Add one batch. Validates the whole batch before anything is added, so a rejected
         batch leaves the evaluator as it was. Returns self, so calls chain."""
+        cls0 = self._cls
+        if (
+            sample_weight is None
+            and cls0 is not None
+            and getattr(self, "_fast_binary", False)  # absent in pickles of older versions
+            and cls0.add_binary_fast(y_true, y_pred)
+        ):
+            self.n_samples += int(y_pred.shape[0])
+            return self
         if sample_weight is not None:
             for s in self.specs:
                 if s.function is not None and not s.takes_weight:

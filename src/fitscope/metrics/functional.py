@@ -3,6 +3,9 @@
 Each is a thin call into :func:`fitscope.evaluate`, so a function and the streaming
 :class:`fitscope.Evaluator` can never disagree. Argument order is (y_true, y_pred); every option
 is keyword-only.
+
+Why one long file: one short public function per metric, each a docstring with a runnable
+example over the same one-line call; the length is the docstrings.
 """
 
 from __future__ import annotations

@@ -44,6 +44,19 @@ class Decomposed:
     compute: Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
 
+def _names_as_indices(yt: NDArray[Any], yp: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Class names as the metrics encode them (columns: the sorted names; 1-D scores: the
+    greater name's), so every interval below reads integer labels."""
+    from fitscope.metrics import _labels
+
+    if yp.ndim == 2:
+        return _labels.encode_columns(yt.astype(str), yp.shape[1], None, None)[0], yp
+    if yp.dtype.kind in "US" or yt.dtype.kind not in "US":
+        y, pred, _ = _labels.encode_predicted(yt.astype(str), yp.astype(str), None)
+        return y, pred
+    return _labels.encode_binary(yt.astype(str), None, None, None)[0], yp
+
+
 def prepare(y_true: Any, y_pred: Any) -> Prepared:
     """Read labels and predictions: classification when the labels are integers and the
     predictions 2-D probabilities, 1-D probabilities of class 1 or integer labels."""
@@ -52,6 +65,8 @@ def prepare(y_true: Any, y_pred: Any) -> Prepared:
         raise InvalidInputError(
             f"y_pred must have one row per label ({yt.shape[0]}). Got shape {yp.shape} instead."
         )
+    if yt.dtype.kind in "US" or yp.dtype.kind in "US":
+        yt, yp = _names_as_indices(yt, yp)
     integer_labels = np.issubdtype(yt.dtype, np.integer) or (
         np.issubdtype(yt.dtype, np.floating) and bool(np.all(yt == np.round(yt)))
     )

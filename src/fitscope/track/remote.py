@@ -14,6 +14,9 @@ run any number of times).
 
 The client uses the standard library's ``http.client`` (a persistent connection) rather than
 httpx or requests: a training node then needs nothing beyond fitscope's core dependencies.
+
+Why one long file: the client's store face, its uploader thread and the spool hand-over share
+one lock and one lifecycle (open, upload, finish, close), which is easier to check in one place.
 """
 
 from __future__ import annotations

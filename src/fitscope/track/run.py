@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fitscope._names import SIZE_METRIC
-from fitscope._validation import as_array, describe
+from fitscope._validation import as_label_array, describe
 from fitscope.errors import (
     FitscopeError,
     InvalidInputError,
@@ -214,6 +214,10 @@ class Run:
         # cyclic GC cost more than the rest of log() together), and one list.extend per call
         # so that the writer's swap of the list never splits a call.
         self._points: list[Any] = []
+        # Entries the writer has taken off the buffer and is writing: they count against
+        # max_buffer too, else a stalled store lets the buffer refill while each failed batch
+        # is put back, and memory grows by max_buffer per retry.
+        self._inflight = 0
         self._keys: dict[str, tuple[str, ...]] = {}
         self._names: set[str] = set()  # metric names already checked against the limits
         self._snapshots: list[PredictionSnapshot] = []
@@ -323,7 +327,7 @@ class Run:
         if split is None:
             self._log_parsed(values, step, n)
             return
-        if len(self._points) >= self._max_buffer:
+        if len(self._points) + self._inflight >= self._max_buffer:
             self._wait_for_writer()
         # Quick path (the common case, a dict of str -> Python or numpy float): exact type
         # tests, values buffered as they are (the writer converts them all to float64 at
@@ -483,8 +487,8 @@ class Run:
         split's last logged step), for per-sample loss, confident mistakes and confusion
         matrices later."""
         check_split(split)
-        yt = np.array(as_array(y_true, "y_true"))
-        yp = np.array(as_array(y_pred, "y_pred"))
+        yt = np.array(as_label_array(y_true, "y_true"))  # class names kept as text
+        yp = np.array(as_label_array(y_pred, "y_pred"))
         if yt.shape[0] != yp.shape[0]:
             raise InvalidInputError(
                 "y_true and y_pred must have the same number of samples. "
@@ -524,7 +528,7 @@ class Run:
                 StoreStalledWarning,
                 stacklevel=3,
             )
-        while len(self._points) >= self._max_buffer and not self._stop.is_set():
+        while len(self._points) + self._inflight >= self._max_buffer and not self._stop.is_set():
             self._wake.set()
             if not self._writer.is_alive():
                 break
@@ -570,6 +574,7 @@ class Run:
             # Keys as written go with the batch (a server store carries them in its ingest
             # batch as a "keys" operation).
             keys = _take(self._new_keys)
+            self._inflight = len(points)
             try:
                 try:
                     chunks, bad = _chunks(points), list[_writer.Refusal]()
@@ -601,6 +606,9 @@ class Run:
                 self._snapshots[:0] = snaps
                 self._new_keys[:0] = keys
                 raise
+            finally:
+                # Written, or back in the buffer (where they count already).
+                self._inflight = 0
             if self._stalled is not None:
                 self._stalled = None
                 warnings.warn(

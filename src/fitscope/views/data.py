@@ -188,8 +188,8 @@ def _label(value: float) -> str:
 
 
 def _is_classification(y_true: NDArray[Any], y_pred: NDArray[Any]) -> bool:
-    if y_pred.ndim == 2:
-        return True
+    if y_pred.ndim == 2 or y_true.dtype.kind in "USb" or y_pred.dtype.kind in "US":
+        return True  # class probabilities, or class names / booleans as labels
     if not np.issubdtype(y_true.dtype, np.number) or not np.all(np.isfinite(y_true)):
         return False
     labels_ok = bool(np.all(np.isin(y_true, (0, 1))))

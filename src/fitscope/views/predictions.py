@@ -25,6 +25,31 @@ def _probabilities(y_pred: NDArray[Any]) -> NDArray[np.float64]:
     return p if p.ndim == 2 else np.column_stack([1.0 - p, p])
 
 
+def _encoded(
+    y_true: NDArray[Any], y_pred: NDArray[Any]
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[Any] | None]:
+    """(class index per sample, probabilities, the class labels or None for 0..K-1).
+
+    Labels of any kind are encoded as the metrics encode them: probability columns map to the
+    sorted labels, 1-D scores belong to the greater label; hard predicted labels (names, say)
+    become one-hot rows over the sorted union of labels.
+    """
+    from fitscope.metrics import _labels
+
+    if y_pred.ndim == 1 and (y_pred.dtype.kind in "USb" or y_true.dtype.kind in "USb"):
+        if y_pred.dtype.kind in "fiu" and y_true.dtype.kind in "USb":
+            y, pair = _labels.encode_binary(y_true, None, None, None)
+            return y, _probabilities(y_pred), pair
+        y, pred, classes = _labels.encode_predicted(y_true, y_pred, None)
+        k = int(max(y.max(initial=0), pred.max(initial=0))) + 1 if classes is None else classes.size
+        onehot = np.zeros((pred.size, max(k, 2)))
+        onehot[np.arange(pred.size), pred] = 1.0
+        return y, onehot, classes
+    probs = _probabilities(y_pred)
+    y, classes = _labels.encode_columns(y_true, probs.shape[1], None, None)
+    return y, probs, classes
+
+
 def _histogram(values: NDArray[np.float64], edges: NDArray[np.float64]) -> list[int]:
     counts, _ = np.histogram(values[np.isfinite(values)], bins=edges)
     return [int(c) for c in counts]
@@ -55,20 +80,21 @@ def predictions_panel(
     if _is_classification(y_true, y_pred):
         from fitscope.metrics import confusion_matrix, reliability_curve
 
-        probs = _probabilities(y_pred)
-        labels = y_true.astype(np.int64)
+        labels, probs, names = _encoded(y_true, y_pred)
         p_true = np.clip(probs[np.arange(labels.size), labels], _EPS, 1 - _EPS)
         loss = -np.log(p_true)
         predicted = probs.argmax(axis=1)
-        shown_pred = predicted
-        curve = reliability_curve(labels, y_pred, n_bins=n_bins)
+        shown_pred = predicted if names is None else names[predicted]
+        curve = reliability_curve(labels, probs, n_bins=n_bins)
         edges = np.linspace(0.0, 1.0, n_bins + 1)
         classes = list(range(probs.shape[1]))
         binary = probs.shape[1] == 2
+        # Axes and histograms are named by the user's labels (class names stay names).
+        shown = classes if names is None else [x.item() for x in names]
         out["task"] = "classification"
         out["confusion"] = {
-            "labels": classes,
-            "matrix": confusion_matrix(labels, y_pred).tolist(),
+            "labels": shown,
+            "matrix": confusion_matrix(labels, predicted, labels=classes).tolist(),
         }
         out["reliability"] = {
             "edges": curve.edges.tolist(),
@@ -81,7 +107,10 @@ def predictions_panel(
             "edges": edges.tolist(),
             "score_of": "positive class" if binary else "own class",
             "classes": [
-                {"label": c, "counts": _histogram(probs[labels == c, 1 if binary else c], edges)}
+                {
+                    "label": shown[c],
+                    "counts": _histogram(probs[labels == c, 1 if binary else c], edges),
+                }
                 for c in classes
             ],
         }
