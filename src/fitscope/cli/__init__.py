@@ -58,7 +58,8 @@ COMMANDS: dict[str, LazyCommand] = {
         "Evaluate predictions in CSV or Parquet files (or folders of them), in bounded memory.",
     ),
     "import": LazyCommand(
-        "fitscope.cli.importer:import_command", "Import the log at PATH as a new run."
+        "fitscope.cli.importer:import_command",
+        "Import the log at PATH as new runs (one per run it holds).",
     ),
     "metrics": LazyCommand("fitscope.cli.metrics:metrics_command", "List the registered metrics."),
     "plot": LazyCommand(
