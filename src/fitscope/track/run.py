@@ -432,8 +432,22 @@ class Run:
                 self._step = step + 1
         if len(route) == 1 and keys in self._plain:
             # The common case ({"loss": ..., "accuracy": ...}): one split, keys already
-            # metric names and their keys kept, so the values go on as they are.
-            for split in route:
+            # metric names, checked and kept by _route, so the values go on as they are:
+            # appended here as log(split=) would, without a second pass through its checks.
+            (split,) = route
+            quick = n is None and type(values) is dict
+            if quick:
+                for value in values.values():
+                    if type(value) not in _QUICK:
+                        quick = False
+                        break
+            if quick and len(self._points) + self._inflight < self._max_buffer:
+                cached = self._keys.get(split)
+                if cached != keys:  # one tuple shared by the calls that log the same keys
+                    self._keys[split] = cached = keys
+                self._counters[split] = itertools.count(step + 1)
+                self._points.extend((split, step, time.time(), cached, *values.values()))
+            else:
                 self.log(values, step=step, split=split, n=n)
         else:
             for split, pairs in route.items():
