@@ -2,6 +2,9 @@
 
 Every command takes ``--store`` (a path or URL); without it the store is $FITSCOPE_STORE, else
 ``./.fitscope/fitscope.db``, the same rule as :func:`fitscope.init`.
+
+Why one long file: one short click command per verb (list, show, rm, tag, untag, export), each
+with its own options and help; they share the store opening, the run lookup and the tables.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ A sketch (needs your own data)::
     record = import_logs("lightning_logs/version_0", project="mnist")
 
 Values are logged at the steps the tool recorded; their times are the time of the import.
+
+Why one long file: each format's reader lives in _logformats.py; what stays here is the one
+import transaction every format shares (detect, check every series and key before a run
+exists, create the runs, delete them all if anything fails), which must stay one piece.
 """
 
 from __future__ import annotations

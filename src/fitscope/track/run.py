@@ -4,6 +4,12 @@ The training thread only validates and appends (a few microseconds); a daemon wr
 swaps the buffer every ``flush_interval`` seconds and writes one chunk per series in one
 transaction. If a write fails the points go back to the front of the buffer and are retried,
 so nothing logged is dropped; the error is raised from the next flush() or finish().
+
+Why one long file: ``Run`` is one object whose front end (``log`` on the training thread,
+lock-free) and writer thread share the buffer, the counters and the in-flight count; the
+invariants that keep threads from losing or repeating a point are read across both halves,
+so they stay together (the writer's batch splitting is in _writer.py, the limits in
+_limits.py, wandb's habits in habits.py).
 """
 
 from __future__ import annotations
