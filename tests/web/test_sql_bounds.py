@@ -5,15 +5,9 @@ FITSCOPE_TEST_POSTGRES_URL names one, the real PostgreSQL server."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
-import pytest
 from fastapi.testclient import TestClient
 
 import fitscope
@@ -25,32 +19,6 @@ from .sqlcount import count_statements
 #: The most statements one run's data may cost (runs + tags, points, snapshots).
 RUN_BOUND = 3
 WIDE_SERIES = 40
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "runs.db")
-        return
-    import sqlalchemy as sa
-
-    from fitscope.track.store import resolve_url
-
-    url = os.environ.get("FITSCOPE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("FITSCOPE_TEST_POSTGRES_URL is not set: no PostgreSQL server to count on.")
-    base = resolve_url(url)
-    name = f"fitscope_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={name}')}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def _wide_run(store: fitscope.Store) -> str:

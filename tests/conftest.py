@@ -1,5 +1,7 @@
-"""The stores every store test runs against: a real SQLite file and, where the environment
-names one, the real PostgreSQL server (FITSCOPE_TEST_POSTGRES_URL)."""
+"""The stores every store test runs against (tests/track, tests/reliability, the SQL counts of
+tests/web, ...): a real SQLite file and, where the environment names one, the real PostgreSQL
+server (FITSCOPE_TEST_POSTGRES_URL), each test in a fresh schema. A test folder that needs
+another ``store`` defines its own, which pytest prefers."""
 
 from __future__ import annotations
 
