@@ -16,6 +16,9 @@ from fitscope.errors import UnknownMetricError
 from fitscope.metrics import describe
 
 __all__ = [
+    "EPOCH_FORMAT_TAGS",
+    "EPOCH_METRIC",
+    "EPOCH_TAG",
     "LOSS",
     "METRIC_ALIASES",
     "SPLIT_WORDS",
@@ -208,3 +211,17 @@ def parse_key(key: str, default_split: str = "train") -> Name:
 #: computed on. It travels with the points like any series; the curve views and the doctor's
 #: curve rules leave it out, and the doctor reads its last value as the split's size.
 SIZE_METRIC = "n"
+
+#: The series in which a run keeps the epoch each step fell in (Hugging Face's ``epoch``, a
+#: loop's ``run.log({"epoch": e, ...})``): the x-axis "epoch" of the charts, and the doctor's
+#: map from a step to the framework's epoch.
+EPOCH_METRIC = "epoch"
+
+#: The tag of a run whose steps are epochs (numbered as its framework numbers them): the
+#: built-in trainers, the Keras, Lightning, XGBoost, LightGBM and scikit-learn hooks and the
+#: Keras / Lightning CSV importers set it; a user's own per-epoch loop may too
+#: (``fitscope.init(tags=["steps=epochs"])``). Without it (and without an ``epoch`` series) the
+#: doctor calls a run's steps steps. See docs/doctor.md, "Epochs or steps".
+EPOCH_TAG = "steps=epochs"
+#: Tags of runs imported before EPOCH_TAG existed whose steps are epochs (their format).
+EPOCH_FORMAT_TAGS = ("keras_csv", "lightning_csv")

@@ -95,7 +95,9 @@ def test_a_stored_run_by_name_in_rich_text(tmp_path: Path, history) -> None:
     db = tmp_path / "runs.db"
     with fitscope.init(name="overfit-demo", store=db) as r:
         for epoch in range(40):
-            r.log({"loss": history["loss"][epoch]}, step=epoch + 1)
+            # The loop logs its epoch: the doctor speaks in epochs (a run.log loop that logs
+            # no epoch is judged in steps, issue 15).
+            r.log({"loss": history["loss"][epoch], "epoch": epoch + 1}, step=epoch + 1)
             r.log(
                 {"loss": history["val_loss"][epoch], "accuracy": history["val_accuracy"][epoch]},
                 step=epoch + 1,

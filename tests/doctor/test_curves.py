@@ -106,7 +106,13 @@ def test_nan_loss_is_divergence_at_its_epoch() -> None:
     found = fitscope.diagnose(h)
     assert [f.code for f in found] == ["divergence"]
     assert found[0].severity == "problem"
-    assert found[0].evidence == {"split": "train", "key": "loss", "epoch": 4, "value": "nan"}
+    assert found[0].evidence == {
+        "split": "train",
+        "key": "loss",
+        "epoch": 4,
+        "value": "nan",
+        "unit": "epoch",  # the evidence says what its positions count (issue 15)
+    }
     assert "learning rate" in found[0].advice
 
 

@@ -20,6 +20,7 @@ shell) also takes file paths, run ids and live runs, reads them and hands the va
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -28,14 +29,24 @@ import numpy as np
 
 from fitscope import _validation as v
 from fitscope._i18n import LANGUAGES, check_lang
-from fitscope._names import LOSS, SIZE_METRIC, direction, is_held_out, parse_key, split_of
+from fitscope._names import (
+    EPOCH_FORMAT_TAGS,
+    EPOCH_METRIC,
+    EPOCH_TAG,
+    LOSS,
+    SIZE_METRIC,
+    direction,
+    is_held_out,
+    parse_key,
+    split_of,
+)
 from fitscope.doctor.curves import Curve, Reference, curve_drafts
-from fitscope.doctor.finding import SEVERITIES, Draft, Finding
+from fitscope.doctor.finding import SEVERITIES, At, Axis, Draft, Finding
 from fitscope.doctor.predictions import Scored, persistent_drafts, prediction_drafts, score
 from fitscope.doctor.regression import is_regression, regression_drafts, residuals
 from fitscope.errors import InvalidInputError, InvalidTypeError
 
-__all__ = ["LANGUAGES", "Finding", "diagnose", "explain", "judge"]
+__all__ = ["LANGUAGES", "Axis", "Finding", "diagnose", "explain", "judge", "record_axis"]
 
 _LEVEL_RANK = {"epoch": 0, None: 1, "step": 2}
 _HELD_OUT = ("val", "test")
@@ -105,7 +116,8 @@ def diagnose(source: Any, *, lang: str = "en", n: Mapping[str, int] | None = Non
     lang = check_lang(lang)
     curves, snapshots = _values(source)
     logged = record_sizes(source) if is_record(source) else {}
-    return judge(curves, snapshots, lang=lang, n=logged | dict(_check_sizes(n)))
+    axis = record_axis(source, curves) if is_record(source) else None
+    return judge(curves, snapshots, lang=lang, n=logged | dict(_check_sizes(n)), axis=axis)
 
 
 def judge(
@@ -114,9 +126,12 @@ def judge(
     *,
     lang: str = "en",
     n: Mapping[str, int] | None = None,
+    axis: Axis | None = None,
 ) -> list[Finding]:
     """Findings about ``curves`` and prediction ``snapshots`` (objects with ``split``, ``step``,
     ``y_true``, ``y_pred`` and ``ids``), most severe first; ``n`` as for :func:`diagnose`.
+    ``axis`` says what the steps count (:func:`record_axis`; default: epochs, as a History's
+    lists do); the findings speak in that unit.
 
     Parts that cannot be judged are said, not raised: no loss curve (only unknown names, or
     accuracy alone) or predictions that are neither labels nor probabilities each give an
@@ -136,6 +151,8 @@ def judge(
         keys = ", ".join(sorted(c.key for c in curves)) or "-"
         evidence = {"part": "curves", "keys": keys}
         drafts.insert(0, Draft("not_judged", "info", evidence, {"keys": keys}, "curves"))
+    if axis is not None:
+        drafts = [d if d.code == "not_judged" else replace(d, axis=axis) for d in drafts]
     return _render(drafts, lang)
 
 
@@ -199,6 +216,42 @@ def record_sizes(record: Any) -> dict[str, int]:
         if good.size:
             out[parse_key(f"{split}_loss").split] = int(good[-1])
     return out
+
+
+def record_axis(record: Any, curves: Sequence[Curve]) -> Axis:
+    """What the steps of ``record``'s curves count (docs/doctor.md, "Epochs or steps").
+
+    - The run is tagged :data:`~fitscope._names.EPOCH_TAG` (the built-in trainers, the
+      framework hooks whose steps are epochs, the Keras and Lightning CSV importers): epochs,
+      as stored.
+    - Else it logged an ``epoch`` series (Hugging Face's trainer_state.json, a loop's
+      ``run.log({"epoch": e, ...})``): that series maps each step to the framework's epoch.
+      When every judged point has an epoch of its own (a whole number logged at that very
+      step, one step per epoch) the findings speak in those epochs; otherwise in steps, each
+      with its epoch beside it ("step 180 (epoch 9)").
+    - Else steps (a plain ``run.log`` loop, TensorBoard's global steps).
+    """
+    tags = set(getattr(record, "tags", None) or ())
+    if EPOCH_TAG in tags or tags & set(EPOCH_FORMAT_TAGS):
+        return Axis("epoch")
+    logged: dict[int, float] = {}
+    for c in curves:
+        if c.metric == EPOCH_METRIC:
+            for step, value in zip(c.steps.tolist(), c.values.tolist(), strict=True):
+                if np.isfinite(value):
+                    logged[int(step)] = float(value)
+    if not logged:
+        return Axis("step")
+    steps = sorted(logged)
+    losses, accuracies = _pick(list(curves))
+    judged = sorted({int(s) for c in (*losses.values(), *accuracies.values()) for s in c.steps})
+    epochs = [logged[s] for s in judged if s in logged]
+    own = (
+        0 < len(epochs) == len(judged)
+        and all(e.is_integer() for e in epochs)
+        and all(a < b for a, b in itertools.pairwise(epochs))
+    )
+    return Axis("epoch" if own else "step", tuple(steps), tuple(logged[s] for s in steps))
 
 
 def from_record(record: Any) -> tuple[list[Curve], list[Any]]:
@@ -275,7 +328,7 @@ def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
         rank = {"val": 2, "test": 1}
         last = max(snapshots, key=lambda s: (rank.get(s.split, 0), s.step))
         found = regression_drafts(residuals(last.y_true, last.y_pred, last.ids))
-        ev = {"split": last.split, "epoch": int(last.step)}
+        ev = {"split": last.split, "epoch": At(int(last.step))}
         return [Draft(d.code, d.severity, ev | d.evidence, d.params) for d in found], Reference()
     for snap in snapshots:
         try:
@@ -310,7 +363,10 @@ def _snapshot_drafts(snapshots: list[Any]) -> tuple[list[Draft], Reference]:
     held_out = {"n": n, "accuracy_ci95": list(wilson_interval(round(last.accuracy * n), n))}
     drafts = [
         Draft(
-            d.code, d.severity, {"split": split, "epoch": step, **held_out, **d.evidence}, d.params
+            d.code,
+            d.severity,
+            {"split": split, "epoch": At(step), **held_out, **d.evidence},
+            d.params,
         )
         for d in prediction_drafts(last)
     ]

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from fitscope._i18n import Pct
 from fitscope.doctor import signals as sg
-from fitscope.doctor.finding import Draft
+from fitscope.doctor.finding import At, Draft
 
 __all__ = ["Curve", "Reference", "curve_drafts"]
 
@@ -124,8 +124,9 @@ def accuracy_band(ref: Reference, split: str, level: float) -> Band:
     return Band(n, BAND_Z * math.sqrt(a * (1.0 - a) / n), "binomial")
 
 
-def _epoch(c: Curve, i: int) -> int:
-    return int(c.steps[i])
+def _epoch(c: Curve, i: int) -> At:
+    """The position of point ``i`` (an epoch or a step: the run's Axis writes it)."""
+    return At(int(c.steps[i]))
 
 
 def _finite_prefix(c: Curve) -> Curve:
@@ -239,7 +240,7 @@ def _divergence(losses: list[Curve]) -> tuple[Draft | None, list[Draft]]:
 @dataclass(frozen=True)
 class _Rise:
     best_index: int
-    best_step: int
+    best_step: At
     best_smoothed: float
     last_level: float
     epochs_since: int
@@ -367,7 +368,14 @@ def _unstable(c: Curve) -> Draft | None:
         "jitter": jit,
         "rise_share": rises,
     }
-    params = {"split": c.split, "window": tail.size, "jitter": Pct(jit), "rises": Pct(rises)}
+    params = {
+        "split": c.split,
+        "window": tail.size,
+        "jitter": Pct(jit),
+        "rises": Pct(rises),
+        "start": _epoch(c, n // 2),
+        "end": _epoch(c, n - 1),
+    }
     return Draft("unstable", "warning", evidence, params)
 
 
@@ -420,6 +428,8 @@ def _not_converged(c: Curve, ref: Reference, acc: Curve | None = None) -> Draft 
         "drop_pct": Pct(share),
         "window": tr.window,
         "last": last,
+        "start": _epoch(c, c.values.size - tr.window),
+        "end": _epoch(c, c.values.size - 1),
     }
     if c.split == "train":
         return Draft("not_converged", "info", evidence, params)
@@ -663,12 +673,12 @@ def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
     notes, extra = band.notes(val.split)
     evidence = {
         "split": val.split,
-        "first_epoch": int(steps[0]),
+        "first_epoch": At(int(steps[0])),
         "train_start": t0,
         "val_start": v0,
         "train_end": t1,
         "val_end": v1,
-        "judged_to_epoch": int(steps[upto - 1]),
+        "judged_to_epoch": At(int(steps[upto - 1])),
         "gap_start": v0 - t0,
         "gap_end": v1 - t1,
     } | band.evidence()
@@ -679,7 +689,7 @@ def _gap_from_start(val: Curve, train: Curve, ref: Reference) -> Draft | None:
         "train1": t1,
         "val1": v1,
         "gap_pct": Pct((v0 - t0) / t0),
-        "best_epoch": int(steps[upto - 1]),
+        "best_epoch": At(int(steps[upto - 1])),
     }
     return Draft("gap_from_start", "warning", evidence, params | extra, notes=notes)
 

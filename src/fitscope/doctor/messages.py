@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["MESSAGES", "NOTES", "WORDS", "Texts", "all_msgids"]
+__all__ = [
+    "MESSAGES",
+    "NOTES",
+    "STEP_MESSAGES",
+    "STEP_PARAMS",
+    "STEP_WORDS",
+    "WITH_EPOCH",
+    "WORDS",
+    "Texts",
+    "all_msgids",
+]
 
 
 def N_(text: str) -> str:
@@ -337,6 +347,154 @@ MESSAGES: dict[str, Texts] = {
     ),
 }
 
+# The same findings for a run whose steps are not epochs (a plain run.log loop, a Hugging Face
+# trainer_state.json, TensorBoard's global steps): every message above that speaks of epochs,
+# said in steps (docs/doctor.md, "Epochs or steps"). Where the step's epoch is known, the
+# position reads "180 (epoch 9)" (WITH_EPOCH). Counts of epochs become spans of steps: a
+# window of logged values is "from step {start} to step {end}", not "the last N steps".
+_SAME_ADVICE_LR = MESSAGES["divergence"].advice
+STEP_MESSAGES: dict[str, Texts] = {
+    "overfitting": Texts(
+        N_("Overfitting since step {step}"),
+        N_(
+            "The {split} loss was lowest at step {step} ({best}) and has risen to {last} "
+            "since (+{rise_pct}), while the training loss kept falling from {train_then} to "
+            "{train_now}. After step {step} the model learns the training data, not the task."
+        ),
+        N_(
+            "Keep the checkpoint of step {step} (early stopping with a patience of a few "
+            "evaluations), add regularisation (l2, dropout, weight decay) or use more training "
+            "data."
+        ),
+    ),
+    "loss_accuracy_disagreement": Texts(
+        MESSAGES["loss_accuracy_disagreement"].title,
+        N_(
+            "From step {step} to the end the {split} loss went from {loss_then} to {loss_now} "
+            "while the {split} accuracy went from {acc_then} to {acc_now}. Nothing is broken: "
+            "the model still ranks most samples on the right side, but it grows more confident "
+            "on the samples it gets wrong, and each of them costs more and more loss."
+        ),
+        N_(
+            "Look at the samples with the largest loss (fitscope.explain lists them); stop "
+            "near step {step}, add regularisation or calibrate the probabilities."
+        ),
+    ),
+    "divergence": Texts(
+        N_("Training diverged at step {step}"),
+        N_("The {split} loss became {value} at step {step}; training cannot recover from it."),
+        _SAME_ADVICE_LR,
+    ),
+    "divergence.explosion": Texts(
+        N_("Training diverged at step {step}"),
+        N_(
+            "The {split} loss exploded to {value} at step {step}, {ratio} times its first "
+            "logged value ({first})."
+        ),
+        _SAME_ADVICE_LR,
+    ),
+    "unstable": Texts(
+        MESSAGES["unstable"].title,
+        N_(
+            "From step {start} to step {end} the {split} loss jumped by {jitter} of its level "
+            "from one logged value to the next, and {rises} of those changes were rises of "
+            "more than a tenth."
+        ),
+        MESSAGES["unstable"].advice,
+    ),
+    "unstable.spike": Texts(
+        N_("The {split} loss spiked at step {step} and recovered"),
+        N_(
+            "At step {step} the {split} loss became {value} (such values in all: {count}), "
+            "then came back and ended at {last}. Training is unstable, but it did not diverge."
+        ),
+        N_(
+            "Lower the learning rate or warm it up, clip the gradients, and check the batches "
+            "of those steps for NaN or huge inputs."
+        ),
+    ),
+    "not_converged": Texts(
+        N_("Still improving at the last step"),
+        N_(
+            "The {split} loss fell by {drop} ({drop_pct}) from step {start} to step {end} and "
+            "was still falling at the end ({last}); training stopped before it settled."
+        ),
+        N_("Train for more steps, or raise the learning rate a little."),
+    ),
+    "learning_rate_too_high": Texts(
+        N_("The training loss rises again after step {step}"),
+        N_(
+            "The {split} loss reached {best} at step {step} and has risen to {last} since. A "
+            "training loss that climbs back means the optimiser overshoots: its steps are too "
+            "large for this part of the loss surface."
+        ),
+        MESSAGES["learning_rate_too_high"].advice,
+    ),
+    "learning_rate_too_low": Texts(
+        MESSAGES["learning_rate_too_low"].title,
+        MESSAGES["learning_rate_too_low"].explanation,
+        N_(
+            "Raise the learning rate (3 to 10 times larger) or train for many more steps; a "
+            "learning-rate range test finds a good value quickly."
+        ),
+    ),
+    "plateau": Texts(
+        N_("The training loss stood still from step {start} to {end}"),
+        N_(
+            "From step {start} to {end} the {split} loss stayed near {level}, then fell to "
+            "{after}. The model was stuck for those steps before it found its way down."
+        ),
+        MESSAGES["plateau"].advice,
+    ),
+    "val_better_than_train": Texts(
+        MESSAGES["val_better_than_train"].title,
+        N_(
+            "At {share} of the logged steps the {split} loss was below the training loss, by a "
+            "median of {gap} (at the end {val} against {train}). Usually regularisation acts "
+            "only during training (dropout, noise, augmentation) or the training loss is "
+            "averaged over steps in which the model improved; otherwise the {split} data is "
+            "easier than the training data, or leaks into it."
+        ),
+        MESSAGES["val_better_than_train"].advice,
+    ),
+    "gap_from_start": Texts(
+        N_("The {split} loss is far above the training loss from the first step"),
+        N_(
+            "Already at the first logged steps the {split} loss ({val0}) was {gap_pct} above "
+            "the training loss ({train0}), and the gap remains at the end ({val1} against "
+            "{train1}). A gap that does not grow is not overfitting: the two splits look drawn "
+            "differently."
+        ),
+        MESSAGES["gap_from_start"].advice,
+    ),
+    "gap_from_start.grows": Texts(
+        N_("The {split} loss is far above the training loss from the first step"),
+        N_(
+            "Already at the first logged steps the {split} loss ({val0}) was {gap_pct} above "
+            "the training loss ({train0}), and the gap was still there at step {best_step}, the "
+            "best of the {split} loss ({val1} against {train1}). Such a gap is not overfitting: "
+            "the two splits look drawn differently. The gap grew after that step, which is "
+            "overfitting on top of it."
+        ),
+        MESSAGES["gap_from_start.grows"].advice,
+    ),
+    "persistent_mistakes": Texts(
+        N_("The same samples stay confidently wrong across steps"),
+        N_(
+            "{count} {split} samples were confidently wrong in each of the last {snapshots} "
+            "prediction snapshots (steps {steps}): {worst}."
+        ),
+        MESSAGES["persistent_mistakes"].advice,
+    ),
+}
+
+#: Placeholders renamed in the step sentences (a step is {step}, not {epoch}).
+STEP_PARAMS = {"epoch": "step", "best_epoch": "best_step", "epochs": "steps"}
+#: Words (keys of WORDS) that name an epoch, and their step counterparts; also evidence labels.
+STEP_WORDS = {"first_epoch": "first_step"}
+#: A step whose epoch is known: "180 (epoch 9)".
+WITH_EPOCH = N_("{step} (epoch {epoch})")
+
 # Sentences appended to an explanation where they apply (Draft.notes).
 NOTES: dict[str, str] = {
     "sampling_band": N_(
@@ -358,6 +516,7 @@ WORDS: dict[str, str] = {
     "underconfident": N_("underconfident"),
     "prior_log_loss": N_("the log loss of predicting the class frequencies"),
     "first_epoch": N_("the loss at the first epoch"),
+    "first_step": N_("the loss at the first logged step"),
 }
 
 # Labels the command line prints.
@@ -384,4 +543,7 @@ def all_msgids() -> list[str]:
     out.extend(NOTES.values())
     out.extend(WORDS.values())
     out.extend(LABELS.values())
+    for texts in STEP_MESSAGES.values():
+        out.extend(texts)
+    out.append(WITH_EPOCH)
     return list(dict.fromkeys(out))

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from fitscope import _validation as v
 from fitscope import metrics as m
 from fitscope._i18n import Pct
-from fitscope.doctor.finding import Draft, Severity
+from fitscope.doctor.finding import At, Draft, Severity
 from fitscope.doctor.labels import OUTRIGHT_P, class_thresholds, label_issues
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _labels
@@ -335,7 +335,7 @@ def persistent_drafts(split: str, steps: Sequence[int], scored: Sequence[Scored]
     ranked = sorted(common, key=lambda key: -float(final.loss[pos[key]]))  # type: ignore[index]
     evidence = {
         "split": split,
-        "epochs": [int(x) for x in steps],
+        "epochs": [At(int(x)) for x in steps],
         "count": len(common),
         "ids": ranked,
         "indices": [pos[key] for key in ranked],
@@ -345,7 +345,7 @@ def persistent_drafts(split: str, steps: Sequence[int], scored: Sequence[Scored]
         "split": split,
         "count": len(common),
         "snapshots": len(last),
-        "epochs": ", ".join(str(int(x)) for x in steps),
+        "epochs": [At(int(x)) for x in steps],
         "worst": [(str(key), float(final.p_true[pos[key]])) for key in ranked[:SHOWN]],
     }
     return [Draft("persistent_mistakes", "warning", evidence, params)]
