@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> str:
     model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     config = {"epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size}
-    with fitscope.init(project="digits", config=config, store=args.store) as run:
+    # One step per epoch: the tag tells the doctor to say "epoch" (a per-batch loop would not).
+    tags = ["steps=epochs"]
+    with fitscope.init(project="digits", config=config, tags=tags, store=args.store) as run:
         for epoch in range(args.epochs):
             model.train()
             for inputs, targets in loader:

@@ -43,6 +43,7 @@ from fitscope._logformats import csv_header, read_keras_csv
 from fitscope._logformats import csv_rows as _csv_rows
 from fitscope._logformats import number as _number
 from fitscope._logformats import whole_step as _step
+from fitscope._names import EPOCH_TAG
 from fitscope._optional import require
 from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.integrations.naming import lightning_place, parse_key, split_of
@@ -364,6 +365,24 @@ def _plain(value: Any) -> bool:
     return value is None or isinstance(value, bool | int | float | str)
 
 
+def _steps_are_epochs(fmt: str, series: Series) -> bool:
+    """Whether the run's steps are epochs (tagged EPOCH_TAG, so the doctor says "epoch"): a
+    Keras CSVLogger file (epoch + 1), a Lightning metrics.csv (epoch-level values at
+    Lightning's epoch), or TensorBoard events whose every loss outside a step-level split
+    was written under Keras' ``epoch_`` prefix. A Hugging Face trainer_state.json keeps steps
+    and its ``epoch`` series, from which the doctor reads each step's epoch."""
+    if fmt in ("keras_csv", "lightning_csv"):
+        return True
+    if fmt != "tensorboard":
+        return False
+    losses = [
+        key
+        for (split, metric), (key, _) in series.items()
+        if metric == "loss" and not split.endswith("_step")
+    ]
+    return bool(losses) and all(parse_key(key).level == "epoch" for key in losses)
+
+
 def _points_by_step(series: Series) -> Iterable[tuple[str, int, dict[str, float]]]:
     grouped: dict[tuple[str, int], dict[str, float]] = {}
     for (split, metric), (_, points) in series.items():
@@ -415,11 +434,12 @@ def import_runs(
                 continue
             if name is not None:
                 run_name = name if len(runs) == 1 else f"{name}/{run_name}"
+            tags = ["imported", fmt] + ([EPOCH_TAG] if _steps_are_epochs(fmt, series) else [])
             run = init(
                 project=project,
                 name=run_name,
                 config=_config_of(p, fmt),
-                tags=["imported", fmt],
+                tags=tags,
                 store=store,
             )
             made.append(run)

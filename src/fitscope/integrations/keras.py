@@ -28,7 +28,7 @@ from fitscope._validation import check_positive_int, describe
 from fitscope.errors import InvalidTypeError
 from fitscope.integrations._run import RunHolder, plain_config
 from fitscope.integrations.naming import parse_key
-from fitscope.track.run import Run
+from fitscope.track.run import Run, mark_epochs
 from fitscope.track.store import Store
 
 
@@ -142,7 +142,7 @@ class FitscopeCallback(keras.callbacks.Callback):  # type: ignore[misc,name-defi
 
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
         self._holder.renew()  # a second fit() with the same callback gets a run of its own
-        self._holder.get(self._config())
+        mark_epochs(self._holder.get(self._config()))  # steps are Keras' epochs
         self._batches = 0
         self._last_epoch = 0
         self._in_fit = True

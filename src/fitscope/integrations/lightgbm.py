@@ -19,7 +19,7 @@ from fitscope._optional import require
 from fitscope.integrations._boosting import check_splits, split_for
 from fitscope.integrations._run import RunHolder, plain_config
 from fitscope.integrations.naming import metric_name
-from fitscope.track.run import Run
+from fitscope.track.run import Run, mark_epochs
 from fitscope.track.store import Store
 
 require("lightgbm", extra="lightgbm")
@@ -84,6 +84,7 @@ class FitscopeCallback:
             else:
                 self._offset = self._next
         run = self._holder.get({"library": "lightgbm", **plain_config(env.params or {})})
+        mark_epochs(run)  # a boosting round is judged as an epoch (docs/doctor.md)
         by_split: dict[str, dict[str, float]] = {}
         names = list(dict.fromkeys(item[0] for item in env.evaluation_result_list))
         # Items are (data_name, metric, value, higher_is_better[, std with lightgbm.cv]).

@@ -22,7 +22,7 @@ from fitscope._optional import require
 from fitscope.errors import InvalidInputError
 from fitscope.integrations._run import RunHolder, plain_config
 from fitscope.integrations.naming import lightning_place
-from fitscope.track.run import Run
+from fitscope.track.run import Run, mark_epochs
 from fitscope.track.store import Store
 
 require("lightning", extra="lightning")
@@ -146,7 +146,9 @@ class FitscopeLogger(Logger):
         return cast(Run, _LazyRun(self._start))
 
     def _start(self) -> Run:
-        return self._holder.get(self._hparams)
+        run = self._holder.get(self._hparams)
+        mark_epochs(run)  # the judged series are epoch-level, at Lightning's epoch
+        return run
 
     @rank_zero_only
     def log_hyperparams(

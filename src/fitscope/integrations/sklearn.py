@@ -24,7 +24,7 @@ from fitscope._validation import check_positive_int, describe
 from fitscope.errors import InvalidInputError, InvalidTypeError
 from fitscope.integrations._run import RunHolder, plain_config
 from fitscope.metrics.evaluator import evaluate
-from fitscope.track.run import Run
+from fitscope.track.run import Run, mark_epochs
 from fitscope.track.store import Store
 
 sklearn_base = require("sklearn.base", extra="sklearn")
@@ -201,6 +201,7 @@ def track(
     holder = RunHolder(run, project=project, name=name, config=config, tags=tags, store=store)
     params = plain_config(estimator.get_params(deep=False))
     active = holder.get({"estimator": type(estimator).__name__, "strategy": how, **params})
+    mark_epochs(active)  # one step per epoch (partial_fit) or stage (staged predictions)
     splits = {"train": (X, y)}
     if validation_data is not None:
         splits["val"] = validation_data

@@ -19,7 +19,7 @@ from fitscope._optional import require
 from fitscope.integrations._boosting import check_splits, split_for
 from fitscope.integrations._run import RunHolder
 from fitscope.integrations.naming import metric_name
-from fitscope.track.run import Run
+from fitscope.track.run import Run, mark_epochs
 from fitscope.track.store import Store
 
 xgboost = require("xgboost", extra="xgboost")
@@ -80,7 +80,8 @@ class FitscopeCallback(xgboost.callback.TrainingCallback):  # type: ignore[misc,
             # A config layout this version lacks, or xgboost.cv's packed boosters (one per
             # fold, no save_config): the run is then one run with the folds' mean per round.
             pass
-        self._holder.get(config)
+        # A boosting round is judged as an epoch (one pass over the data, xgboost's `epoch`).
+        mark_epochs(self._holder.get(config))
         return model
 
     def after_iteration(self, model: Any, epoch: int, evals_log: Mapping[str, Any]) -> bool:

@@ -251,6 +251,10 @@ def fit(
     if bar is not None:
         observers.append(bar)
     end = loop.EpochEnd(measure, observers, run, separated, hint)
+    if run is not None:
+        from fitscope.track.run import mark_epochs
+
+        mark_epochs(run)  # the trainer logs one step per epoch: findings say "epoch"
     end.sizes = {"train": int(train.y.size)} | ({} if val is None else {"val": int(val.y.size)})
     theta0 = obj.zeros()
     # Overflow on the way to a NaN loss is reported once, as TrainingDivergedError naming the

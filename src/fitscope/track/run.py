@@ -735,6 +735,17 @@ class Run:
         )
 
 
+def mark_epochs(run: Any) -> None:
+    """Tag ``run`` :data:`~fitscope._names.EPOCH_TAG` when it is a fitscope Run: its steps are
+    epochs (the built-in trainers and the framework hooks that log one step per epoch call
+    this), so the doctor's findings say "epoch". Another logger is left alone."""
+    from fitscope._names import EPOCH_TAG
+
+    if isinstance(run, Run) and EPOCH_TAG not in run.tags:
+        run.store.tag_run(run.id, EPOCH_TAG)
+        run.tags = sorted({*run.tags, EPOCH_TAG})
+
+
 def _refuse_summary(own: dict[str, Any]) -> None:
     raise InvalidInputError(
         "summary must be set on a run of a local store. Got a run logging to a server, which "
