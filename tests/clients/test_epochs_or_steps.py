@@ -20,6 +20,7 @@ from fitscope.cli import cli
 from fitscope.doctor.finding import At, Axis, Draft
 from fitscope.doctor.messages import MESSAGES, STEP_MESSAGES, STEP_WORDS, WITH_EPOCH, WORDS
 from fitscope.integrations.importers import import_runs
+from fitscope.views.data import series_data
 from fitscope.views.findings import findings_for
 
 
@@ -69,8 +70,10 @@ def test_a_pytorch_loop_logging_every_step_is_judged_in_steps(db):
     assert "эпох" not in russian.explanation + russian.advice
     (as_json,) = [f for f in _json_findings(run.id, db) if f["code"] == "overfitting"]
     assert as_json["evidence"]["unit"] == "step" and as_json["evidence"]["onset_epoch"] == onset
-    # The report and the dashboard show the same Finding.
+    # The report and the dashboard show the same Finding; a chart asked for x=epoch still
+    # counts steps, and its axis says so.
     assert findings_for(record, "es")[0]["title"] == f"Sobreajuste desde el paso {onset}"
+    assert series_data(record, "loss", "val", x="epoch")["x_unit"] == "step"
 
 
 def _hf_state(epochs: int = 20, steps_per_epoch: int = 20, logging_steps: int = 5) -> dict:
@@ -147,6 +150,8 @@ def test_a_hugging_face_trainer_state_names_the_step_and_its_epoch(tmp_path, db)
     step = over.evidence["onset_epoch"]
     epoch = over.evidence["epoch_at_step"][str(step)]
     assert over.evidence["unit"] == "step"
+    epochs = series_data(record, "loss", "val", x="epoch")
+    assert epochs["x_unit"] == "epoch" and epochs["x"][:2] == [1.0, 2.0]  # HF's own epochs
     assert step % 20 == 0 and epoch == step // 20  # evaluations are at each epoch's end
     assert 7 <= epoch <= 10  # the validation loss turns after epoch 8
     assert over.title == f"Overfitting since step {step} (epoch {epoch})"
@@ -180,7 +185,9 @@ def test_the_built_in_trainer_logs_epochs(db):
     model = fitscope.SoftmaxRegression(epochs=150, solver="adam", learning_rate=0.05, l2=1e-8)
     with fitscope.init(store=db) as run:
         model.fit(X[tr] / 16, y[tr], validation_data=(X[va] / 16, y[va]), run=run)
-    assert EPOCH_TAG in fitscope.Store(db).get_run(run.id).tags
+    record = fitscope.Store(db).get_run(run.id)
+    assert EPOCH_TAG in record.tags
+    assert series_data(record, "loss", "val", x="epoch")["x_unit"] == "epoch"
     from_run = {f.code: f for f in fitscope.diagnose(run.id, store=db)}["overfitting"]
     from_history = {f.code: f for f in fitscope.diagnose(model.history_)}["overfitting"]
     onset = from_run.evidence["onset_epoch"]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fitscope._names import SIZE_METRIC, direction
+from fitscope._names import EPOCH_FORMAT_TAGS, EPOCH_TAG, SIZE_METRIC, direction
 from fitscope.errors import FitscopeError, InvalidInputError
 from fitscope.track._summary import summarize
 from fitscope.track.records import History, RunRecord
@@ -103,16 +103,18 @@ def _splits_of(record: RunRecord, metric: str) -> list[str]:
     return sorted(splits, key=lambda s: (_SPLIT_ORDER.get(s, 9), s))
 
 
-def _x_values(record: RunRecord, history: History, x: str) -> NDArray[np.float64]:
+def _x_values(record: RunRecord, history: History, x: str) -> tuple[NDArray[np.float64], str]:
+    """The x values of ``history`` and what they count ("step", "epoch" or "time")."""
     if x not in X_AXES:
         raise InvalidInputError(f"x must be one of {', '.join(X_AXES)}. Got {x!r} instead.")
     if x == "time":
-        return history.times - record.start_time
+        return history.times - record.start_time, "time"
     steps = history.steps.astype(np.float64)
     if x == "epoch":
         pairs = record.series()
-        # A logged "epoch" series maps steps to epochs; without one, a step is an epoch (the
-        # built-in trainers log one step per epoch).
+        # A logged "epoch" series maps steps to epochs; without one, a step is an epoch where
+        # the run says so (the built-in trainers and the hooks tag it steps=epochs), and a
+        # step otherwise: the axis then says "step", as the doctor does (issue 15).
         source = next(
             (s for s in (history.split, "train") if (s, "epoch") in pairs),
             next((s for s, m in pairs if m == "epoch"), None),
@@ -120,8 +122,11 @@ def _x_values(record: RunRecord, history: History, x: str) -> NDArray[np.float64
         if source is not None:
             epochs = record.history("epoch", source)
             if len(epochs):
-                return np.interp(steps, epochs.steps.astype(np.float64), epochs.values)
-    return steps
+                return np.interp(steps, epochs.steps.astype(np.float64), epochs.values), "epoch"
+        tags = set(record.tags)
+        if EPOCH_TAG in tags or tags & set(EPOCH_FORMAT_TAGS):
+            return steps, "epoch"
+    return steps, "step"
 
 
 def series_data(
@@ -135,14 +140,14 @@ def series_data(
 ) -> dict[str, Any]:
     """One series, downsampled with :func:`~fitscope.views.downsample.minmax_indices`.
 
-    Returns ``{"metric", "split", "x", "y", "steps", "n_total", "n_shown", "nonfinite",
+    Returns ``{"metric", "split", "x", "x_unit", "y", "steps", "n_total", "n_shown", "nonfinite",
     "best", "higher_is_better", "smoothed"}``; ``y`` has None where the value is NaN or
     infinite and ``nonfinite`` lists those points as ``{"x", "step", "value": "nan" | "inf" |
     "-inf"}``. ``smoothed`` maps each weight of ``smoothing`` (as ``f"{w:g}"``) to the EMA of
     the whole series at the drawn points (:func:`~fitscope.views.downsample.smoothed_at`).
     """
     history = record.history(metric, split)
-    xs = _x_values(record, history, x)
+    xs, x_unit = _x_values(record, history, x)
     idx = minmax_indices(history.values, max_points)
     ys = history.values[idx]
     finite = np.isfinite(ys)
@@ -161,6 +166,7 @@ def series_data(
         "split": split,
         "key": key_of(metric, split) if callable(key_of) else metric,
         "x": xs[idx].tolist(),
+        "x_unit": x_unit,
         "y": ys.tolist() if finite.all() else _nulls(ys, finite),
         "steps": history.steps[idx].tolist(),
         "n_total": len(history),

@@ -132,13 +132,19 @@ function fsChartTraces(chart, opts) {
   return traces;
 }
 
+function fsXUnit(chart) {
+  const first = (chart.series || [])[0];
+  return first ? first.x_unit : undefined;
+}
+
 function fsChartLayout(chart, opts) {
   const shapes = [];
   return {
     title: { text: fsPlotText(chart.metric) },
     margin: { l: 60, r: 20, t: 40, b: 50 },
     height: 320,
-    xaxis: { title: { text: FS_AXIS_TITLE[opts.x] || opts.x } },
+    // What the x values count: a step-only run asked for x=epoch still shows steps.
+    xaxis: { title: { text: FS_AXIS_TITLE[fsXUnit(chart) || opts.x] || opts.x } },
     yaxis: { title: { text: fsPlotText(chart.metric) }, type: opts.log ? "log" : "linear" },
     legend: { orientation: "h", y: -0.25 },
     shapes: shapes,
