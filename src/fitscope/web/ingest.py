@@ -99,6 +99,13 @@ class KeysOp(_Op):
     keys: Annotated[list[tuple[Split, Name, Name]], Field(max_length=100_000)]
 
 
+class SummaryOp(_Op):
+    """The values set on a run's summary, whole (they replace the last ones)."""
+
+    op: Literal["summary"]
+    values: Annotated[dict[Name, Any], Field(max_length=100_000)]
+
+
 class StateOp(_Op):
     op: Literal["state"]
     heartbeat: Seconds | None = None
@@ -107,7 +114,15 @@ class StateOp(_Op):
 
 
 Op = Annotated[
-    CreateOp | ReopenOp | ConfigOp | TagsOp | PointsOp | PredictionsOp | KeysOp | StateOp,
+    CreateOp
+    | ReopenOp
+    | ConfigOp
+    | TagsOp
+    | PointsOp
+    | PredictionsOp
+    | KeysOp
+    | SummaryOp
+    | StateOp,
     Field(discriminator="op"),
 ]
 
