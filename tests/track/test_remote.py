@@ -567,3 +567,21 @@ def test_clients_and_servers_of_different_ages(server: Server, tmp_path: Path) -
     (refused,) = (tmp_path / "spool").glob("*.refused")
     assert "from-the-future" in refused.read_text()
     client.close()
+
+
+def test_wandb_init_with_an_id_finds_the_run_on_the_server(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FITSCOPE_SPOOL", str(tmp_path / "spool"))
+    run = fitscope.init(project="p", id="job-42", store=server.url, token=TOKEN)
+    fitscope.log({"val/loss": 0.5})
+    fitscope.finish()
+    with pytest.raises(InvalidInputError, match="resume='allow'"):
+        fitscope.init(id="job-42", store=server.url, token=TOKEN)
+    again = fitscope.init(id="job-42", resume="allow", store=server.url, token=TOKEN)
+    fitscope.log({"val/loss": 0.25})
+    fitscope.finish()
+    assert again.id == run.id == "job-42"
+    rec = fitscope.Store(server.store_url).get_run("job-42")
+    assert rec.history("loss", "val").steps.tolist() == [0, 1]
+    assert rec.keys() == {("val", "loss"): "val/loss"}
