@@ -391,6 +391,7 @@ wandb.config.update({"optimizer": "sgd"})
 for epoch in range(40):
     wandb.log({"train/loss": 1.0 / (epoch + 1), "Loss/val": 1.2 / (epoch + 1) + epoch * 1e-3})
     wandb.log({"val_accuracy": epoch / 40, "lr": 0.005})
+run.log_predictions([0, 1, 1], [0.2, 0.9, 0.4], split="val", ids=["a", "b", "c"])
 wandb.summary["best"] = 0.9
 run.summary["note"] = "kept"
 run.summary["best"] = 0.95                  # set twice: the last value is kept
@@ -424,6 +425,10 @@ def _same_run(a: Any, b: Any) -> None:
         assert ha.steps.tolist() == hb.steps.tolist(), (split, metric)
         assert ha.values.tolist() == hb.values.tolist(), (split, metric)
     assert a.summary == b.summary
+    (pa,), (pb,) = a.predictions(), b.predictions()
+    assert (pa.split, pa.step) == (pb.split, pb.step) == ("val", 79)
+    for part in ("y_true", "y_pred", "ids"):
+        assert getattr(pa, part).tolist() == getattr(pb, part).tolist(), part
 
 
 def _local_twin(tmp_path: Path) -> tuple[Any, dict[str, Any], str]:

@@ -6,7 +6,6 @@ were written, the way the server's ingest applies them (``ingest.py``), so ``run
 ``run.summary[...] = ...`` and a resume in the same spool work without the server. It answers
 only for a run whose spool still holds its start (the ``create`` operation): a run begun
 elsewhere, or whose earlier files were already uploaded and removed, is the server's to tell.
-Prediction snapshots are not read back (the server's export does not send them either).
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from numpy.typing import NDArray
 
 from fitscope.track import _spool
 from fitscope.track._read import ordered
-from fitscope.track.records import History, RunRecord
-from fitscope.track.remote import unpack
+from fitscope.track.records import History, PredictionSnapshot, RunRecord
+from fitscope.track.remote import snapshot, unpack
 
 __all__ = ["read_spooled"]
 
@@ -54,6 +53,7 @@ def read_spooled(directory: Path, run_id: str) -> tuple[RunRecord, dict[str, Any
     chunks: dict[tuple[str, str], list[Arrays]] = {}
     keys: dict[tuple[str, str], str] = {}
     summary: dict[str, Any] = {}
+    snapshots: list[PredictionSnapshot] = []
     for op in _ops(directory, run_id):
         kind = op.get("op")
         if kind == "create":
@@ -80,6 +80,8 @@ def read_spooled(directory: Path, run_id: str) -> tuple[RunRecord, dict[str, Any
                 for part, dtype in (("steps", "<i8"), ("values", "<f8"), ("times", "<f8"))
             )
             chunks.setdefault((op["split"], op["metric"]), []).append(arrays)  # type: ignore[arg-type]
+        elif kind == "predictions":
+            snapshots.append(snapshot(op))
         elif kind == "keys":
             for split, metric, key in op.get("keys") or ():
                 keys.setdefault((split, metric), key)  # the first key of a series is kept
@@ -108,7 +110,7 @@ def read_spooled(directory: Path, run_id: str) -> tuple[RunRecord, dict[str, Any
         end_time=run["end_time"],
         pairs=tuple(sorted(histories)),
         histories=histories,
-        snapshots=(),
+        snapshots=tuple(sorted(snapshots, key=lambda p: (p.split, p.step))),  # as stores sort
         series_keys={pair: key for pair, key in keys.items() if pair in histories},
     )
     return record, summary

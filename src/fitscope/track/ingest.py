@@ -14,16 +14,13 @@ run twice) changes nothing.
 from __future__ import annotations
 
 import base64
-import io
 import math
 import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import sqlalchemy as sa
-from numpy.typing import NDArray
 from sqlalchemy.engine import Connection
 
 from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
@@ -32,7 +29,7 @@ from fitscope.track import _schema as schema
 from fitscope.track._config import to_json_summary
 from fitscope.track._limits import check_metric, check_split, check_step
 from fitscope.track._write import _insert_keys, _replace_summary, config_json, encode
-from fitscope.track.remote import unpack
+from fitscope.track.remote import pack_npy, unpack, unpack_npy
 from fitscope.track.run import _STATUSES, _check_name
 from fitscope.track.store import Store
 
@@ -40,20 +37,6 @@ __all__ = ["apply_batch", "export_run"]
 
 _ID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _BATCH = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-
-
-def _unpack_npy(text: Any, what: str) -> NDArray[Any]:
-    try:
-        raw = base64.b64decode(text, validate=True)
-        arr = np.load(io.BytesIO(raw), allow_pickle=False)
-    except Exception as error:  # any malformed .npy (numpy raises several kinds)
-        raise InvalidInputError(
-            f"{what} must be a base64 .npy array without objects. Got {str(text)[:40]!r} "
-            f"({type(error).__name__}) instead."
-        ) from error
-    if not isinstance(arr, np.ndarray) or arr.ndim == 0:
-        raise InvalidInputError(f"{what} must be an array with one row per sample.")
-    return arr
 
 
 def _time(value: Any, what: str, *, optional: bool = False) -> float | None:
@@ -157,9 +140,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
         elif kind == "predictions":
             split = check_split(op.get("split"))
             step = check_step(op.get("step"))
-            y_true = _unpack_npy(op.get("y_true"), "y_true")
-            y_pred = _unpack_npy(op.get("y_pred"), "y_pred")
-            ids = None if op.get("ids") is None else _unpack_npy(op.get("ids"), "ids")
+            y_true = unpack_npy(op.get("y_true"), "y_true")
+            y_pred = unpack_npy(op.get("y_pred"), "y_pred")
+            ids = None if op.get("ids") is None else unpack_npy(op.get("ids"), "ids")
             if y_true.shape[0] != y_pred.shape[0] or (
                 ids is not None and ids.shape != (y_true.shape[0],)
             ):
@@ -336,15 +319,18 @@ def _already(store: Store, run_id: str, batch_id: str) -> bool:
         )
 
 
-def export_run(store: Store, run_id: str) -> dict[str, Any]:
+def export_run(store: Store, run_id: str, *, predictions: bool = False) -> dict[str, Any]:
     """Everything a client needs to resume a run or read its summary: the run's fields, every
     series exactly (base64 little-endian arrays), the keys as written (``keys``: a list of
     ``[split, metric, key]``) and the values set on its summary (``summary``).
 
-    ``keys`` and ``summary`` came with issue 15: a client that predates them ignores them, and
-    a client reads an answer without them (an older server) as no keys and no summary values.
+    With ``predictions``, also its prediction snapshots (``predictions``: split, step, time and
+    .npy arrays in base64), which resume and ``run.summary`` do without.
+
+    ``keys``, ``summary`` and ``predictions`` came with issue 15: a client that predates them
+    ignores them, and a client reads an answer without them (an older server) as none.
     """
-    record = store.get_run(run_id)
+    record = store.get_run(run_id, predictions=predictions)
     series = []
     for split, metric in record.series():
         h = record.history(metric, split)
@@ -369,4 +355,15 @@ def export_run(store: Store, run_id: str) -> dict[str, Any]:
         "series": series,
         "keys": [[split, metric, key] for (split, metric), key in sorted(record.keys().items())],
         "summary": store.user_summary(record.id),
+        "predictions": [
+            {
+                "split": p.split,
+                "step": p.step,
+                "time": p.time,
+                "y_true": pack_npy(p.y_true),
+                "y_pred": pack_npy(p.y_pred),
+                "ids": None if p.ids is None else pack_npy(p.ids),
+            }
+            for p in (record.predictions() if predictions else ())
+        ],
     }

@@ -124,6 +124,34 @@ def pack_npy(arr: NDArray[Any]) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
+def unpack_npy(text: Any, what: str) -> NDArray[Any]:
+    """An array sent by :func:`pack_npy` (no pickled objects), else InvalidInputError."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+        arr = np.load(io.BytesIO(raw), allow_pickle=False)
+    except Exception as error:  # any malformed .npy (numpy raises several kinds)
+        raise InvalidInputError(
+            f"{what} must be a base64 .npy array without objects. Got {str(text)[:40]!r} "
+            f"({type(error).__name__}) instead."
+        ) from error
+    if not isinstance(arr, np.ndarray) or arr.ndim == 0:
+        raise InvalidInputError(f"{what} must be an array with one row per sample.")
+    return arr
+
+
+def snapshot(op: Mapping[str, Any]) -> PredictionSnapshot:
+    """A prediction snapshot from its wire form (a spooled operation, an export's entry)."""
+    ids = op.get("ids")
+    return PredictionSnapshot(
+        split=op["split"],
+        step=int(op["step"]),
+        time=float(op["time"]),
+        y_true=unpack_npy(op["y_true"], "y_true"),
+        y_pred=unpack_npy(op["y_pred"], "y_pred"),
+        ids=None if ids is None else unpack_npy(ids, "ids"),
+    )
+
+
 def _config(config: Mapping[str, Any]) -> dict[str, Any]:
     # As the local store keeps it, refused at the call as the local store refuses it (a value
     # JSON cannot hold raises, naming its key path; it used to travel as its repr).
@@ -296,14 +324,14 @@ class RemoteStore:
 
     def get_run(self, run_id: str, *, series: Any = True, predictions: bool = True) -> RunRecord:
         """The run as the server holds it (after waiting, bounded, for this client's uploads):
-        every series and its keys as written, no prediction snapshots (``series`` and
-        ``predictions`` are accepted for the Store's signature).
+        every series (``series`` is accepted for the Store's signature), its keys as written,
+        and its prediction snapshots unless ``predictions=False``.
 
         Offline (``offline=True``), or while the server cannot be reached, a run this spool
         holds from its start is read back from the spool instead (see ``_offline.py``)."""
-        return self._fetch(run_id)[0]
+        return self._fetch(run_id, predictions=predictions)[0]
 
-    def _fetch(self, run_id: str) -> tuple[RunRecord, dict[str, Any]]:
+    def _fetch(self, run_id: str, *, predictions: bool = False) -> tuple[RunRecord, dict[str, Any]]:
         """(the run, the values set on its summary), from the server or, failing that, the
         spool."""
         if self.offline:
@@ -315,7 +343,10 @@ class RemoteStore:
                 return spooled
         else:
             self.wait_uploaded(FINISH_WAIT)
-        status, body = self._conn.request("GET", f"/api/ingest/runs/{quote(run_id, safe='')}")
+        path = f"/api/ingest/runs/{quote(run_id, safe='')}"
+        status, body = self._conn.request(
+            "GET", path + ("?predictions=true" if predictions else "")
+        )
         if status == 404:
             raise RunNotFoundError(_message(body))
         if status != 200:
@@ -621,7 +652,8 @@ def _record(payload: dict[str, Any]) -> RunRecord:
         end_time=payload["end_time"],
         pairs=tuple(sorted(histories)),
         histories=histories,
-        snapshots=(),  # not sent back: resume and run.summary need only the series
+        # Sent back when asked for (get_run's default); resume and run.summary go without.
+        snapshots=tuple(snapshot(p) for p in payload.get("predictions") or ()),
         series_keys=keys,
     )
 

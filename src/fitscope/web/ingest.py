@@ -180,9 +180,10 @@ def add_ingest(app: FastAPI, store: Store, token: str | None) -> None:
         return JSONResponse({"results": results}, status_code=422 if refused else 200)
 
     @app.get("/api/ingest/runs/{run_id}", dependencies=[Depends(write_token)], tags=["ingest"])
-    def export(run_id: str) -> dict[str, Any]:
-        """One run exactly as stored (every point), for a client that resumes it."""
-        return export_run(store, run_id)
+    def export(run_id: str, predictions: bool = False) -> dict[str, Any]:
+        """One run exactly as stored (every point, the keys as written, the summary values;
+        its prediction snapshots with ``predictions=true``), for a client that reads it back."""
+        return export_run(store, run_id, predictions=predictions)
 
     @app.exception_handler(StoreError)
     async def _store_down(_: Request, error: StoreError) -> JSONResponse:
