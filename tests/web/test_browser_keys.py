@@ -48,9 +48,9 @@ def _fill(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     path = tmp_path_factory.mktemp("keys") / "runs.db"
-    ids = _fill(path)
-    with _serving(path) as url:
-        yield {"url": url, "ids": ids, "path": path}
+    served: dict[str, Any] = {"ids": _fill(path), "path": path}
+    with _serving(path) as served["url"]:
+        yield served
 
 
 def _legend(page: Any, chart: str) -> list[str]:
