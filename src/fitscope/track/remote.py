@@ -569,6 +569,8 @@ def _send(conn: _Connection, group: list[bytes]) -> list[dict[str, Any]]:
     try:
         parsed = json.loads(answer)
     except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
         parsed = {}
     if status == 422 and not isinstance(parsed.get("results"), list):
         # The request failed the server's schema as a whole (e.g. an operation a server
