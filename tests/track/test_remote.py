@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import fitscope
-from fitscope.errors import InvalidInputError, StoreError
+from fitscope.errors import InvalidInputError, InvalidTypeError, StoreError
 from fitscope.track.remote import RemoteStore, pack, sync
 
 pytest.importorskip("uvicorn")
@@ -374,3 +374,219 @@ def test_keys_as_written_reach_the_server(server: Server, tmp_path: Path) -> Non
     assert store.get_run(run.id).keys()[("train", "loss")] == "Loss/train"
     store.close()
     remote.close()
+
+
+# -- a wandb-style script reads back as from a local store (issue 15) -------------------------
+
+WANDB_SCRIPT = """
+import sys
+import fitscope as wandb
+
+store, token, mode = sys.argv[1], sys.argv[2] or None, sys.argv[3] or None
+run = wandb.init(project="habits", name="wandb-style", config={"lr": 0.01, "layers": [64, 32]},
+                 tags=["baseline"], notes="first try", group="cnn", store=store, token=token,
+                 mode=mode)
+wandb.config.lr = 0.005                     # changed after init
+wandb.config.update({"optimizer": "sgd"})
+for epoch in range(40):
+    wandb.log({"train/loss": 1.0 / (epoch + 1), "Loss/val": 1.2 / (epoch + 1) + epoch * 1e-3})
+    wandb.log({"val_accuracy": epoch / 40, "lr": 0.005})
+run.log_predictions([0, 1, 1], [0.2, 0.9, 0.4], split="val", ids=["a", "b", "c"])
+wandb.summary["best"] = 0.9
+run.summary["note"] = "kept"
+run.summary["best"] = 0.95                  # set twice: the last value is kept
+computed = wandb.summary["val/loss"]["best_step"]   # read back (from the spool when offline)
+wandb.finish()
+print(run.id, computed)
+"""
+
+
+def _script(store: str, token: str = "", mode: str = "", spool: Path | None = None) -> list[str]:
+    env = _env(spool or Path("unused"))
+    done = subprocess.run(
+        [sys.executable, "-c", WANDB_SCRIPT, store, token, mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def _same_run(a: Any, b: Any) -> None:
+    """Two records of the same script's run hold the same data (ids and times aside)."""
+    assert (a.project, a.name, a.status, a.tags) == (b.project, b.name, b.status, b.tags)
+    assert a.config == b.config
+    assert a.series() == b.series()
+    assert a.keys() == b.keys()
+    for split, metric in a.series():
+        ha, hb = a.history(metric, split), b.history(metric, split)
+        assert ha.steps.tolist() == hb.steps.tolist(), (split, metric)
+        assert ha.values.tolist() == hb.values.tolist(), (split, metric)
+    assert a.summary == b.summary
+    (pa,), (pb,) = a.predictions(), b.predictions()
+    assert (pa.split, pa.step) == (pb.split, pb.step) == ("val", 79)
+    for part in ("y_true", "y_pred", "ids"):
+        assert getattr(pa, part).tolist() == getattr(pb, part).tolist(), part
+
+
+def _local_twin(tmp_path: Path) -> tuple[Any, dict[str, Any], str]:
+    """The script's run in a local SQLite file: its record, summary values and the best step
+    the script read from run.summary."""
+    local_db = tmp_path / "local.db"
+    local_id, computed = _script(str(local_db))
+    local = fitscope.Store(local_db)
+    twin = local.get_run(local_id), local.user_summary(local_id), computed
+    local.close()
+    return twin
+
+
+def test_a_wandb_script_logged_to_a_server_reads_back_as_a_local_one(
+    server: Server, tmp_path: Path
+) -> None:
+    local, local_summary, local_computed = _local_twin(tmp_path)
+    assert local_computed == "68"  # Loss/val is lowest at epoch 34, logged at step 68
+    assert local.keys() == {
+        ("train", "loss"): "train/loss",
+        ("val", "loss"): "Loss/val",
+        ("val", "accuracy"): "val_accuracy",
+    }
+    assert local.config == {
+        "lr": 0.005,
+        "layers": [64, 32],
+        "optimizer": "sgd",
+        "fitscope.notes": "first try",
+        "fitscope.group": "cnn",
+    }
+    assert local_summary == {"best": 0.95, "note": "kept"}
+
+    spool = tmp_path / "spool"
+    remote_id, computed = _script(server.url, TOKEN, spool=spool)
+    assert computed == local_computed  # run.summary read back from the server during the run
+    # read back through the server, as a client (resume, run.summary) reads it ...
+    client = RemoteStore(server.url, token=TOKEN, spool=tmp_path / "reader")
+    _same_run(client.get_run(remote_id), local)
+    assert client.user_summary(remote_id) == local_summary
+    client.close()
+    # ... and from the server's own store (SQLite file or PostgreSQL schema)
+    store = fitscope.Store(server.store_url)
+    _same_run(store.get_run(remote_id), local)
+    assert store.user_summary(remote_id) == local_summary
+    store.close()
+    assert list(spool.glob("*.fsp")) == []
+
+
+def test_a_wandb_script_logged_offline_then_synced_once(server: Server, tmp_path: Path) -> None:
+    local, local_summary, local_computed = _local_twin(tmp_path)
+    spool = tmp_path / "spool"
+    remote_id, computed = _script(server.url, TOKEN, "offline", spool=spool)
+    assert computed == local_computed  # run.summary read back from the spool: nothing was sent
+    store = fitscope.Store(server.store_url)
+    assert store.runs() == []
+    # Offline, the spool alone answers for the run as the server will.
+    offline = RemoteStore(server.url, token=TOKEN, spool=spool, offline=True)
+    _same_run(offline.get_run(remote_id), local)
+    assert offline.user_summary(remote_id) == local_summary
+    offline.close()
+
+    def cli_sync() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", "from fitscope.cli import main; main()", "sync"],
+            env=_env(spool, FITSCOPE_TOKEN=TOKEN),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    assert "Uploaded" in cli_sync()
+    assert list(spool.glob("*.fsp")) == []
+    _same_run(store.get_run(remote_id), local)
+    assert store.user_summary(remote_id) == local_summary
+    # The same spool file synced again (restored from a backup) stores nothing twice.
+    assert sync(server.url, token=TOKEN, spool=spool)["batches"] == 0
+    store.close()
+
+
+def test_summary_and_config_are_checked_at_the_call_and_on_the_server(
+    server: Server, tmp_path: Path
+) -> None:
+    remote = RemoteStore(server.url, token=TOKEN, spool=tmp_path / "spool")
+    run = fitscope.init(project="p", name="checks", store=remote)
+    with pytest.raises(InvalidInputError, match=r"summary key 'x{20}.*at most 255 characters"):
+        run.summary["x" * 300] = 1.0
+    with pytest.raises(InvalidTypeError, match=r"summary\['fn'\] must be a JSON value"):
+        run.summary["fn"] = object()
+    with pytest.raises(InvalidTypeError, match=r"config\['fn'\] must be a JSON value"):
+        run.config["fn"] = object()  # refused at the call, as a local store refuses it
+    run.summary["ok"] = 1
+    run.finish()
+    assert remote.user_summary(run.id) == {"ok": 1}
+
+    headers = {"Content-Type": "application/json", "X-Fitscope-Token": TOKEN}
+    long_key = _batch(run.id, "x-0", [{"op": "summary", "values": {"k" * 300: 1}}])
+    nul_key = _batch(run.id, "x-1", [{"op": "summary", "values": {"a\x00b": 1}}])
+    good = _batch(run.id, "x-2", [{"op": "summary", "values": {"ok": 2, "nested": {"a": [1]}}}])
+    body = json.dumps({"batches": [long_key, nul_key, good]}).encode()
+    status, answer = _post(server.url, body, headers)
+    assert status == 422
+    results = [r["status"] for r in answer["results"]]
+    assert results == ["refused", "refused", "stored"]
+    assert "at most 255 characters" in answer["results"][0]["error"]["message"]
+    assert "free of NUL characters" in answer["results"][1]["error"]["message"]
+    assert remote.user_summary(run.id) == {"ok": 2, "nested": {"a": [1]}}
+    remote.close()
+
+
+def test_clients_and_servers_of_different_ages(server: Server, tmp_path: Path) -> None:
+    # An older client: batches without keys or summary still land, read back without keys.
+    old = "o" * 32
+    headers = {"Content-Type": "application/json", "X-Fitscope-Token": TOKEN}
+    body = json.dumps({"batches": [_batch(old, "s-0", [_create("old"), _points([0], [1.0])])]})
+    assert _post(server.url, body.encode(), headers)[0] == 200
+    client = RemoteStore(server.url, token=TOKEN, spool=tmp_path / "spool")
+    record = client.get_run(old)
+    assert record.keys() == {} and record.history("loss").values.tolist() == [1.0]
+    assert client.user_summary(old) == {}
+    # An older server's export (no "keys", no "summary") reads as none of either.
+    from fitscope.track.remote import _record
+
+    payload = {
+        "id": old, "project": "p", "name": "old", "status": "finished", "config": {},
+        "tags": [], "start_time": 0.0, "end_time": 1.0, "series": [],
+    }  # fmt: skip
+    assert _record(payload).keys() == {}
+    # A server that cannot read one operation (here: one no server knows, as an older server
+    # does not know "summary") refuses the request as a whole; the client sends the batches
+    # one by one, so only that batch is set aside and the points around it land.
+    run = fitscope.init(project="p", name="newer", store=client)
+    run.log({"val/loss": 0.5})
+    run.flush()
+    client._append(run.id, [{"op": "from-the-future", "x": 1}])
+    run.log({"val/loss": 0.25})
+    run.finish()
+    rec = fitscope.Store(server.store_url).get_run(run.id)
+    assert rec.history("loss", "val").values.tolist() == [0.5, 0.25]
+    assert rec.key("loss", "val") == "val/loss" and rec.status == "finished"
+    (refused,) = (tmp_path / "spool").glob("*.refused")
+    assert "from-the-future" in refused.read_text()
+    client.close()
+
+
+def test_wandb_init_with_an_id_finds_the_run_on_the_server(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FITSCOPE_SPOOL", str(tmp_path / "spool"))
+    run = fitscope.init(project="p", id="job-42", store=server.url, token=TOKEN)
+    fitscope.log({"val/loss": 0.5})
+    fitscope.finish()
+    with pytest.raises(InvalidInputError, match="resume='allow'"):
+        fitscope.init(id="job-42", store=server.url, token=TOKEN)
+    again = fitscope.init(id="job-42", resume="allow", store=server.url, token=TOKEN)
+    fitscope.log({"val/loss": 0.25})
+    fitscope.finish()
+    assert again.id == run.id == "job-42"
+    rec = fitscope.Store(server.store_url).get_run("job-42")
+    assert rec.history("loss", "val").steps.tolist() == [0, 1]
+    assert rec.keys() == {("val", "loss"): "val/loss"}

@@ -19,7 +19,7 @@ import numpy as np
 from fitscope._validation import describe
 from fitscope.errors import InvalidTypeError
 
-__all__ = ["config_json", "to_json_config"]
+__all__ = ["config_json", "to_json_config", "to_json_summary"]
 
 
 def _path(parts: list[str]) -> str:
@@ -103,3 +103,24 @@ def config_json(config: Mapping[str, Any]) -> str:
     """A run's config as stored: JSON text (NaN and infinities as JSON's extension tokens,
     which Python reads back), keys sorted."""
     return json.dumps(to_json_config(config), sort_keys=True)
+
+
+def to_json_summary(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values set on a run's summary (``run.summary["best"] = 0.9``) as every store keeps
+    them: each key a name that fits the store like a metric name (track/_limits.py), each
+    value a JSON value as in a config. Checked at the call, by a server store's client and by
+    the server alike.
+
+    >>> to_json_summary({"best": np.float32(0.5)})
+    {'best': 0.5}
+    """
+    from fitscope.track._limits import check_metric
+
+    if not isinstance(values, Mapping):
+        raise InvalidTypeError(f"summary must be a dict. Got {describe(values)} instead.")
+    for key in values:
+        check_metric(key, where="summary")
+    try:
+        return to_json_config(values)
+    except InvalidTypeError as error:
+        raise InvalidTypeError(str(error).replace("config", "summary", 1)) from None

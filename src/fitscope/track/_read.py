@@ -99,6 +99,17 @@ def _join(rows: list[Any], metric: str, split: str) -> History:
     steps = np.frombuffer(b"".join(r.step_blob for r in rows), dtype="<i8").astype(np.int64)
     values = np.frombuffer(b"".join(r.value_blob for r in rows), dtype="<f8").astype(np.float64)
     times = np.frombuffer(b"".join(r.time_blob for r in rows), dtype="<f8").astype(np.float64)
+    return ordered(metric, split, steps, values, times)
+
+
+def ordered(
+    metric: str,
+    split: str,
+    steps: NDArray[np.int64],
+    values: NDArray[np.float64],
+    times: NDArray[np.float64],
+) -> History:
+    """A series from its points in the order they were written, ordered by step."""
     if steps.size > 1 and np.any(np.diff(steps) < 0):
         # Steps logged out of order (allowed): sort stably so a re-logged step keeps the
         # order in which it was written.

@@ -181,14 +181,18 @@ def _insert_keys(conn: Connection, run_id: str, keys: Sequence[tuple[str, str, s
 
 def set_user_summary(tx: Transactions, run_id: str, values: Mapping[str, Any]) -> None:
     """Replace the values a user set on a run's summary (``run.summary["best"] = 0.9``)."""
-    text = config_json(values)
+    from fitscope.track._config import to_json_summary
+
+    text = config_json(to_json_summary(values))
+    tx.run(lambda conn: _replace_summary(conn, run_id, text))
+
+
+def _replace_summary(conn: Connection, run_id: str, text: str) -> None:
+    """The run's summary values replaced by ``text`` (a JSON object), in ``conn``'s
+    transaction (a local write and a server's ingest share it)."""
     table = schema.run_summary
-
-    def body(conn: Connection) -> None:
-        conn.execute(table.delete().where(table.c.run_id == run_id))
-        conn.execute(table.insert().values(run_id=run_id, values=text))
-
-    tx.run(body)
+    conn.execute(table.delete().where(table.c.run_id == run_id))
+    conn.execute(table.insert().values(run_id=run_id, values=text))
 
 
 def user_summary(tx: Transactions, run_id: str) -> dict[str, Any]:

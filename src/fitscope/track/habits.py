@@ -91,14 +91,9 @@ class Summary(dict[str, Any]):
         # Checked at the call, against what the stores hold (track/_limits.py for the key,
         # a JSON value as a config takes), and saved before it is kept: a value the store
         # refuses is not shown as set.
-        from fitscope.track._config import to_json_config
-        from fitscope.track._limits import check_metric
+        from fitscope.track._config import to_json_summary
 
-        check_metric(key, where="summary")
-        try:
-            value = to_json_config({key: value})[key]
-        except InvalidTypeError as error:
-            raise InvalidTypeError(str(error).replace("config", "summary", 1)) from None
+        value = to_json_summary({key: value})[key]
         self._save({**self._own, key: value})
         self._own[key] = value
         super().__setitem__(key, value)
@@ -207,8 +202,8 @@ def init(
     >>> run.store.get_run(run.id).config
     {'fitscope.notes': 'first try', 'lr': 0.1}
     """
+    from fitscope.track.remote import open_store
     from fitscope.track.run import init as track_init
-    from fitscope.track.store import Store
 
     if mode is not None:
         _check_choice("mode", mode, _MODES)
@@ -238,7 +233,9 @@ def init(
             raise InvalidInputError(
                 f"id must be a non-empty string of at most 32 characters. Got {id!r} instead."
             )
-        store = store if isinstance(store, Store) else Store(store)
+        # The store the run will log into (a server's too: its run is looked up there, or
+        # in the spool offline), opened once here and handed on.
+        store = open_store(store, token=token, mode=mode if mode in ("online", "offline") else None)
         exists = True
         try:
             found = store.get_run(id)

@@ -2,7 +2,8 @@
 stored in one transaction, at most once.
 
 A batch is what a client's writer thread handed over in one flush (see ``remote.py``): a run id,
-a batch id and a list of operations (create, reopen, config, tags, points, predictions, state).
+a batch id and a list of operations (create, reopen, config, tags, points, predictions, keys,
+summary, state).
 Every operation is checked with the same functions ``Run.log`` and ``Run.log_predictions`` use,
 before anything is written; a batch that fails a check is refused whole, with the library's
 error, and other batches of the same request still land. The batch id is recorded in the same
@@ -13,25 +14,22 @@ run twice) changes nothing.
 from __future__ import annotations
 
 import base64
-import binascii
-import io
 import math
 import re
 import time
-import zlib
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import sqlalchemy as sa
-from numpy.typing import NDArray
 from sqlalchemy.engine import Connection
 
 from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
 from fitscope.track import _rollup
 from fitscope.track import _schema as schema
+from fitscope.track._config import to_json_summary
 from fitscope.track._limits import check_metric, check_split, check_step
-from fitscope.track._write import _insert_keys, config_json, encode
+from fitscope.track._write import _insert_keys, _replace_summary, config_json, encode
+from fitscope.track.remote import pack_npy, unpack, unpack_npy
 from fitscope.track.run import _STATUSES, _check_name
 from fitscope.track.store import Store
 
@@ -39,46 +37,6 @@ __all__ = ["apply_batch", "export_run"]
 
 _ID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _BATCH = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-
-
-#: Bytes one compressed array may inflate to at most (a zlib bomb stops here).
-MAX_ARRAY_BYTES = 64 * 1024 * 1024
-
-
-def _unpack(text: Any, dtype: str, what: str) -> NDArray[Any]:
-    """An array sent by ``remote.pack``: base64, zlib-compressed first when marked ``z:``."""
-    compressed = isinstance(text, str) and text.startswith("z:")
-    try:
-        raw = base64.b64decode(text[2:] if compressed else text, validate=True)
-        if compressed:
-            inflater = zlib.decompressobj()
-            raw = inflater.decompress(raw, MAX_ARRAY_BYTES)
-            if inflater.unconsumed_tail or not inflater.eof:
-                raise ValueError("truncated, or inflates past the limit")
-    except (binascii.Error, TypeError, ValueError, zlib.error) as error:
-        raise InvalidInputError(
-            f"{what} must be base64 text, or z: and base64 of zlib data, of at most "
-            f"{MAX_ARRAY_BYTES} bytes. Got {str(text)[:40]!r} ({error}) instead."
-        ) from error
-    if len(raw) % 8:
-        raise InvalidInputError(
-            f"{what} must hold 8-byte numbers. Got {len(raw)} bytes instead (not a multiple of 8)."
-        )
-    return np.frombuffer(raw, dtype)
-
-
-def _unpack_npy(text: Any, what: str) -> NDArray[Any]:
-    try:
-        raw = base64.b64decode(text, validate=True)
-        arr = np.load(io.BytesIO(raw), allow_pickle=False)
-    except Exception as error:  # any malformed .npy (numpy raises several kinds)
-        raise InvalidInputError(
-            f"{what} must be a base64 .npy array without objects. Got {str(text)[:40]!r} "
-            f"({type(error).__name__}) instead."
-        ) from error
-    if not isinstance(arr, np.ndarray) or arr.ndim == 0:
-        raise InvalidInputError(f"{what} must be an array with one row per sample.")
-    return arr
 
 
 def _time(value: Any, what: str, *, optional: bool = False) -> float | None:
@@ -89,10 +47,14 @@ def _time(value: Any, what: str, *, optional: bool = False) -> float | None:
     return float(value)
 
 
-def _config(value: Any) -> str:
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"config must be a dict. Got {type(value).__name__} instead.")
-    return config_json(value)
+        raise InvalidInputError(f"{what} must be a dict. Got {type(value).__name__} instead.")
+    return value
+
+
+def _config(value: Any) -> str:
+    return config_json(_mapping(value, "config"))
 
 
 def _tags(value: Any) -> list[str]:
@@ -150,9 +112,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
             # The rules of run.log() (track/_limits.py): what one store holds, both hold.
             split = check_split(op.get("split"))
             metric = check_metric(op.get("metric"))
-            steps = _unpack(op.get("steps"), "<i8", "steps")
-            values = _unpack(op.get("values"), "<f8", "values")
-            times = _unpack(op.get("times"), "<f8", "times")
+            steps = unpack(op.get("steps"), "<i8", "steps")
+            values = unpack(op.get("values"), "<f8", "values")
+            times = unpack(op.get("times"), "<f8", "times")
             if not (steps.shape == values.shape == times.shape) or not steps.size:
                 raise InvalidInputError(
                     "steps, values and times must hold the same number (> 0) of points. Got "
@@ -178,9 +140,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
         elif kind == "predictions":
             split = check_split(op.get("split"))
             step = check_step(op.get("step"))
-            y_true = _unpack_npy(op.get("y_true"), "y_true")
-            y_pred = _unpack_npy(op.get("y_pred"), "y_pred")
-            ids = None if op.get("ids") is None else _unpack_npy(op.get("ids"), "ids")
+            y_true = unpack_npy(op.get("y_true"), "y_true")
+            y_pred = unpack_npy(op.get("y_pred"), "y_pred")
+            ids = None if op.get("ids") is None else unpack_npy(op.get("ids"), "ids")
             if y_true.shape[0] != y_pred.shape[0] or (
                 ids is not None and ids.shape != (y_true.shape[0],)
             ):
@@ -217,6 +179,11 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                     [(check_split(s), check_metric(m), check_metric(k)) for s, m, k in listed],
                 )
             )
+        elif kind == "summary":
+            # The values a user set on the run's summary, whole (replaces the last ones), under
+            # the rules run.summary[...] = ... applies at the call.
+            summary = to_json_summary(_mapping(op.get("values"), "summary"))
+            out.append(("summary", config_json(summary)))
         elif kind == "state":
             state: dict[str, Any] = {}
             beat = _time(op.get("heartbeat"), "heartbeat", optional=True)
@@ -235,8 +202,7 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
         else:
             raise InvalidInputError(
                 "op must be one of create, reopen, config, tags, points, predictions, keys, "
-                "state. "
-                f"Got {kind!r} instead."
+                f"summary, state. Got {kind!r} instead."
             )
     return out
 
@@ -315,6 +281,8 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
                 conn.execute(schema.predictions.insert(), [item])
             elif kind == "keys":
                 _insert_keys(conn, run_id, item)
+            elif kind == "summary":
+                _replace_summary(conn, run_id, item)
         conn.execute(ing.insert().values(run_id=run_id, batch_id=batch_id, time=time.time()))
         return "stored"
 
@@ -351,10 +319,18 @@ def _already(store: Store, run_id: str, batch_id: str) -> bool:
         )
 
 
-def export_run(store: Store, run_id: str) -> dict[str, Any]:
-    """Everything a client needs to resume a run or read its summary: the run's fields and
-    every series exactly (base64 little-endian arrays)."""
-    record = store.get_run(run_id)
+def export_run(store: Store, run_id: str, *, predictions: bool = False) -> dict[str, Any]:
+    """Everything a client needs to resume a run or read its summary: the run's fields, every
+    series exactly (base64 little-endian arrays), the keys as written (``keys``: a list of
+    ``[split, metric, key]``) and the values set on its summary (``summary``).
+
+    With ``predictions``, also its prediction snapshots (``predictions``: split, step, time and
+    .npy arrays in base64), which resume and ``run.summary`` do without.
+
+    ``keys``, ``summary`` and ``predictions`` came with issue 15: a client that predates them
+    ignores them, and a client reads an answer without them (an older server) as none.
+    """
+    record = store.get_run(run_id, predictions=predictions)
     series = []
     for split, metric in record.series():
         h = record.history(metric, split)
@@ -377,4 +353,17 @@ def export_run(store: Store, run_id: str) -> dict[str, Any]:
         "start_time": record.start_time,
         "end_time": record.end_time,
         "series": series,
+        "keys": [[split, metric, key] for (split, metric), key in sorted(record.keys().items())],
+        "summary": store.user_summary(record.id),
+        "predictions": [
+            {
+                "split": p.split,
+                "step": p.step,
+                "time": p.time,
+                "y_true": pack_npy(p.y_true),
+                "y_pred": pack_npy(p.y_pred),
+                "ids": None if p.ids is None else pack_npy(p.ids),
+            }
+            for p in (record.predictions() if predictions else ())
+        ],
     }

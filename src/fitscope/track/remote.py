@@ -22,6 +22,7 @@ one lock and one lifecycle (open, upload, finish, close), which is easier to che
 from __future__ import annotations
 
 import base64
+import binascii
 import http.client
 import io
 import json
@@ -41,6 +42,7 @@ from numpy.typing import NDArray
 
 from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
 from fitscope.track import _spool
+from fitscope.track._config import to_json_config, to_json_summary
 from fitscope.track.records import History, PredictionSnapshot, RunRecord
 from fitscope.track.store import Chunk, Store
 
@@ -88,16 +90,72 @@ def pack(arr: NDArray[Any], dtype: str, *, compress: bool = False) -> str:
     return base64.b64encode(raw).decode()
 
 
+#: Bytes one compressed array may inflate to at most (a zlib bomb stops here).
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
+
+
+def unpack(text: Any, dtype: str, what: str) -> NDArray[Any]:
+    """An array sent by :func:`pack`: base64, zlib-compressed first when marked ``z:``
+    (the server's ingest and the offline read of a spool); InvalidInputError naming ``what``
+    for anything else."""
+    compressed = isinstance(text, str) and text.startswith("z:")
+    try:
+        raw = base64.b64decode(text[2:] if compressed else text, validate=True)
+        if compressed:
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(raw, MAX_ARRAY_BYTES)
+            if inflater.unconsumed_tail or not inflater.eof:
+                raise ValueError("truncated, or inflates past the limit")
+    except (binascii.Error, TypeError, ValueError, zlib.error) as error:
+        raise InvalidInputError(
+            f"{what} must be base64 text, or z: and base64 of zlib data, of at most "
+            f"{MAX_ARRAY_BYTES} bytes. Got {str(text)[:40]!r} ({error}) instead."
+        ) from error
+    if len(raw) % 8:
+        raise InvalidInputError(
+            f"{what} must hold 8-byte numbers. Got {len(raw)} bytes instead (not a multiple of 8)."
+        )
+    return np.frombuffer(raw, dtype)
+
+
 def pack_npy(arr: NDArray[Any]) -> str:
     buf = io.BytesIO()
     np.save(buf, arr, allow_pickle=False)
     return base64.b64encode(buf.getvalue()).decode()
 
 
+def unpack_npy(text: Any, what: str) -> NDArray[Any]:
+    """An array sent by :func:`pack_npy` (no pickled objects), else InvalidInputError."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+        arr = np.load(io.BytesIO(raw), allow_pickle=False)
+    except Exception as error:  # any malformed .npy (numpy raises several kinds)
+        raise InvalidInputError(
+            f"{what} must be a base64 .npy array without objects. Got {str(text)[:40]!r} "
+            f"({type(error).__name__}) instead."
+        ) from error
+    if not isinstance(arr, np.ndarray) or arr.ndim == 0:
+        raise InvalidInputError(f"{what} must be an array with one row per sample.")
+    return arr
+
+
+def snapshot(op: Mapping[str, Any]) -> PredictionSnapshot:
+    """A prediction snapshot from its wire form (a spooled operation, an export's entry)."""
+    ids = op.get("ids")
+    return PredictionSnapshot(
+        split=op["split"],
+        step=int(op["step"]),
+        time=float(op["time"]),
+        y_true=unpack_npy(op["y_true"], "y_true"),
+        y_pred=unpack_npy(op["y_pred"], "y_pred"),
+        ids=None if ids is None else unpack_npy(ids, "ids"),
+    )
+
+
 def _config(config: Mapping[str, Any]) -> dict[str, Any]:
-    # As the local store keeps it: anything JSON cannot hold becomes its repr.
-    out: dict[str, Any] = json.loads(json.dumps(dict(config), default=repr))
-    return out
+    # As the local store keeps it, refused at the call as the local store refuses it (a value
+    # JSON cannot hold raises, naming its key path; it used to travel as its repr).
+    return to_json_config(config)
 
 
 def _finite(x: float | None) -> float | None:
@@ -205,6 +263,16 @@ class RemoteStore:
     def tag_run(self, run_id: str, *tags: str) -> None:
         self._append(run_id, [{"op": "tags", "tags": sorted(set(tags))}])
 
+    def set_user_summary(self, run_id: str, values: Mapping[str, Any]) -> None:
+        """Replace the values a user set on a run's summary (checked here as a local store
+        checks them; spooled, in a batch of its own, like every other change)."""
+        self._append(run_id, [{"op": "summary", "values": to_json_summary(values)}])
+
+    def user_summary(self, run_id: str) -> dict[str, Any]:
+        """The values a user set on a run's summary ({} when none), as :meth:`get_run` reads
+        the run."""
+        return self._fetch(run_id)[1]
+
     def write(
         self,
         run_id: str,
@@ -243,7 +311,9 @@ class RemoteStore:
             for s in snapshots
         ]
         if keys:
-            ops.append({"op": "keys", "keys": [list(k) for k in keys]})
+            # In a batch of their own, before the points they name: a server that cannot read
+            # them (older than keys) sets that batch aside and still stores the points.
+            self._append(run_id, [{"op": "keys", "keys": [list(k) for k in keys]}])
         state: dict[str, Any] = {"op": "state", "heartbeat": _finite(heartbeat)}
         if status is not None:
             state["status"], state["end_time"] = status, _finite(end_time)
@@ -254,19 +324,44 @@ class RemoteStore:
 
     def get_run(self, run_id: str, *, series: Any = True, predictions: bool = True) -> RunRecord:
         """The run as the server holds it (after waiting, bounded, for this client's uploads):
-        every series, no prediction snapshots (``series`` and ``predictions`` are accepted for
-        the Store's signature)."""
-        if not self.offline:
+        every series (``series`` is accepted for the Store's signature), its keys as written,
+        and its prediction snapshots unless ``predictions=False``.
+
+        Offline (``offline=True``), or while the server cannot be reached, a run this spool
+        holds from its start is read back from the spool instead (see ``_offline.py``)."""
+        return self._fetch(run_id, predictions=predictions)[0]
+
+    def _fetch(self, run_id: str, *, predictions: bool = False) -> tuple[RunRecord, dict[str, Any]]:
+        """(the run, the values set on its summary), from the server or, failing that, the
+        spool."""
+        if self.offline:
+            from fitscope.track._offline import read_spooled
+
+            with self._lock:  # the spool files as this process last appended to them
+                spooled = read_spooled(self.spool_dir, run_id)
+            if spooled is not None:
+                return spooled
+        else:
             self.wait_uploaded(FINISH_WAIT)
-        status, body = self._conn.request("GET", f"/api/ingest/runs/{quote(run_id, safe='')}")
+        path = f"/api/ingest/runs/{quote(run_id, safe='')}"
+        status, body = self._conn.request(
+            "GET", path + ("?predictions=true" if predictions else "")
+        )
         if status == 404:
             raise RunNotFoundError(_message(body))
         if status != 200:
+            from fitscope.track._offline import read_spooled
+
+            with self._lock:
+                spooled = None if self.offline else read_spooled(self.spool_dir, run_id)
+            if spooled is not None and (status == 0 or status >= 500):
+                return spooled  # the server is away: what this client logged, from its spool
             raise StoreError(
                 f"store must be a reachable fitscope server. Tried {self.url!r} and got "
                 f"{_message(body) if status else body.decode(errors='replace')}."
             )
-        return _record(json.loads(body))
+        payload = json.loads(body)
+        return _record(payload), dict(payload.get("summary") or {})
 
     def close(self) -> None:
         """Stop uploading (what is left stays in the spool for ``fitscope sync``)."""
@@ -445,16 +540,7 @@ def upload_file(conn: _Connection, path: Path) -> int:
             group.append(payload)
             size += len(payload) + 1
         if group:
-            # Not gzipped again: the bulky parts (steps, times) are compressed inside.
-            body = b'{"batches":[' + b",".join(group) + b"]}"
-            status, answer = conn.request("POST", "/api/ingest", body)
-            if status == 0 or status >= 500:
-                raise _Unreachable(_message(answer) if status else answer.decode())
-            if status in (401, 403):
-                raise _Unreachable(_message(answer))
-            if status not in (200, 422):
-                raise _Unreachable(f"HTTP {status}: {_message(answer)}")
-            results = json.loads(answer).get("results", [])
+            results = _send(conn, group)
             refused = [r for r in results if r.get("status") == "refused"]
             stored += sum(1 for r in results if r.get("status") == "stored")
             if refused:
@@ -467,6 +553,36 @@ def upload_file(conn: _Connection, path: Path) -> int:
         offset = end
         _spool.set_acked(path, offset)
     return stored
+
+
+def _send(conn: _Connection, group: list[bytes]) -> list[dict[str, Any]]:
+    """POST spooled batches; the server's result for each (stored, duplicate or refused)."""
+    # Not gzipped again: the bulky parts (steps, times) are compressed inside.
+    body = b'{"batches":[' + b",".join(group) + b"]}"
+    status, answer = conn.request("POST", "/api/ingest", body)
+    if status == 0 or status >= 500:
+        raise _Unreachable(_message(answer) if status else answer.decode())
+    if status in (401, 403):
+        raise _Unreachable(_message(answer))
+    if status not in (200, 422):
+        raise _Unreachable(f"HTTP {status}: {_message(answer)}")
+    try:
+        parsed = json.loads(answer)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        parsed = {}
+    if status == 422 and not isinstance(parsed.get("results"), list):
+        # The request failed the server's schema as a whole (e.g. an operation a server
+        # older than this client does not know): each batch alone, so that only the batches
+        # it cannot read are set aside and the others land.
+        if len(group) > 1:
+            return [result for one in group for result in _send(conn, [one])]
+        batch_id = json.loads(group[0]).get("batch_id")
+        error = {"type": "InvalidInputError", "message": _message(answer)}
+        return [{"batch_id": batch_id, "status": "refused", "error": error}]
+    results: list[dict[str, Any]] = parsed.get("results", [])
+    return results
 
 
 def sync(
@@ -525,7 +641,8 @@ def _record(payload: dict[str, Any]) -> RunRecord:
         )
         for s in payload["series"]
     }
-
+    # "keys" came with issue 15: an older server's answer has none.
+    keys = {(s, m): k for s, m, k in payload.get("keys") or ()}
     return RunRecord(
         id=payload["id"],
         project=payload["project"],
@@ -537,7 +654,9 @@ def _record(payload: dict[str, Any]) -> RunRecord:
         end_time=payload["end_time"],
         pairs=tuple(sorted(histories)),
         histories=histories,
-        snapshots=(),  # not sent back: resume and run.summary need only the series
+        # Sent back when asked for (get_run's default); resume and run.summary go without.
+        snapshots=tuple(snapshot(p) for p in payload.get("predictions") or ()),
+        series_keys=keys,
     )
 
 

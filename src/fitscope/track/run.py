@@ -709,10 +709,8 @@ class Run:
         from fitscope.track.habits import Summary
 
         self.flush()
-        computed = self.store.get_run(self.id, predictions=False).summary
-        store = self.store
-        if not isinstance(store, Store):  # a server store keeps no user summary yet
-            return Summary(computed, {}, _refuse_summary)
+        store = self.store  # a Store, or a RemoteStore (spooled; read back offline too)
+        computed = store.get_run(self.id, predictions=False).summary
         return Summary(
             computed, store.user_summary(self.id), lambda own: store.set_user_summary(self.id, own)
         )
@@ -744,13 +742,6 @@ def mark_epochs(run: Any) -> None:
     if isinstance(run, Run) and EPOCH_TAG not in run.tags:
         run.store.tag_run(run.id, EPOCH_TAG)
         run.tags = sorted({*run.tags, EPOCH_TAG})
-
-
-def _refuse_summary(own: dict[str, Any]) -> None:
-    raise InvalidInputError(
-        "summary must be set on a run of a local store. Got a run logging to a server, which "
-        "keeps no summary values yet: log the value instead (run.log({...}))."
-    )
 
 
 def _peek(counter: itertools.count[int] | None) -> int:

@@ -140,11 +140,13 @@ def series_data(
 ) -> dict[str, Any]:
     """One series, downsampled with :func:`~fitscope.views.downsample.minmax_indices`.
 
-    Returns ``{"metric", "split", "x", "x_unit", "y", "steps", "n_total", "n_shown", "nonfinite",
-    "best", "higher_is_better", "smoothed"}``; ``y`` has None where the value is NaN or
-    infinite and ``nonfinite`` lists those points as ``{"x", "step", "value": "nan" | "inf" |
-    "-inf"}``. ``smoothed`` maps each weight of ``smoothing`` (as ``f"{w:g}"``) to the EMA of
-    the whole series at the drawn points (:func:`~fitscope.views.downsample.smoothed_at`).
+    Returns ``{"metric", "split", "key", "label", "x", "x_unit", "y", "steps", "n_total",
+    "n_shown", "nonfinite", "best", "higher_is_better", "smoothed"}``; ``key`` is the key as
+    written (else the metric), ``label`` what a legend calls the series (the key as written, else
+    the split); ``x_unit`` says whether x counts epochs or steps; ``y`` has None where the value
+    is NaN or infinite and ``nonfinite`` lists those points as ``{"x", "step", "value": "nan" |
+    "inf" | "-inf"}``. ``smoothed`` maps each weight of ``smoothing`` (as ``f"{w:g}"``) to the
+    EMA of the whole series at the drawn points (:func:`~fitscope.views.downsample.smoothed_at`).
     """
     history = record.history(metric, split)
     xs, x_unit = _x_values(record, history, x)
@@ -160,11 +162,15 @@ def series_data(
         {"x": float(xs[j]), "step": int(history.steps[j]), "value": _label(history.values[j])}
         for j in idx[~finite]
     ]
-    key_of = getattr(record, "key", None)  # the key as the user wrote it, for display
+    # The key as the user wrote it ("val/loss", "Loss/val"), for display: a legend names the
+    # series by it, else (no key kept: explicit split=, runs logged before keys were kept) by
+    # its split, which is all that tells the curves of one chart apart.
+    written = (getattr(record, "series_keys", None) or {}).get((split, metric))
     return {
         "metric": metric,
         "split": split,
-        "key": key_of(metric, split) if callable(key_of) else metric,
+        "key": metric if written is None else written,
+        "label": split if written is None else written,
         "x": xs[idx].tolist(),
         "x_unit": x_unit,
         "y": ys.tolist() if finite.all() else _nulls(ys, finite),

@@ -31,7 +31,8 @@ def draw_chart(ax: Any, chart: dict[str, Any], *, x_label: str = "step") -> None
         y = np.array([np.nan if v is None else v for v in series["y"]], dtype=np.float64)
         color = _COLORS.get(series["split"], f"C{i + 3}")
         marker = "o" if len(y) <= 30 else None
-        ax.plot(series["x"], y, label=series["split"], color=color, marker=marker, ms=3)
+        label = series.get("label", series["split"])  # the key as written, else the split
+        ax.plot(series["x"], y, label=label, color=color, marker=marker, ms=3)
         if np.isfinite(y).any():
             top = max(top, float(np.nanmax(y)))
     best = next(
@@ -41,7 +42,7 @@ def draw_chart(ax: Any, chart: dict[str, Any], *, x_label: str = "step") -> None
     if best is not None:
         b = best["best"]
         ax.plot([b["x"]], [b["y"]], "*", color="#d62728", ms=14, mec="k",
-                label=f"best {best['split']} (step {b['step']})")  # fmt: skip
+                label=f"best {best.get('label', best['split'])} (step {b['step']})")  # fmt: skip
     if chart["baseline"] is not None:
         ax.axhline(chart["baseline"], color="#555", ls="--", lw=1.2, label="no-skill baseline")
     bad = [p["x"] for s in chart["series"] for p in s["nonfinite"]]

@@ -99,6 +99,13 @@ class KeysOp(_Op):
     keys: Annotated[list[tuple[Split, Name, Name]], Field(max_length=100_000)]
 
 
+class SummaryOp(_Op):
+    """The values set on a run's summary, whole (they replace the last ones)."""
+
+    op: Literal["summary"]
+    values: Annotated[dict[Name, Any], Field(max_length=100_000)]
+
+
 class StateOp(_Op):
     op: Literal["state"]
     heartbeat: Seconds | None = None
@@ -107,7 +114,15 @@ class StateOp(_Op):
 
 
 Op = Annotated[
-    CreateOp | ReopenOp | ConfigOp | TagsOp | PointsOp | PredictionsOp | KeysOp | StateOp,
+    CreateOp
+    | ReopenOp
+    | ConfigOp
+    | TagsOp
+    | PointsOp
+    | PredictionsOp
+    | KeysOp
+    | SummaryOp
+    | StateOp,
     Field(discriminator="op"),
 ]
 
@@ -165,9 +180,10 @@ def add_ingest(app: FastAPI, store: Store, token: str | None) -> None:
         return JSONResponse({"results": results}, status_code=422 if refused else 200)
 
     @app.get("/api/ingest/runs/{run_id}", dependencies=[Depends(write_token)], tags=["ingest"])
-    def export(run_id: str) -> dict[str, Any]:
-        """One run exactly as stored (every point), for a client that resumes it."""
-        return export_run(store, run_id)
+    def export(run_id: str, predictions: bool = False) -> dict[str, Any]:
+        """One run exactly as stored (every point, the keys as written, the summary values;
+        its prediction snapshots with ``predictions=true``), for a client that reads it back."""
+        return export_run(store, run_id, predictions=predictions)
 
     @app.exception_handler(StoreError)
     async def _store_down(_: Request, error: StoreError) -> JSONResponse:

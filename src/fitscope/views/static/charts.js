@@ -75,15 +75,22 @@ function fsSmoothed(s, weight) {
   return have.length ? { y: s.smoothed[have[0]], weight: Number(have[0]) } : null;
 }
 
+/* What a legend and a hover call a series: the key as the user wrote it ("val/loss",
+ * "Loss/val"), else its split (views.data.series_data's "label"). */
+function fsSeriesLabel(s) {
+  return s.label !== undefined && s.label !== null ? s.label : s.split;
+}
+
 function fsChartTraces(chart, opts) {
   const traces = [];
   const smooth = opts.smoothing > 0;
   let yMax = -Infinity;
   chart.series.forEach((s, i) => {
     const color = fsColor(s.split, i);
+    const label = fsPlotText(fsSeriesLabel(s));
     for (const v of s.y) if (v !== null && v > yMax) yMax = v;
     traces.push({
-      x: s.x, y: s.y, name: fsPlotText(s.split) + (smooth ? " (raw)" : ""), type: "scatter",
+      x: s.x, y: s.y, name: label + (smooth ? " (raw)" : ""), type: "scatter",
       mode: s.x.length <= 30 ? "lines+markers" : "lines",
       line: { color: color, width: smooth ? 1 : 2 }, opacity: smooth ? 0.25 : 1,
       legendgroup: s.split, showlegend: !smooth, meta: { role: "raw", split: s.split },
@@ -91,7 +98,7 @@ function fsChartTraces(chart, opts) {
     const smoothed = smooth ? fsSmoothed(s, opts.smoothing) : null;
     if (smoothed) {
       traces.push({
-        x: s.x, y: smoothed.y, name: fsPlotText(s.split), mode: "lines", type: "scatter",
+        x: s.x, y: smoothed.y, name: label, mode: "lines", type: "scatter",
         line: { color: color, width: 2 }, legendgroup: s.split,
         meta: { role: "smoothed", split: s.split, weight: smoothed.weight },
       });
@@ -104,7 +111,7 @@ function fsChartTraces(chart, opts) {
   if (withBest) {
     traces.push({
       x: [withBest.best.x], y: [withBest.best.y], mode: "markers", type: "scatter",
-      name: "best " + fsPlotText(withBest.split) + " (step " + withBest.best.step + ")",
+      name: "best " + fsPlotText(fsSeriesLabel(withBest)) + " (step " + withBest.best.step + ")",
       marker: { symbol: "star", size: 14, color: "#d62728", line: { color: "#000", width: 1 } },
       meta: { role: "best" },
     });
@@ -119,7 +126,7 @@ function fsChartTraces(chart, opts) {
       });
     }
   }
-  const bad = chart.series.flatMap((s) => s.nonfinite.map((p) => ({ p: p, split: s.split })));
+  const bad = chart.series.flatMap((s) => s.nonfinite.map((p) => ({ p: p, split: fsSeriesLabel(s) })));
   if (bad.length) {
     const top = Number.isFinite(yMax) ? yMax : 1;
     traces.push({
