@@ -423,3 +423,32 @@ def test_multilabel_baselines_predict_each_labels_prevalence() -> None:
     ev = fitscope.Evaluator(["log_loss", "f1(average=macro)"]).update(y, rng.random((300, 4)), w)
     assert ev.baselines()["f1(average=macro)"] is None
     np.testing.assert_allclose(ev.baselines()["log_loss"], np.mean(ll), rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("y", "p", "words"),
+    [
+        ([[0, 1], [1]], [[0, 1], [1, 0]], ["y_true", "rows of one length", "2 values in row 0"]),
+        ([[0, 1], [1, 0]], [[0, 1], [1, 0, 1]], ["y_pred", "3 in row 1"]),
+    ],
+)
+def test_ragged_rows_are_named(y, p, words) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        f1(y, p, average="macro")
+    for word in words:
+        assert word in str(info.value)
+
+
+@pytest.mark.parametrize("zero_division", ["warn", 0, 1, math.nan])
+def test_samples_average_where_only_zero_weight_rows_have_a_value(zero_division) -> None:
+    """scikit-learn weighs each row's counts by its weight: a row of weight 0 scores
+    zero_division, so with the only defined row at weight 0 the average is zero_division
+    (a case Hypothesis found against scikit-learn 1.9)."""
+    y = np.array([[0, 0, 0], [1, 0, 0]])
+    pred = np.array([[0, 1, 0], [1, 0, 0]])
+    w = np.array([1.0, 0.0])
+    for ours, theirs in ((recall, skm.recall_score), (precision, skm.precision_score)):
+        np.testing.assert_allclose(
+            ours(y, pred, average="samples", zero_division=zero_division, sample_weight=w),
+            theirs(y, pred, average="samples", zero_division=zero_division, sample_weight=w),
+        )
