@@ -52,8 +52,8 @@ def _dense(x: Any, name: str) -> NDArray[Any]:
         if bad is None:
             raise
         raise InvalidInputError(
-            f"{name} must have rows of one length (2-D: one column per label, class or output). Got "
-            f"{sizes[0]} values in row 0 and {sizes[bad]} in row {bad} instead."
+            f"{name} must have rows of one length (2-D: one column per label, class or "
+            f"output). Got {sizes[0]} values in row 0 and {sizes[bad]} in row {bad} instead."
         ) from None
 
 
