@@ -360,3 +360,26 @@ def test_low_precision_and_narrow_label_dtypes_count_correctly() -> None:
     assert fitscope.metrics.accuracy(y.astype(bool), p.astype(bool)) == pytest.approx(2 / 3)
     probs = np.tile(np.array([0.2, 0.9, 0.4], dtype=np.float32), 200)
     assert fitscope.metrics.accuracy(y, probs) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_baselines_of_merged_parts_equal_one_pass(name, gen, opts) -> None:
+    """The no-skill baselines come from the same mergeable state: any split, merged, gives the
+    one-pass baselines (per-label arrays for multilabel average=None)."""
+    rng = np.random.default_rng(6)
+    y, p = gen(rng, 300)
+    w = rng.random(300) + 0.1
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    whole = fitscope.Evaluator([spec], **ev_opts).update(y, p, w).baselines()
+    parts = [
+        fitscope.Evaluator([spec], **ev_opts).update(y[s], p[s], w[s]) for s in _split(rng, 300, 4)
+    ]
+    merged = parts[0]
+    for ev in parts[1:]:
+        merged = merged.merge(ev)
+    got = merged.baselines()
+    if whole[spec.key] is None:
+        assert got[spec.key] is None
+    else:
+        np.testing.assert_allclose(got[spec.key], whole[spec.key], rtol=1e-10, atol=1e-12)
