@@ -40,12 +40,29 @@ def _from_tensor(x: Any) -> Any:
     return x
 
 
+def _dense(x: Any, name: str) -> NDArray[Any]:
+    """np.asarray, with rows of unequal lengths (a ragged nested list: multilabel rows of the
+    wrong width) named instead of numpy's ValueError."""
+    try:
+        return np.asarray(_from_tensor(x))
+    except ValueError:
+        rows = list(x) if isinstance(x, list | tuple) else []
+        sizes = [len(r) if isinstance(r, list | tuple | np.ndarray) else None for r in rows]
+        bad = next((i for i, n in enumerate(sizes) if n != sizes[0]), None)
+        if bad is None:
+            raise
+        raise InvalidInputError(
+            f"{name} must have rows of one length (2-D: one column per label, class or "
+            f"output). Got {sizes[0]} values in row 0 and {sizes[bad]} in row {bad} instead."
+        ) from None
+
+
 def as_array(x: Any, name: str) -> NDArray[Any]:
     """``x`` as a numeric numpy array (no copy when it already is one). PyTorch tensors are
     accepted as they are: on any device, with or without ``requires_grad``."""
     if isinstance(x, str | bytes):
         raise InvalidTypeError(f"{name} must be an array of numbers. Got {describe(x)} instead.")
-    arr = x if isinstance(x, np.ndarray) else np.asarray(_from_tensor(x))
+    arr = x if isinstance(x, np.ndarray) else _dense(x, name)
     if arr.dtype.kind not in "biuf":
         if arr.dtype.kind in "OUS" and arr.ndim >= 1:
             raise InvalidTypeError(
@@ -67,7 +84,7 @@ def as_label_array(x: Any, name: str) -> NDArray[Any]:
     vector of shape (n, 1) reads as 1-D, as scikit-learn reads it."""
     if isinstance(x, str | bytes):
         raise InvalidTypeError(f"{name} must be an array of labels. Got {describe(x)} instead.")
-    arr = x if isinstance(x, np.ndarray) else np.asarray(_from_tensor(x))
+    arr = x if isinstance(x, np.ndarray) else _dense(x, name)
     if arr.dtype.kind == "O":
         flat = arr.ravel().tolist()
         is_str = [isinstance(e, str) for e in flat]

@@ -85,6 +85,13 @@ def _multilabel_labels(rng: np.random.Generator, n: int) -> Data:
     return y, (p >= 0.5).astype(np.int64)
 
 
+def _multilabel_rows(rng: np.random.Generator, n: int) -> Data:
+    # Every row holds both a 0 and a 1 (ROC-AUC with average="samples" is defined per row).
+    y, p = _multilabel(rng, n, k=5)
+    y[:, 0], y[:, 1] = 1, 0
+    return y, p
+
+
 def _multioutput(rng: np.random.Generator, n: int) -> Data:
     y = rng.normal(size=(n, 3)) * [1.0, 10.0, 0.5] + [0.0, 1e6, -3.0]
     return y, y + rng.normal(size=(n, 3))
@@ -160,6 +167,20 @@ VARIANTS = [
     ("roc_auc", _multilabel, {"average": "weighted"}),
     ("average_precision", _multilabel, {"average": "micro"}),
     ("average_precision", _multilabel_labels, {"average": None}),
+    ("average_precision", _multilabel, {"average": "samples"}),
+    ("roc_auc", _multilabel_rows, {"average": "samples"}),
+    ("log_loss", _multilabel, {}),
+    ("log_loss", _multilabel, {"average": None}),
+    ("log_loss", _multilabel_labels, {"average": "weighted"}),
+    ("log_loss", _multilabel, {"reduction": "sum", "average": None}),
+    ("brier_score", _multilabel, {"average": None}),
+    ("brier_score", _multilabel_labels, {"average": "weighted"}),
+    # labels= selects label columns (by index, in its order) for multilabel targets.
+    ("f1", _multilabel, {"average": "macro", "labels": (3, 0)}),
+    ("precision", _multilabel_labels, {"average": "samples", "labels": (1, 2)}),
+    ("log_loss", _multilabel, {"average": None, "labels": (2, 1)}),
+    ("hamming_loss", _multilabel, {"labels": (1, 3)}),
+    ("roc_auc", _multilabel, {"average": None, "labels": (0, 2)}),
     # Multioutput regression.
     ("mse", _multioutput, {"multioutput": "raw_values"}),
     ("r2", _multioutput, {}),
@@ -339,3 +360,26 @@ def test_low_precision_and_narrow_label_dtypes_count_correctly() -> None:
     assert fitscope.metrics.accuracy(y.astype(bool), p.astype(bool)) == pytest.approx(2 / 3)
     probs = np.tile(np.array([0.2, 0.9, 0.4], dtype=np.float32), 200)
     assert fitscope.metrics.accuracy(y, probs) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+def test_baselines_of_merged_parts_equal_one_pass(name, gen, opts) -> None:
+    """The no-skill baselines come from the same mergeable state: any split, merged, gives the
+    one-pass baselines (per-label arrays for multilabel average=None)."""
+    rng = np.random.default_rng(6)
+    y, p = gen(rng, 300)
+    w = rng.random(300) + 0.1
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    whole = fitscope.Evaluator([spec], **ev_opts).update(y, p, w).baselines()
+    parts = [
+        fitscope.Evaluator([spec], **ev_opts).update(y[s], p[s], w[s]) for s in _split(rng, 300, 4)
+    ]
+    merged = parts[0]
+    for ev in parts[1:]:
+        merged = merged.merge(ev)
+    got = merged.baselines()
+    if whole[spec.key] is None:
+        assert got[spec.key] is None
+    else:
+        np.testing.assert_allclose(got[spec.key], whole[spec.key], rtol=1e-10, atol=1e-12)

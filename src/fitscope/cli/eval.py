@@ -41,10 +41,11 @@ def _is_path(token: str) -> bool:
 
 
 class _EvalCommand(click.Command):
-    """Reads ``--pred a b c`` as three columns and a bare ``--dask`` as "start a local cluster".
+    """Reads ``--pred a b c`` (and ``--label a b c``: multilabel) as three columns and a bare
+    ``--dask`` as "start a local cluster".
 
-    click options take one value each, so the words after ``--pred`` (up to the next option or
-    the next existing file or folder) are rewritten into repeated ``--pred`` options first.
+    click options take one value each, so the words after ``--pred`` or ``--label`` (up to the
+    next option or the next existing file or folder) are rewritten into repeated options first.
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -55,17 +56,17 @@ class _EvalCommand(click.Command):
             if token == "--":
                 out.extend(args[i:])
                 break
-            if token == "--pred":
+            if token in ("--pred", "--label"):
                 i += 1
                 taken = 0
                 while i < len(args) and not args[i].startswith("-"):
                     if taken and _is_path(args[i]):
                         break
-                    out.extend(["--pred", args[i]])
+                    out.extend([token, args[i]])
                     taken += 1
                     i += 1
                 if not taken:
-                    out.append("--pred")  # click reports the missing value
+                    out.append(token)  # click reports the missing value
                 continue
             if token == "--dask":
                 nxt = args[i + 1] if i + 1 < len(args) else None
@@ -95,8 +96,15 @@ def split_metrics(text: str) -> list[str]:
     return [m for m in out if m]
 
 
-def _with_options(names: list[str], average: str | None, beta: float | None) -> list[str]:
-    """--average / --beta applied to the metrics named without options that take them."""
+# Losses whose average= runs over the label columns of multilabel targets only.
+_LABEL_AVERAGED = ("log_loss", "cross_entropy", "brier_score")
+
+
+def _with_options(
+    names: list[str], average: str | None, beta: float | None, multilabel: bool = False
+) -> list[str]:
+    """--average / --beta applied to the metrics named without options that take them (the
+    losses' average only for multilabel targets, and never "binary": they have none)."""
     from fitscope.metrics._registry import lookup
 
     out = []
@@ -106,7 +114,12 @@ def _with_options(names: list[str], average: str | None, beta: float | None) -> 
             continue
         defaults = lookup(name).defaults
         opts = []
-        if average is not None and "average" in defaults:
+        per_label = name in _LABEL_AVERAGED
+        if (
+            average is not None
+            and "average" in defaults
+            and (not per_label or (multilabel and average != "binary"))
+        ):
             opts.append(f"average={'None' if average == 'none' else average}")
         if beta is not None and "beta" in defaults:
             opts.append(f"beta={beta:g}")
@@ -137,9 +150,12 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None] | None]:
         yield lambda n: bar.advance(task, n)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, names: tuple[str, ...] | None = None) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
+    if names is not None and getattr(value, "shape", None) == (len(names),):
+        # Per-label results of multilabel targets, by label name.
+        return "  ".join(f"{n}={_fmt(float(x))}" for n, x in zip(names, value, strict=True))
     if hasattr(value, "tolist"):
         return str(value.tolist())
     return str(value)
@@ -148,12 +164,13 @@ def _fmt(value: Any) -> str:
 def result_tables(result: Any) -> list[Table]:
     """Rich tables for a :class:`fitscope.scale.FileEvaluation`: overall, then segments."""
     better = {True: "higher", False: "lower", None: ""}
+    names = getattr(result, "label_names", None)
     overall = Table(box=box.SIMPLE_HEAD, title=f"{result.n_rows:,} rows", title_justify="left")
     overall.add_column("metric", no_wrap=True)
     overall.add_column("value", justify="right")
     overall.add_column("better")
     for key, value in result.metrics.items():
-        overall.add_row(key, _fmt(value), better[result.higher_is_better[key]])
+        overall.add_row(key, _fmt(value, names), better[result.higher_is_better[key]])
     tables = [overall]
     if result.by is not None:
         seg = Table(
@@ -167,7 +184,9 @@ def result_tables(result: Any) -> list[Table]:
             seg.add_column(key, justify="right")
         for s in result.segments:
             seg.add_row(
-                str(s.value), f"{s.n_rows:,}", *(_fmt(s.metrics[k]) for k in result.metrics)
+                str(s.value),
+                f"{s.n_rows:,}",
+                *(_fmt(s.metrics[k], names) for k in result.metrics),
             )
         tables.append(seg)
     return tables
@@ -175,13 +194,21 @@ def result_tables(result: Any) -> list[Table]:
 
 @click.command(name="eval", cls=_EvalCommand)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--label", required=True, metavar="COL", help="Column of true labels (or targets).")
+@click.option(
+    "--label",
+    required=True,
+    multiple=True,
+    metavar="COL [COL ...]",
+    help="Column of true labels (or targets); several columns, or a pattern such as "
+    "'y_true.*': multilabel 0/1 indicators, one column per label.",
+)
 @click.option(
     "--pred",
     required=True,
     multiple=True,
     metavar="COL [COL ...]",
-    help="Probability (or logit) column of class 1; several columns: one per class, in order.",
+    help="Probability (or logit) column of class 1; several columns: one per class, in order "
+    "(multilabel: one per label column, or a pattern such as 'y_pred.*' paired by label).",
 )
 @click.option("--weight", metavar="COL", help="Column of sample weights.")
 @click.option("--by", metavar="COL", help="Metrics per value of this column, weakest first.")
@@ -193,16 +220,18 @@ def result_tables(result: Any) -> list[Table]:
 )
 @click.option(
     "--average",
-    type=click.Choice(["binary", "micro", "macro", "weighted", "none"]),
+    type=click.Choice(["binary", "micro", "macro", "weighted", "samples", "none"]),
     help="Averaging for the metrics that take one (precision, recall, f1, fbeta, roc_auc, "
-    "average_precision) and are named without options; none: one value per class.",
+    "average_precision; multilabel log_loss, brier_score) and are named without options; "
+    "none: one value per class (label); samples: per row (multilabel).",
 )
 @click.option("--beta", type=float, help="beta of fbeta (also: --metrics 'fbeta(beta=2)').")
 @click.option(
     "--labels",
     "class_labels",
     metavar="A,B,...",
-    help="The classes and their order (columns of --pred map to them); text or numbers.",
+    help="The classes and their order (columns of --pred map to them); text or numbers. "
+    "Multilabel: the labels to score, by name or column index.",
 )
 @click.option("--pos-label", metavar="LABEL", help="The positive class (binary metrics).")
 @click.option(
@@ -234,7 +263,7 @@ def result_tables(result: Any) -> list[Table]:
 @click.option("--workers", type=int, default=2, show_default=True, help="Local cluster workers.")
 def eval_command(
     paths: tuple[str, ...],
-    label: str,
+    label: tuple[str, ...],
     pred: tuple[str, ...],
     weight: str | None,
     by: str | None,
@@ -256,6 +285,8 @@ def eval_command(
 
     Example: fitscope eval preds.parquet --label y --pred p --metrics accuracy,log_loss,roc_auc
 
+    Multilabel: fitscope eval preds.csv --label 'y_true.*' --pred 'y_pred.*' --average macro
+
     The label column may hold class names. Metric options go in the name, as fitscope prints
     them ("f1(average=macro)"), or through --average / --beta for every metric that takes them.
     """
@@ -263,9 +294,11 @@ def eval_command(
     from fitscope.scale._sources import plan, resolve_paths
 
     columns = [c.strip() for p in pred for c in p.split(",") if c.strip()]
-    names = _with_options(split_metrics(metrics), average, beta)
+    label_columns = [c.strip() for x in label for c in x.split(",") if c.strip()]
+    multilabel = len(label_columns) > 1 or any("*" in c for c in label_columns)
+    names = _with_options(split_metrics(metrics), average, beta, multilabel)
     kwargs: dict[str, Any] = {
-        "label": label,
+        "label": label_columns[0] if len(label_columns) == 1 else label_columns,
         "pred": columns,
         "weight": weight,
         "by": by,

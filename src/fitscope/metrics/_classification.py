@@ -55,6 +55,8 @@ class ClassificationConfig:
     labels: tuple[Any, ...] | None = None  # labels=: the classes and their order, fixed
     pos_label: Any = None  # the positive class (None: 1, or the greater of two labels)
     ovo: bool = False  # keep 2-D scores grouped by true class (one-vs-one ROC-AUC)
+    # Ranking metrics asked for with average="samples" (multilabel: one score per row).
+    samples_ranking: tuple[str, ...] = ()
 
     @property
     def needs_scores(self) -> bool:
@@ -363,7 +365,6 @@ class ClassificationState:
                 ("expected_calibration_error", cfg.ece_bins),
                 ("top_k_accuracy", cfg.top_k),
                 ("roc_auc(multi_class='ovo')", cfg.ovo),
-                ("labels=", cfg.labels is not None),
             )
             if used
         ]
@@ -373,12 +374,23 @@ class ClassificationState:
                 f"{', '.join(unsupported)} (multilabel targets are not supported there yet). "
                 f"Got 2-D indicators of shape {y_arr.shape} instead."
             )
-        yb = _ml.check_indicator(y_arr, "y_true")
         if p_arr.shape != y_arr.shape:
             raise InvalidInputError(
                 f"y_pred must have the shape of y_true {y_arr.shape} (one column per label) for "
                 f"multilabel targets. Got shape {p_arr.shape} instead."
             )
+        width = y_arr.shape[1]
+        if prior is not None and prior.ml is not None and prior.ml.width != width:
+            raise InvalidInputError(
+                f"y_true must keep {prior.ml.width} label columns across batches. Got "
+                f"{width} instead."
+            )
+        if cfg.labels is not None:
+            # labels= selects label columns by index, in its order, as scikit-learn's
+            # precision_recall_fscore_support does for multilabel targets.
+            picked = _ml.label_columns(cfg.labels, width)
+            y_arr, p_arr = y_arr[:, picked], p_arr[:, picked]
+        yb = _ml.check_indicator(y_arr, "y_true")
         n, n_labels = yb.shape
         scores: NDArray[Any] | None = None
         if p_arr.dtype.kind == "f" or cfg.from_logits:
@@ -399,16 +411,12 @@ class ClassificationState:
             pred = _ml.check_indicator(p_arr, "y_pred")
             if cfg.ranking:
                 scores = pred.astype(np.float64)  # 0/1 labels read as probabilities 0 and 1
-        if prior is not None and prior.ml is not None and prior.ml.n_labels != n_labels:
-            raise InvalidInputError(
-                f"y_true must keep {prior.ml.n_labels} label columns across batches. Got "
-                f"{n_labels} instead."
-            )
         self.mode = "multilabel"
         self.weighted = self.weighted or w is not None
         self.ml = Multilabel.of(yb, pred, w)
         self.n_classes = n_labels
         ml = self.ml
+        ml.width = width
         if w is None:
             # The multilabel counts already hold these (unweighted): no second pass.
             self.seen_true = (ml.tp + ml.fn).astype(np.int64)
@@ -419,26 +427,33 @@ class ClassificationState:
             self.seen_pred = pred.sum(axis=0).astype(np.int64)
             self.class_weight = ml.tp + ml.fn
         if cfg.log_loss or cfg.brier:
-            # Per-label binary log loss and Brier score, summed over every cell: each label's
-            # mean (scikit-learn's log_loss / brier_score_loss on that column) averaged over
-            # the labels is this sum over (total weight x labels), since every label column
-            # carries the same row weights (docs/metrics.md, "Multilabel targets").
+            # Per label, scikit-learn's binary log_loss / brier_score_loss of that column, as
+            # weighted sums over its cells; every average is read from these (docs/metrics.md,
+            # "Multilabel targets").
             prob = (
                 k.sigmoid(scores)
                 if cfg.from_logits and scores is not None
                 else (pred.astype(np.float64) if scores is None else scores)
             )
             if cfg.log_loss:
-                if cfg.from_logits and scores is not None:
-                    nll = np.logaddexp(0.0, np.where(yb, -scores, scores))
-                else:
-                    eps = k.clip_eps(p_arr.dtype)
-                    nll = -np.log(np.clip(np.where(yb, prob, 1.0 - prob), eps, 1.0 - eps))
-                row = nll.sum(axis=1)
-                self.log_loss_sum += float(row.sum() if w is None else np.dot(w, row))
+                nll = _ml.cell_nll(yb, p_arr, cfg.from_logits)
+                ml.loss = nll.sum(axis=0) if w is None else w @ nll
+                self.log_loss_sum += float(ml.loss.sum())
             if cfg.brier:
-                sq = ((prob - yb) ** 2).sum(axis=1)
-                self.brier_sum += float(sq.sum() if w is None else np.dot(w, sq))
+                sq = (prob - yb) ** 2
+                ml.sq = sq.sum(axis=0) if w is None else w @ sq
+                self.brier_sum += float(ml.sq.sum())
+        if cfg.samples_ranking:
+            assert scores is not None
+            # Exact whatever ``ranking`` is: a row's scores are at hand, and few.
+            auc, ap = _ml.row_ranking(yb, scores)
+            # As scikit-learn's "samples" average: a row of zero weight scores 0 at weight 0,
+            # so only rows of nonzero weight can leave the average undefined.
+            bad = np.isnan(auc) if w is None else np.isnan(auc) & (w != 0)
+            auc = np.where(np.isnan(auc), 0.0, auc)
+            ml.row_auc_undefined = int(np.count_nonzero(bad))
+            ml.row_auc = float(auc.sum() if w is None else np.dot(w, auc))
+            ml.row_ap = float(ap.sum() if w is None else np.dot(w, ap))
         if cfg.ranking:
             assert scores is not None
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None

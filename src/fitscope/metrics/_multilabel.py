@@ -7,7 +7,10 @@ weighted); the weight of rows predicted exactly (subset accuracy) and of wrong c
 loss); and, for ``average="samples"``, the weight and count of samples per combination
 (tp_i, fp_i, fn_i). A sample's precision, recall and F-beta depend on nothing else, so any
 ``beta`` and ``zero_division`` is computed from those combinations after the fact. Scores for
-ROC-AUC and average precision are kept per label by the classification state's rank stores.
+ROC-AUC and average precision are kept per label by the classification state's rank stores;
+their ``average="samples"`` reads one row at a time, so each row's score is computed as the row
+arrives and only the weighted sums are kept (:func:`row_ranking`). Per-label log-loss and Brier
+sums make the per-label losses (``average=None``) and every average of them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fitscope.errors import InvalidInputError
+from fitscope.metrics import _kernels as k
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -43,6 +47,37 @@ def check_indicator(y: NDArray[Any], name: str) -> NDArray[np.bool_]:
         )
     out: NDArray[np.bool_] = y.astype(bool)
     return out
+
+
+def label_columns(labels: tuple[Any, ...], width: int) -> IntArray:
+    """``labels=`` for multilabel targets: column indices in [0, width), as scikit-learn."""
+    bad = next(
+        (
+            x
+            for x in labels
+            if isinstance(x, bool) or not isinstance(x, int | np.integer) or not 0 <= x < width
+        ),
+        None,
+    )
+    if bad is not None or not labels:
+        raise InvalidInputError(
+            f"labels must be label column indices in [0, {width}) for multilabel targets "
+            f"({width} label columns). Got {bad!r} instead."
+        )
+    return np.asarray(labels, dtype=np.int64)
+
+
+def cell_nll(y: NDArray[np.bool_], p: NDArray[Any], from_logits: bool) -> FloatArray:
+    """Each cell's binary log loss: scikit-learn's clipping to [eps, 1 - eps] (eps of the
+    input's float type) for probabilities, the log-sigmoid for logits."""
+    if from_logits:
+        z = p.astype(np.float64, copy=False)
+        out: FloatArray = np.logaddexp(0.0, np.where(y, -z, z))
+        return out
+    eps = k.clip_eps(p.dtype)
+    prob = p.astype(np.float64, copy=False)
+    nll: FloatArray = -np.log(np.clip(np.where(y, prob, 1.0 - prob), eps, 1.0 - eps))
+    return nll
 
 
 def _row_counts(a: NDArray[np.bool_]) -> IntArray:
@@ -70,6 +105,15 @@ class Multilabel:
     codes: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     code_weight: FloatArray = field(default_factory=lambda: np.zeros(0))
     code_count: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    width: int = 0  # label columns of the input (labels= may select fewer): kept across batches
+    # Per label: weighted sums of the binary log loss and squared error of each cell.
+    loss: FloatArray = field(default_factory=lambda: np.zeros(0))
+    sq: FloatArray = field(default_factory=lambda: np.zeros(0))
+    # average="samples" of ROC-AUC / average precision: sum of w * (row's score) over rows
+    # where it is defined, and the count of rows of nonzero weight where it is not (one class).
+    row_auc: float = 0.0
+    row_auc_undefined: int = 0
+    row_ap: float = 0.0
 
     @staticmethod
     def of(y: NDArray[np.bool_], pred: NDArray[np.bool_], w: FloatArray | None) -> Multilabel:
@@ -129,10 +173,10 @@ class Multilabel:
         )
 
     def merge(self, other: Multilabel) -> Multilabel:
-        if other.n_labels != self.n_labels:
+        if other.width != self.width:
             raise InvalidInputError(
-                f"y_true must keep {self.n_labels} label columns across batches. Got "
-                f"{other.n_labels} instead."
+                f"y_true must keep {self.width} label columns across batches. Got "
+                f"{other.width} instead."
             )
         codes, inv = np.unique(np.concatenate([self.codes, other.codes]), return_inverse=True)
         inv = inv.reshape(-1)
@@ -156,6 +200,12 @@ class Multilabel:
                 weights=np.concatenate([self.code_count, other.code_count]),
                 minlength=codes.size,
             ).astype(np.int64),
+            self.width,
+            _add(self.loss, other.loss),
+            _add(self.sq, other.sq),
+            self.row_auc + other.row_auc,
+            self.row_auc_undefined + other.row_auc_undefined,
+            self.row_ap + other.row_ap,
         )
 
     def per_sample_counts(self) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -163,3 +213,45 @@ class Multilabel:
         tp, rest = np.divmod(self.codes, base * base)
         fp, fn = np.divmod(rest, base)
         return tp.astype(np.float64), fp.astype(np.float64), fn.astype(np.float64)
+
+
+def _add(a: FloatArray, b: FloatArray) -> FloatArray:
+    # Per-label sums are empty when the metrics asked for do not need them.
+    return a + b if a.size and b.size else (a if a.size else b).copy()
+
+
+def row_ranking(y: NDArray[np.bool_], scores: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per row, ROC-AUC and average precision of its labels ranked by its scores, exactly as
+    scikit-learn's binary ``roc_auc_score`` / ``average_precision_score`` of that row (what its
+    ``average="samples"`` averages): ties count half a pair (AUC) and enter the precision-recall
+    curve at one threshold (AP). AUC is nan for a row of one class; AP is 0 for a row without
+    positives (scikit-learn's values). One sort of the (n, L) matrix, no loop over rows."""
+    n, n_labels = scores.shape
+    order = np.argsort(-scores, axis=1, kind="stable")
+    s = np.take_along_axis(scores, order, axis=1)
+    t = np.take_along_axis(y, order, axis=1)
+    cum_tp = np.cumsum(t, axis=1, dtype=np.int64)
+    pos = cum_tp[:, -1]
+    neg = n_labels - pos
+    col = np.arange(n_labels)
+    # A tie group (equal scores) ends where the next score differs, and at the last column.
+    end = np.ones((n, n_labels), dtype=bool)
+    end[:, :-1] = s[:, :-1] != s[:, 1:]
+    last = np.minimum.accumulate(np.where(end, col, n_labels)[:, ::-1], axis=1)[:, ::-1]
+    start = np.ones((n, n_labels), dtype=bool)
+    start[:, 1:] = end[:, :-1]
+    first = np.maximum.accumulate(np.where(start, col, 0), axis=1)
+    tp_last = np.take_along_axis(cum_tp, last, axis=1)
+    # Positives ranked strictly above each cell's tie group, and inside the group.
+    padded = np.zeros((n, n_labels + 1), dtype=np.int64)
+    padded[:, 1:] = cum_tp
+    above = np.take_along_axis(padded, first, axis=1)
+    tied = tp_last - above
+    pairs = np.where(t, 0.0, above + 0.5 * tied).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        auc = pairs / (pos * neg)
+        # Each positive adds 1/P recall at its group's precision tp / (cells ranked so far).
+        ap = np.where(t, tp_last / (last + 1.0), 0.0).sum(axis=1) / pos
+    auc = np.where(pos * neg > 0, auc, np.nan)
+    ap = np.where(pos > 0, ap, 0.0)
+    return auc.astype(np.float64), ap.astype(np.float64)

@@ -51,7 +51,9 @@ class MetricInfo:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     baseline_description: str | None = None
     compute: Callable[[Any, Mapping[str, Any]], Value] = field(repr=False, default=lambda s, o: NAN)
-    baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = field(
+    # The no-skill value; a per-label array for multilabel targets with average=None, and
+    # None where none is defined for the data seen.
+    baseline: Callable[[Any, Mapping[str, Any]], Value | None] | None = field(
         repr=False, default=None
     )
     check_options: Callable[[str, Mapping[str, Any]], None] = field(
@@ -94,7 +96,10 @@ def _present(s: ClassificationState) -> NDArray[np.bool_]:
 
 
 def class_labels(s: ClassificationState) -> NDArray[Any]:
-    """The label of each entry of a per-class result (and each confusion-matrix axis)."""
+    """The label of each entry of a per-class result (and each confusion-matrix axis);
+    multilabel: the label column indices (those of ``labels=``, in its order)."""
+    if s.ml is not None:
+        return np.arange(s.ml.n_labels) if s.config.labels is None else np.asarray(s.config.labels)
     names = np.arange(s.n_classes) if s.classes is None else s.classes
     return names[_present(s)] if s.config.confusion else names
 
@@ -210,13 +215,19 @@ def _ml_prf(s: ClassificationState, o: Mapping[str, Any], which: str) -> Value:
     if average == "samples":
         tp, fp, fn = ml.per_sample_counts()
         per = _prf_values(tp, fp, fn, which, beta, zero)
-        # Each combination stands for its samples: their weights (or counts when unweighted,
-        # and when every weight is 0: scikit-learn's fallback to the plain mean).
-        keep = ~np.isnan(per)
-        if not keep.any():
-            return NAN
-        weights = ml.code_weight if s.weighted else ml.code_count.astype(np.float64)
-        if float(weights[keep].sum()) <= 0:
+        # Each combination stands for its samples: their weights (counts when unweighted).
+        # scikit-learn weighs each row's counts by its weight, so a row of weight 0 scores
+        # zero_division; its fallback to the plain mean, when no row of nonzero weight has a
+        # value, then gives zero_division (nan: the rows left are all nan).
+        if s.weighted:
+            keep = ~np.isnan(per) & (ml.code_weight > 0)
+            if not keep.any():
+                return zero
+            weights = ml.code_weight
+        else:
+            keep = ~np.isnan(per)
+            if not keep.any():
+                return NAN
             weights = ml.code_count.astype(np.float64)
         return float(np.dot(per[keep], weights[keep]) / weights[keep].sum())
     tp, fp, fn = ml.tp, ml.fp, ml.fn
@@ -309,10 +320,7 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value
         return _ovo(s, o)
     n_cols = len(s.rank)
     if o["average"] == "samples":
-        raise InvalidInputError(
-            f"{metric}(average=...) must be 'macro', 'weighted', 'micro' or None. Got 'samples' "
-            "instead (not supported yet)."
-        )
+        return _samples_ranking(s, metric)
     seen = grow(s.seen_true, n_cols)[:n_cols]
     if s.ml is not None and auc:
         # Each label column is a binary problem: it needs positives and negatives.
@@ -349,6 +357,27 @@ def _ranking(s: ClassificationState, o: Mapping[str, Any], metric: str) -> Value
         per[w == 0] = 0.0
         return float(np.dot(per, w) / w.sum())
     return float(per.mean())
+
+
+def _samples_ranking(s: ClassificationState, metric: str) -> float:
+    """average="samples": each row's score over its labels, averaged with the sample weights
+    (the state keeps the weighted sums; see _multilabel.row_ranking)."""
+    ml = s.ml
+    if ml is None:
+        raise InvalidInputError(
+            f"{metric}(average=...) must be 'macro', 'weighted', 'micro' or None for class "
+            "labels ('samples' averages over the rows of multilabel targets). Got 'samples' "
+            "instead."
+        )
+    if metric == "roc_auc" and ml.row_auc_undefined:
+        raise InvalidInputError(
+            "y_true must hold both 0 and 1 in every row for roc_auc(average='samples'). Got "
+            f"{ml.row_auc_undefined} row(s) of one class only instead; ROC-AUC is undefined "
+            "there. Give those rows zero weight, or average over labels."
+        )
+    total = ml.weight
+    value = ml.row_auc if metric == "roc_auc" else ml.row_ap
+    return value / total if total > 0 else NAN
 
 
 def _ovo(s: ClassificationState, o: Mapping[str, Any]) -> float:
@@ -412,12 +441,16 @@ def _cls(
     desc: str,
     needs: set[str],
     compute: Callable[[Any, Mapping[str, Any]], Value],
-    baseline: Callable[[Any, Mapping[str, Any]], float | None] | None = None,
+    baseline: Callable[[Any, Mapping[str, Any]], Value | None] | None = None,
     baseline_description: str | None = None,
     defaults: Mapping[str, Any] | None = None,
     check: Callable[[str, Mapping[str, Any]], None] | None = None,
     family: str = "classification",
+    multilabel_baseline: Callable[[ClassificationState, Mapping[str, Any]], Value] | None = None,
 ) -> None:
+    if baseline is not None and family == "classification":
+        # Multilabel states take multilabel_baseline, or have none.
+        baseline = _by_kind(baseline, multilabel_baseline)
     _register(
         MetricInfo(
             name=name,
@@ -432,6 +465,68 @@ def _cls(
             check_options=check or (lambda n, o: None),
         )
     )
+
+
+def _by_kind(
+    other: Callable[[Any, Mapping[str, Any]], Value | None],
+    ml: Callable[[ClassificationState, Mapping[str, Any]], Value] | None,
+) -> Callable[[Any, Mapping[str, Any]], Value | None]:
+    def baseline(s: Any, o: Mapping[str, Any]) -> Value | None:
+        if getattr(s, "ml", None) is None:
+            return other(s, o)
+        return None if ml is None else ml(s, o)
+
+    return baseline
+
+
+def _prevalence(s: ClassificationState) -> NDArray[np.float64]:
+    """Multilabel: each label's weighted share of positive rows (the no-skill predictor)."""
+    assert s.ml is not None
+    return _ml_mean(s, s.ml.tp + s.ml.fn)
+
+
+def _ml_entropy(s: ClassificationState, o: Mapping[str, Any]) -> Value:
+    # Predicting each label's prevalence pi: the binary entropy of pi, per label.
+    assert s.ml is not None
+    pi = _prevalence(s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = 0.0 - (
+            np.where(pi > 0, pi * np.log(pi), 0.0) + np.where(pi < 1, (1 - pi) * np.log1p(-pi), 0.0)
+        )
+    if o.get("reduction") == "sum":
+        sums = h * s.ml.weight
+        return sums if o.get("average") is None else float(sums.sum())
+    return _label_average(s, "log_loss", h, o)
+
+
+def _ml_brier_base(s: ClassificationState, o: Mapping[str, Any]) -> Value:
+    pi = _prevalence(s)
+    return _label_average(s, "brier_score", pi * (1 - pi), o)
+
+
+def _ml_hamming_base(s: ClassificationState, o: Mapping[str, Any]) -> Value:
+    # Predicting each label's majority value: that label's minority share of cells is wrong.
+    pi = _prevalence(s)
+    return float(np.minimum(pi, 1 - pi).mean())
+
+
+def _ml_ap_base(s: ClassificationState, o: Mapping[str, Any]) -> Value:
+    # Constant scores: each label's average precision is its prevalence; "micro" and
+    # "samples" pool the cells (a row's AP is its share of positive labels).
+    assert s.ml is not None
+    pi, support = _prevalence(s), s.ml.tp + s.ml.fn
+    average = o["average"]
+    if average is None:
+        return pi
+    if average == "weighted":
+        total = float(support.sum())
+        return float(np.dot(pi, support) / total) if total > 0 else 0.0
+    return float(pi.mean())  # macro; micro and samples: total positives / all cells, the same
+
+
+def _ml_auc_base(s: ClassificationState, o: Mapping[str, Any]) -> Value:
+    assert s.ml is not None
+    return np.full(s.ml.n_labels, 0.5) if o["average"] is None else 0.5
 
 
 def _mean_of(
@@ -529,29 +624,74 @@ def _check_cm(name: str, o: Mapping[str, Any]) -> None:
         v.check_choice(o["normalize"], f"{name}(normalize=...)", ("true", "pred", "all"))
 
 
-def _log_loss(s: ClassificationState, o: Mapping[str, Any]) -> float:
+def _label_average(s: ClassificationState, name: str, per: Value, o: Mapping[str, Any]) -> Value:
+    """Per-label values of a multilabel loss, averaged as ``average`` says. Every label column
+    carries the same row weights, so "macro", "micro" and "samples" are one number (the mean
+    over labels of each label's loss is the sum over all cells / (total weight x labels), and
+    also the weighted mean over rows of each row's mean loss); "weighted" weighs each label by
+    its support (weight of its positives), as scikit-learn's ranking averages do."""
+    average = o.get("average", "macro")
+    if s.ml is None:
+        if average != "macro":
+            raise InvalidInputError(
+                f"{name}(average=...) must be 'macro' (the default) for class labels: the other "
+                f"averages are over the label columns of multilabel targets. Got {average!r} "
+                "instead."
+            )
+        return per
+    assert isinstance(per, np.ndarray)
+    if average is None:
+        return per
+    if average == "weighted":
+        support = s.ml.tp + s.ml.fn
+        total = float(support.sum())
+        return float(np.dot(per, support) / total) if total > 0 else NAN
+    return float(per.mean()) if per.size else NAN
+
+
+def _ml_mean(s: ClassificationState, sums: NDArray[np.float64]) -> NDArray[np.float64]:
+    assert s.ml is not None
+    w = s.ml.weight
+    return sums / w if w > 0 else np.full(sums.shape, NAN)
+
+
+def _log_loss(s: ClassificationState, o: Mapping[str, Any]) -> Value:
     if s.n == 0:
         return NAN
+    if s.ml is not None:  # multilabel: each label's binary log loss (docs/metrics.md)
+        if o["reduction"] == "sum":
+            return s.ml.loss.copy() if o.get("average") is None else s.log_loss_sum
+        return _label_average(s, "log_loss", _ml_mean(s, s.ml.loss), o)
     if o["reduction"] == "sum":
-        return s.log_loss_sum
-    if s.ml is not None:  # multilabel: the mean over labels of each label's log loss
-        cells = s.ml.weight * s.ml.n_labels
-        return s.log_loss_sum / cells if cells > 0 else NAN
-    return s.log_loss_sum / s.total_weight if s.total_weight > 0 else NAN
+        return _label_average(s, "log_loss", s.log_loss_sum, o)
+    mean = s.log_loss_sum / s.total_weight if s.total_weight > 0 else NAN
+    return _label_average(s, "log_loss", mean, o)
 
 
 def _check_reduction(name: str, o: Mapping[str, Any]) -> None:
     v.check_choice(o["reduction"], f"{name}(reduction=...)", ("mean", "sum"))
+    _check_avg(name, o["average"], _LOSS_AVERAGES)
+    if o["reduction"] == "sum" and o["average"] == "weighted":
+        raise InvalidInputError(
+            f"{name}(average=...) must not be 'weighted' with reduction='sum' (a sum has no "
+            "weighted average over labels). Got average='weighted' instead; use "
+            "reduction='mean', or average=None for the sum per label."
+        )
 
 
-def _brier(s: ClassificationState, o: Mapping[str, Any]) -> float:
-    if s.ml is not None:  # multilabel: the mean over labels of each label's Brier score
-        cells = s.ml.weight * s.ml.n_labels
-        return s.brier_sum / cells if s.n and cells > 0 else NAN
-    if s.n == 0 or s.total_weight <= 0:
+def _check_loss_average(name: str, o: Mapping[str, Any]) -> None:
+    _check_avg(name, o["average"], _LOSS_AVERAGES)
+
+
+def _brier(s: ClassificationState, o: Mapping[str, Any]) -> Value:
+    if s.n == 0:
         return NAN
+    if s.ml is not None:  # multilabel: each label's binary Brier score (docs/metrics.md)
+        return _label_average(s, "brier_score", _ml_mean(s, s.ml.sq), o)
+    if s.total_weight <= 0:
+        return _label_average(s, "brier_score", NAN, o)
     half = 0.5 if s.mode == "binary" or len(s.rank) <= 2 else 1.0
-    return half * s.brier_sum / s.total_weight
+    return _label_average(s, "brier_score", half * s.brier_sum / s.total_weight, o)
 
 
 def _brier_base(s: ClassificationState, o: Mapping[str, Any]) -> float:
@@ -593,6 +733,7 @@ def _check_bins(name: str, o: Mapping[str, Any]) -> None:
 
 _PRF_AVERAGES = ("binary", "micro", "macro", "weighted", "samples", None)
 _RANK_AVERAGES = ("macro", "weighted", "micro", "samples", None)
+_LOSS_AVERAGES = _RANK_AVERAGES
 
 _cls(
     "accuracy",
@@ -622,6 +763,9 @@ _cls(
     "share of wrong labels (multilabel: wrong cells over all cells; else 1 - accuracy)",
     {"confusion"},
     _hamming,
+    lambda s, o: 1.0 - float(_prior(s).max()),
+    "always predicting the majority class (multilabel: each label's majority value)",
+    multilabel_baseline=_ml_hamming_base,
 )
 _cls(
     "balanced_accuracy",
@@ -666,9 +810,10 @@ _cls(
     {"log_loss"},
     _log_loss,
     _entropy,
-    "predicting the class frequencies of y_true",
-    defaults={"reduction": "mean"},
+    "predicting the class frequencies of y_true (multilabel: each label's prevalence)",
+    defaults={"reduction": "mean", "average": "macro"},
     check=_check_reduction,
+    multilabel_baseline=_ml_entropy,
 )
 _cls(
     "brier_score",
@@ -677,7 +822,10 @@ _cls(
     {"brier"},
     _brier,
     _brier_base,
-    "predicting the class frequencies of y_true",
+    "predicting the class frequencies of y_true (multilabel: each label's prevalence)",
+    defaults={"average": "macro"},
+    check=_check_loss_average,
+    multilabel_baseline=_ml_brier_base,
 )
 _cls(
     "roc_auc",
@@ -689,6 +837,7 @@ _cls(
     "random scores",
     defaults={"average": "macro", "multi_class": "ovr", "max_fpr": None},
     check=_check_roc,
+    multilabel_baseline=_ml_auc_base,
 )
 _cls(
     "average_precision",
@@ -704,6 +853,7 @@ _cls(
     "random scores (the positive rate)",
     defaults={"average": "macro"},
     check=_check_average(_RANK_AVERAGES),
+    multilabel_baseline=_ml_ap_base,
 )
 _cls(
     "top_k_accuracy",

@@ -301,6 +301,17 @@ class Evaluator:
                 labels=fixed,
                 pos_label=pos_label,
                 ovo=any(s.options.get("multi_class") == "ovo" for s in cls_specs),
+                samples_ranking=tuple(
+                    sorted(
+                        {
+                            s.info.name
+                            for s in cls_specs
+                            if s.info
+                            and "ranking" in s.info.needs
+                            and s.options.get("average") == "samples"
+                        }
+                    )
+                ),
             )
             if cls_specs
             else None
@@ -456,17 +467,13 @@ class Evaluator:
                 )
         return out
 
-    def baselines(self) -> dict[str, float | None]:
-        """Each metric's no-skill value for the data seen (None where none is defined)."""
-        out: dict[str, float | None] = {}
+    def baselines(self) -> dict[str, Any]:
+        """Each metric's no-skill value for the data seen (None where none is defined; for
+        multilabel targets with ``average=None``, one value per label)."""
+        out: dict[str, Any] = {}
         for s in self.specs:
             state = self._state_for(s.info) if s.info is not None else None
-            if (
-                s.info is None
-                or s.info.baseline is None
-                or state is None
-                or getattr(state, "ml", None) is not None  # none defined for multilabel yet
-            ):
+            if s.info is None or s.info.baseline is None or state is None or not state.n:
                 out[s.key] = None
             else:
                 out[s.key] = s.info.baseline(state, s.options)

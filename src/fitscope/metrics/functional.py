@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from fitscope import _validation as v
 from fitscope.metrics import _kernels as k
 from fitscope.metrics import _labels as _lab
+from fitscope.metrics import _multilabel as _ml
 from fitscope.metrics._registry import lookup
 from fitscope.metrics.evaluator import Evaluator, metric
 
@@ -55,13 +56,18 @@ def log_loss(
     reduction: str = "mean",
     labels: Any = None,
     pos_label: Any = None,
+    average: str | None = "macro",
 ) -> Any:
     """Log loss (cross-entropy): the negative log-likelihood of the true class.
 
     ``y_pred`` is the probability of class 1 (1-D) or a matrix of class probabilities (2-D);
     with ``from_logits=True`` raw scores, through a numerically stable log-sigmoid/log-softmax.
     ``reduction``: ``"mean"`` (weighted by sample_weight, as scikit-learn), ``"sum"`` (the
-    summed per-sample errors) or ``"none"`` (the per-sample losses times their weights).
+    summed per-sample errors) or ``"none"`` (the per-sample losses times their weights;
+    multilabel: one per cell, shape (n, labels)). Multilabel targets (2-D 0/1 ``y_true``):
+    each label's binary log loss, combined by ``average`` ("macro", "micro" and "samples"
+    agree; "weighted" by label support; None: one per label); ``labels`` selects label
+    columns (docs/metrics.md, "Multilabel targets").
 
     >>> from fitscope.metrics import log_loss
     >>> round(log_loss([0, 1], [0.1, 0.8]), 6)
@@ -71,7 +77,7 @@ def log_loss(
     """
     v.check_choice(reduction, "reduction", ("mean", "sum", "none"))
     if reduction != "none":
-        return float(
+        return _float(
             _one(
                 "log_loss",
                 y_true,
@@ -81,6 +87,7 @@ def log_loss(
                 labels=labels,
                 pos_label=pos_label,
                 reduction=reduction,
+                average=average,
             )
         )
     return _per_sample_log_loss(y_true, y_pred, sample_weight, from_logits, labels, pos_label)
@@ -96,6 +103,15 @@ def _per_sample_log_loss(
     state = ev._cls
     assert state is not None
     y_raw = v.as_label_array(y_true, "y_true")
+    if state.ml is not None:
+        # Multilabel: one loss per cell (n, labels), times the row's weight.
+        p2 = v.as_label_array(y_pred, "y_pred")
+        if labels is not None:
+            picked = _ml.label_columns(tuple(labels), y_raw.shape[1])
+            y_raw, p2 = y_raw[:, picked], p2[:, picked]
+        cells = _ml.cell_nll(_ml.check_indicator(y_raw, "y_true"), p2, from_logits)
+        w2 = v.as_sample_weight(sample_weight, y_raw.shape[0])
+        return cells if w2 is None else cells * w2[:, None]
     y = (
         v.as_labels(y_raw, "y_true")
         if state.classes is None
@@ -116,6 +132,11 @@ def _per_sample_log_loss(
 
 
 cross_entropy = log_loss
+
+
+def _float(value: Any) -> Any:
+    # Scalars as float; per-label arrays (multilabel average=None) as they are.
+    return value if isinstance(value, np.ndarray) else float(value)
 
 
 def _mo_option(multioutput: Any) -> Any:
@@ -194,10 +215,18 @@ def brier_score(
     from_logits: bool = False,
     labels: Any = None,
     pos_label: Any = None,
-) -> float:
+    average: str | None = "macro",
+) -> Any:
     """Brier score: mean squared error of the predicted probabilities (binary: (p - y)^2 with
-    y = 1 for ``pos_label``; three or more classes: the sum over classes, as scikit-learn)."""
-    return float(
+    y = 1 for ``pos_label``; three or more classes: the sum over classes, as scikit-learn).
+    Multilabel targets: each label's binary Brier score, combined by ``average`` as
+    :func:`log_loss`.
+
+    >>> from fitscope.metrics import brier_score
+    >>> brier_score([[1, 0], [0, 1]], [[0.8, 0.4], [0.1, 0.5]], average=None).round(6)
+    array([0.025, 0.205])
+    """
+    return _float(
         _one(
             "brier_score",
             y_true,
@@ -206,6 +235,7 @@ def brier_score(
             from_logits=from_logits,
             labels=labels,
             pos_label=pos_label,
+            average=average,
         )
     )
 
@@ -708,22 +738,28 @@ def reliability_curve(
     )
 
 
-def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: Any) -> float | None:
+def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: Any) -> Any:
     """The no-skill value of metric ``name`` on ``y_true`` (None where none is defined), e.g.
-    the majority-class accuracy or the log loss of predicting the class frequencies.
+    the majority-class accuracy or the log loss of predicting the class frequencies. For
+    multilabel targets (2-D 0/1) the no-skill predictor gives every row each label's
+    prevalence; with ``average=None`` the result is one value per label.
 
     >>> from fitscope.metrics import baseline
     >>> baseline("accuracy", [0, 0, 1])
     0.6666666666666666
     >>> round(baseline("log_loss", ["cat", "dog", "dog", "emu"]), 6)
     1.039721
+    >>> baseline("brier_score", [[1, 0], [0, 0], [1, 1], [1, 0]], average=None).tolist()
+    [0.1875, 0.1875]
     """
     info = lookup(name)
     y = v.as_label_array(y_true, "y_true") if info.family == "classification" else None
     if y is None:
         y = v.as_array(y_true, "y_true")
     ev_options: dict[str, Any] = {}
-    if info.family == "classification":
+    if info.family == "classification" and y.ndim == 2:
+        pred: Any = y  # multilabel: the state needs predictions of the same shape
+    elif info.family == "classification":
         if _lab.identity_ok(y) or (y.dtype.kind == "f" and y.ndim == 1):
             labels = v.as_labels(y, "y_true")
         else:
@@ -735,7 +771,7 @@ def baseline(name: str, y_true: Any, *, sample_weight: Any = None, **options: An
         n_classes = int(labels.max()) + 1 if labels.size else 2
         probs = np.zeros((labels.size, max(n_classes, 2)))
         probs[np.arange(labels.size), labels] = 1.0
-        pred: Any = probs if n_classes > 2 else probs[:, 1]
+        pred = probs if n_classes > 2 else probs[:, 1]
     elif info.family == "hinge":
         pred = np.zeros(y.shape[0])
     else:

@@ -21,8 +21,8 @@ from typing import Any
 
 from fitscope.scale._dask import evaluate_dask
 from fitscope.scale._result import FileEvaluation, Segment, finalize
-from fitscope.scale._sources import CHUNK_ROWS, plan, resolve_paths
-from fitscope.scale._stream import Columns, evaluate_pieces, make_options
+from fitscope.scale._sources import CHUNK_ROWS, header_of, plan, resolve_paths
+from fitscope.scale._stream import Columns, evaluate_pieces, make_options, resolve_columns
 
 __all__ = ["FileEvaluation", "Segment", "evaluate_dask", "evaluate_file"]
 
@@ -32,7 +32,7 @@ PathLike = str | os.PathLike[str]
 def evaluate_file(
     paths: PathLike | Sequence[PathLike],
     *,
-    label: str,
+    label: str | Sequence[str],
     pred: str | Sequence[str],
     weight: str | None = None,
     by: str | None = None,
@@ -57,10 +57,17 @@ def evaluate_file(
     of rows of each chunk read. Exact ranking metrics (``roc_auc``, ``average_precision``) keep
     every score; ``ranking="binned"`` keeps their memory fixed. The label column may hold class
     names (text); ``labels`` and ``pos_label`` are :class:`fitscope.Evaluator`'s.
+
+    Multilabel targets: ``label`` names several 0/1 (or true/false) columns, one per label,
+    and ``pred`` as many probability (or 0/1) columns, paired in order; or both are patterns
+    such as ``label="y_true.*", pred="y_pred.*"``, expanded over the file's columns and paired
+    by what ``*`` stands for (the label's name). ``labels`` then selects labels by name (or
+    column index); per-label results follow ``result.label_names``.
     """
     cols = Columns.make(label, pred, weight, by)
     opts = make_options(
         metrics, threshold, from_logits, ranking, drop_nan, chunk_rows, labels, pos_label
     )
     pieces = plan(resolve_paths(paths))
+    cols, opts = resolve_columns(cols, opts, lambda: header_of(pieces[0]))
     return finalize(evaluate_pieces(pieces, cols, opts, progress), cols, opts)

@@ -11,7 +11,15 @@ from typing import Any
 from fitscope import _validation as v
 from fitscope.errors import InvalidInputError, InvalidTypeError
 from fitscope.scale._result import FileEvaluation, finalize
-from fitscope.scale._sources import CHUNK_ROWS, Piece, check_columns, plan, require, resolve_paths
+from fitscope.scale._sources import (
+    CHUNK_ROWS,
+    Piece,
+    check_columns,
+    header_of,
+    plan,
+    require,
+    resolve_paths,
+)
 from fitscope.scale._stream import (
     Columns,
     Options,
@@ -19,6 +27,7 @@ from fitscope.scale._stream import (
     evaluate_pieces,
     make_options,
     merge_partials,
+    resolve_columns,
 )
 
 #: Rows per Parquet piece (a task): whole row groups adding up to at least this many rows.
@@ -39,7 +48,7 @@ def _frame_task(frame: Any, index: int, cols: Columns, opts: Options) -> Partial
     wanted = list(dict.fromkeys([*cols.numeric, *cols.other]))
     table = pa.Table.from_pandas(frame[wanted], preserve_index=False)
     source = f"partition {index}"
-    check_numeric(table.schema, cols.numeric, source, (cols.label,))
+    check_numeric(table.schema, cols.numeric, source, cols.label)
     partial = Partial()
     row = 0
     for batch in table.to_batches(max_chunksize=opts.chunk_rows):
@@ -67,7 +76,7 @@ def _tree(client: Any, parts: list[Any]) -> Any:
 def evaluate_dask(
     data: Any,
     *,
-    label: str,
+    label: str | Sequence[str],
     pred: str | Sequence[str],
     metrics: Iterable[Any] = ("accuracy", "log_loss"),
     by: str | None = None,
@@ -124,7 +133,7 @@ def evaluate_dask(
             f"distributed.Client. Got {v.describe(scheduler)} instead."
         )
     try:
-        parts = _submit(client, data, cols, opts, rows_per_task)
+        parts, cols, opts = _submit(client, data, cols, opts, rows_per_task)
         final = _tree(client, parts)
         counts = [client.submit(_rows, p, pure=False) for p in parts] if progress else []
         del parts  # the cluster may free each partial as soon as its merge has read it
@@ -140,17 +149,21 @@ def evaluate_dask(
     return finalize(result, cols, opts)
 
 
-def _submit(client: Any, data: Any, cols: Columns, opts: Options, rows_per_task: int) -> list[Any]:
+def _submit(
+    client: Any, data: Any, cols: Columns, opts: Options, rows_per_task: int
+) -> tuple[list[Any], Columns, Options]:
     if isinstance(data, str | os.PathLike) or (
         isinstance(data, Sequence) and not hasattr(data, "to_delayed")
     ):
         pieces = plan(resolve_paths(data), rows_per_piece=rows_per_task)
-        return [client.submit(_piece_task, p, cols, opts, pure=False) for p in pieces]
+        cols, opts = resolve_columns(cols, opts, lambda: header_of(pieces[0]))
+        return [client.submit(_piece_task, p, cols, opts, pure=False) for p in pieces], cols, opts
     if not hasattr(data, "to_delayed") or not hasattr(data, "columns"):
         raise InvalidTypeError(
             f"data must be a dask DataFrame or CSV/Parquet paths. Got {v.describe(data)} instead."
         )
     existing = [str(c) for c in data.columns]
+    cols, opts = resolve_columns(cols, opts, lambda: existing)
     check_columns([*cols.numeric, *cols.other], existing, "the dataframe", cols.roles)
     dask = require("dask")
     frames = data.to_delayed()
@@ -159,4 +172,4 @@ def _submit(client: Any, data: Any, cols: Columns, opts: Options, rows_per_task:
     # One task per partition that reads it and returns only the states: a partition's frame
     # lives on its worker only while that task runs.
     tasks = [dask.delayed(_frame_task)(f, i, cols, opts) for i, f in enumerate(frames)]
-    return list(client.compute(tasks))
+    return list(client.compute(tasks)), cols, opts

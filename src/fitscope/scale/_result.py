@@ -33,7 +33,8 @@ class FileEvaluation:
     ``metrics`` covers every row evaluated; ``segments`` (with ``by``) lists one
     :class:`Segment` per value of the ``by`` column, the weakest first by the first metric;
     ``n_dropped`` counts rows skipped for NaN or missing values (``drop_nan=True``);
-    ``evaluator`` is the merged :class:`~fitscope.Evaluator`, ready to merge with more data.
+    ``evaluator`` is the merged :class:`~fitscope.Evaluator`, ready to merge with more data;
+    ``label_names`` (multilabel) names the entries of per-label results, in order.
     """
 
     metrics: dict[str, Any]
@@ -43,6 +44,7 @@ class FileEvaluation:
     segments: tuple[Segment, ...]
     higher_is_better: dict[str, bool | None]
     evaluator: Evaluator
+    label_names: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (arrays become lists, nan becomes None)."""
@@ -52,6 +54,8 @@ class FileEvaluation:
             "metrics": _plain(self.metrics),
             "higher_is_better": dict(self.higher_is_better),
         }
+        if self.label_names is not None:
+            out["labels"] = list(self.label_names)
         if self.by is not None:
             out["by"] = self.by
             out["segments"] = [
@@ -150,4 +154,9 @@ def finalize(partial: Partial, cols: Columns, opts: Options) -> FileEvaluation:
         segments=tuple(segments),
         higher_is_better=hib,
         evaluator=overall,
+        label_names=(
+            None
+            if cols.names is None
+            else tuple(cols.names[i] for i in (opts.labels or range(len(cols.names))))
+        ),
     )

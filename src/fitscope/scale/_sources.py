@@ -227,6 +227,15 @@ def csv_header(path: str) -> tuple[list[str], int]:
     return header, len(line.encode("utf-8"))
 
 
+def header_of(piece: Piece) -> list[str]:
+    """The column names of a piece's file (Parquet schema or CSV header)."""
+    if piece.format == "parquet":
+        pq = require("pyarrow.parquet")
+        with unreadable(piece.path, "Parquet"):
+            return list(pq.ParquetFile(piece.path).schema_arrow.names)
+    return csv_header(piece.path)[0]
+
+
 def _read_piece(
     piece: Piece,
     numeric: Sequence[str],
@@ -275,8 +284,12 @@ def _read_piece(
                 )
         block = max(CSV_BLOCK_BYTES, 2 * header_bytes)
         types = {c: pa.float64() for c in numeric}
-        # A label column whose first block reads as text holds class names: keep it text.
+        # A label column whose first block reads as text holds class names: keep it text;
+        # true/false columns (multilabel indicators) stay boolean.
         types.update({c: pa.string() for c in _label_of(roles) if is_text(head_types.get(c))})
+        types.update(
+            {c: pa.bool_() for c in numeric if pa.types.is_boolean(head_types.get(c, pa.null()))}
+        )
         types.update({c: pa.string() for c in other if c not in types})
         # open_csv converts the first block already, so it sits inside the try as well.
         reader = pcsv.open_csv(

@@ -7,8 +7,10 @@ a piece of work leaves a :class:`Partial` that merges with others in the order t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +27,16 @@ from fitscope.scale._sources import CHUNK_ROWS, Piece, read_piece, require
 
 @dataclass(frozen=True)
 class Columns:
-    """The columns an evaluation reads, by role."""
+    """The columns an evaluation reads, by role. One label column holds class labels; several
+    (or a pattern such as ``y_true.*``) hold multilabel 0/1 indicators, one per label, paired
+    with as many prediction columns; ``names`` are then the labels' names."""
 
-    label: str
+    label: tuple[str, ...]
     pred: tuple[str, ...]
     weight: str | None = None
     by: str | None = None
+    multilabel: bool = False
+    names: tuple[str, ...] | None = None
 
     @classmethod
     def make(cls, label: Any, pred: Any, weight: Any, by: Any) -> Columns:
@@ -39,27 +45,86 @@ class Columns:
             raise InvalidInputError(
                 f"pred must name one column or several. Got {v.describe(pred)} instead."
             )
+        labels = (label,) if isinstance(label, str) else label
+        if not isinstance(labels, Sequence) or not labels:
+            raise InvalidTypeError(
+                f"label must name a column (or several: multilabel). Got {v.describe(label)} "
+                "instead."
+            )
         for name, value in (
-            ("label", label),
             ("weight", weight),
             ("by", by),
+            *(("label", x) for x in labels),
             *(("pred", p) for p in preds),
         ):
             if value is not None and not isinstance(value, str):
                 raise InvalidTypeError(
                     f"{name} must be a column name (a string). Got {v.describe(value)} instead."
                 )
-        if not isinstance(label, str):
-            raise InvalidTypeError(f"label must be a column name. Got {v.describe(label)} instead.")
-        if len(set(preds)) != len(preds):
-            raise InvalidInputError(f"pred must name distinct columns. Got {list(preds)} instead.")
-        return cls(label, tuple(preds), weight, by)
+        for name, given in (("label", labels), ("pred", preds)):
+            if len(set(given)) != len(given):
+                raise InvalidInputError(
+                    f"{name} must name distinct columns. Got {list(given)} instead."
+                )
+        multilabel = len(labels) > 1 or any("*" in x for x in labels)
+        return cls(tuple(labels), tuple(preds), weight, by, multilabel)
+
+    @property
+    def patterns(self) -> bool:
+        return any("*" in c for c in (*self.label, *self.pred))
+
+    def resolve(self, header: Sequence[str]) -> Columns:
+        """Patterns (``y_true.*``) expanded against the columns of the data, in their order;
+        multilabel label and prediction columns paired: by what ``*`` stands for when both are
+        patterns, else in order. Checks that the pairs add up."""
+        labels, keys = _expand(self.label, header, "label")
+        if not self.multilabel:
+            return dataclasses.replace(self, pred=_expand(self.pred, header, "pred")[0])
+        if all("*" in c for c in (*self.label, *self.pred)):
+            preds, pred_keys = _expand(self.pred, header, "pred")
+            by_key = dict(zip(pred_keys, preds, strict=True))
+            missing = [k for k in keys if k not in by_key]
+            extra = [k for k in pred_keys if k not in set(keys)]
+            if missing or extra:
+                which, what = ("label", missing[0]) if missing else ("pred", extra[0])
+                raise InvalidInputError(
+                    f"pred must name one column per label column ({', '.join(self.label)} "
+                    f"~ {', '.join(self.pred)}). Got {'no prediction' if missing else 'no label'}"
+                    f" column for the {which} {what!r} instead."
+                )
+            pred = tuple(by_key[k] for k in keys)
+        else:
+            pred = _expand(self.pred, header, "pred")[0]
+            keys = labels
+        if len(pred) != len(labels):
+            raise InvalidInputError(
+                f"pred must name one column per label column for multilabel targets "
+                f"({len(labels)} label columns: {', '.join(labels)}). Got {len(pred)} "
+                f"prediction columns instead: {', '.join(pred)}."
+            )
+        return dataclasses.replace(self, label=labels, pred=pred, names=keys)
+
+    def label_indices(self, labels: Sequence[Any]) -> tuple[int, ...]:
+        """Multilabel ``labels=`` given by name (or index) as label column indices."""
+        assert self.names is not None
+        out = []
+        for x in labels:
+            if isinstance(x, str):
+                if x not in self.names:
+                    raise InvalidInputError(
+                        f"labels must name labels of the data ({', '.join(self.names)}). Got "
+                        f"{x!r} instead."
+                    )
+                out.append(self.names.index(x))
+            else:
+                out.append(x)
+        return tuple(out)
 
     @property
     def numeric(self) -> list[str]:
         """Columns that must hold numbers: label, predictions, weight."""
         return list(
-            dict.fromkeys([self.label, *self.pred, *([self.weight] if self.weight else [])])
+            dict.fromkeys([*self.label, *self.pred, *([self.weight] if self.weight else [])])
         )
 
     @property
@@ -69,12 +134,37 @@ class Columns:
     @property
     def roles(self) -> dict[str, str]:
         out = {p: "pred" for p in self.pred}
-        out[self.label] = "label"
+        out.update({x: "label" for x in self.label})
         if self.weight:
             out[self.weight] = "weight"
         if self.by:
             out.setdefault(self.by, "by")
         return out
+
+
+def _expand(
+    given: Sequence[str], header: Sequence[str], role: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Column names with ``*`` patterns expanded over ``header`` (in its order), and for each
+    column what the ``*`` stood for (the column itself where no pattern)."""
+    names: list[str] = []
+    keys: list[str] = []
+    for item in given:
+        if "*" not in item:
+            names.append(item)
+            keys.append(item)
+            continue
+        head, _, tail = item.partition("*")
+        rx = re.compile(f"{re.escape(head)}(.*){re.escape(tail)}".replace(r"\*", ".*"))
+        found = [(c, m.group(1)) for c in header if (m := rx.fullmatch(c))]
+        if not found:
+            raise InvalidInputError(
+                f"{role} must match at least one column. Got the pattern {item!r}, which matches "
+                f"none of: {', '.join(header)}."
+            )
+        names.extend(c for c, _ in found)
+        keys.extend(k for _, k in found)
+    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(keys))
 
 
 @dataclass(frozen=True)
@@ -172,10 +262,11 @@ def consume(
     bad: NDArray[np.bool_] | None = None
     for x in arrays.values():
         bad = _nan_rows(x, bad)
-    label_column = batch.column(cols.label)
-    if label_column.null_count and arrays[cols.label].dtype.kind == "U":
-        missing_label = np.asarray(label_column.is_null().to_numpy(zero_copy_only=False))
-        bad = missing_label if bad is None else bad | missing_label
+    for name in cols.label:
+        label_column = batch.column(name)
+        if label_column.null_count and arrays[name].dtype.kind == "U":
+            missing_label = np.asarray(label_column.is_null().to_numpy(zero_copy_only=False))
+            bad = missing_label if bad is None else bad | missing_label
     keys = batch.column(cols.by) if cols.by else None
     if keys is not None and keys.null_count:
         missing = np.asarray(keys.is_null().to_numpy(zero_copy_only=False))
@@ -194,7 +285,12 @@ def consume(
             keys = keys.filter(pa.array(keep))
         if n_bad == n:
             return
-    y = arrays[cols.label]
+    # Multilabel: an (n, labels) indicator matrix (bool when every column is boolean).
+    y = (
+        np.column_stack([arrays[c] for c in cols.label])
+        if cols.multilabel
+        else arrays[cols.label[0]]
+    )
     p = (
         arrays[cols.pred[0]]
         if len(cols.pred) == 1
@@ -298,6 +394,19 @@ def prefetch(items: Iterator[Any], depth: int) -> Iterator[Any]:
     finally:
         stop.set()
         thread.join()
+
+
+def resolve_columns(
+    cols: Columns, opts: Options, header: Callable[[], Sequence[str]]
+) -> tuple[Columns, Options]:
+    """Columns with patterns expanded over ``header()`` (the data's columns, read only when
+    needed), and the options with multilabel ``labels`` given by name as column indices."""
+    if not (cols.patterns or cols.multilabel):
+        return cols, opts
+    cols = cols.resolve(header())
+    if cols.multilabel and opts.labels is not None:
+        opts = dataclasses.replace(opts, labels=cols.label_indices(opts.labels))
+    return cols, opts
 
 
 def evaluate_pieces(
