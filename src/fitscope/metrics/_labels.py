@@ -147,13 +147,17 @@ class _TextIndex:
     def __init__(self, classes: NDArray[Any], values: NDArray[Any], at: int, bits: int) -> None:
         k, width = classes.size, values.dtype.itemsize // 4
         cls = np.ascontiguousarray(classes.astype(values.dtype))
-        self.at, self.mask = at, np.uint32((1 << bits) - 1)
+        self.at, self.bits, self.mask = at, bits, np.uint32((1 << bits) - 1)
         self.codes = values.view(np.uint32).reshape(-1, width)
+        self.keys = (cls.view(np.uint32).reshape(k, width)[:, at] & self.mask).astype(np.int64)
         self.table = np.zeros(1 << bits, dtype=np.int64)
-        self.table[cls.view(np.uint32).reshape(k, width)[:, at] & self.mask] = np.arange(k)
+        self.table[self.keys] = np.arange(k)
         word = np.uint64 if values.dtype.itemsize % 8 == 0 else np.uint32
         self.words = values.view(word).reshape(values.size, -1)
-        self.cwords = cls.view(word).reshape(k, -1)
+        cwords = cls.view(word).reshape(k, -1)
+        # The string expected for each key; a key no class has expects class 0, whose own key
+        # is another one, so no value with that key can match it.
+        self.by_key = cwords.take(self.table, axis=0)
         self.step = max(1024, _STEP_BYTES // values.dtype.itemsize)
 
     @staticmethod
@@ -182,10 +186,16 @@ class _TextIndex:
                     return _TextIndex(classes, values, j, bits)
         return None
 
+    def keys_of(self, s: int, e: int) -> NDArray[np.uint32] | None:
+        """The key of each of values[s:e] when every one is a class (None otherwise)."""
+        key: NDArray[np.uint32] = self.codes[s:e, self.at] & self.mask
+        return key if (self.words[s:e] == self.by_key.take(key, axis=0)).all() else None
+
     def chunk(self, s: int, e: int) -> tuple[IntArray, NDArray[np.bool_] | None]:
         """Indices of values[s:e] and where they are no class (None: all are classes)."""
-        cand: IntArray = self.table.take(self.codes[s:e, self.at] & self.mask)
-        same = self.words[s:e] == self.cwords.take(cand, axis=0)
+        key = self.codes[s:e, self.at] & self.mask
+        same = self.words[s:e] == self.by_key.take(key, axis=0)
+        cand: IntArray = self.table.take(key)
         if same.all():
             return cand, None
         return cand, ~same.all(axis=1)
@@ -233,19 +243,23 @@ def count_pairs(y: NDArray[Any], p: NDArray[Any]) -> tuple[IntArray, NDArray[Any
     iy, ip = _TextIndex.make(classes, y), _TextIndex.make(classes, p)
     if iy is None or ip is None:
         return None
-    k, n = classes.size, y.size
-    rows = min(iy.step, ip.step)
-    conf = np.zeros(k * k, dtype=np.int64)
+    n, rows = y.size, min(iy.step, ip.step)
+    # Pairs of keys are counted (their table has at most 4,096 cells): no key becomes a class
+    # index until the counts are read off for the classes' keys at the end.
+    if iy.bits + ip.bits > 12:
+        return None
+    shift = np.uint32(ip.bits)
+    counts = np.zeros(1 << (iy.bits + ip.bits), dtype=np.int64)
     for s in range(0, n, rows):
         e = min(s + rows, n)
-        cy, my = iy.chunk(s, e)
-        cp, mp = ip.chunk(s, e)
-        if my is not None or mp is not None:
+        ky, kp = iy.keys_of(s, e), ip.keys_of(s, e)
+        if ky is None or kp is None:
             return None
-        cy *= k
-        cy += cp
-        conf += np.bincount(cy, minlength=k * k)
-    return conf.reshape(k, k), classes
+        ky <<= shift
+        ky |= kp
+        counts += np.bincount(ky, minlength=counts.size)
+    by_key = counts.reshape(1 << iy.bits, 1 << ip.bits)
+    return by_key[np.ix_(iy.keys, ip.keys)], classes
 
 
 def _index_any(
