@@ -14,6 +14,10 @@ One run measures, on the same data:
 * class names (--text, default 1e6): the binary case with labels "neg"/"pos", and predicted
   class names over --classes classes (six label metrics), against scikit-learn on the same
   names, the floor, and fitscope on integer labels (info: names should cost <= 2x integers);
+* class names by input kind (--kinds, default 1e6): the two class-name cases with the labels
+  in a list, an object array, a unicode array and (with pandas) str and category Series,
+  against integer labels in the same container (target: names <= 2x ints, CPU time), the
+  int64 array, scikit-learn on the same container (--kinds-sklearn-runs runs) and the floor;
 * multilabel (--multilabel, default 1e6 x --labels 20): subset accuracy, Hamming loss and F1
   micro / macro / samples, against scikit-learn, torchmetrics' multilabel functions (no
   "samples" average there) and the floor;
@@ -705,8 +709,9 @@ def floor_text_binary(y: np.ndarray, p: np.ndarray) -> Run:
 
 
 def _encode_floor(y: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """The fastest bare-numpy encoding we know for few distinct names (the one fitscope uses:
-    np.unique of a strided sample, then searchsorted; np.unique of everything is ~8x slower)."""
+    """A straightforward bare-numpy encoding of few distinct names: np.unique of a strided
+    sample, then searchsorted (np.unique of everything is ~8x slower). fitscope's own encoding
+    (docs/metrics.md, "How text is encoded") avoids comparing strings and is faster."""
     classes = np.union1d(np.unique(y[::1000]), np.unique(pred[::1000]))
     return np.searchsorted(classes, y), np.searchsorted(classes, pred), classes.size
 
@@ -949,17 +954,18 @@ def run_text_kinds(
             }
             timings = measure(names, repeat)
             sk_times = []
-            for _ in range(max(1, sk_runs)):
+            ref = timings["int64 array"].values  # without scikit-learn (--kinds-sklearn-runs 0)
+            for _ in range(sk_runs):
                 run, seconds, _cpu = _call(sk)
                 sk_times.append(seconds)
-            ref = run.values
+                ref = run.values
             label = f"{case}, {kind}, n = {fmt_size(n)}"
             for name in ("text", "ints", FLOOR):
                 guard(name, label, timings[name].values, ref)
             t_text, t_int, t_nd = timings["text"], timings["ints"], timings["int64 array"]
             r_cpu = _cpu_median(t_text) / _cpu_median(t_int)
             r_wall = t_text.median / t_int.median
-            sk_med = float(np.median(sk_times))
+            sk_med = float(np.median(sk_times)) if sk_times else float("nan")
             r = {
                 "text_over_int_cpu": r_cpu,
                 "text_over_int_wall": r_wall,
@@ -985,8 +991,8 @@ def run_text_kinds(
                     f"{fmt_seconds(t_int.median)} ({fmt_seconds(_cpu_median(t_int))})",
                     f"{r_cpu:.2f}x ({r_wall:.2f}x)",
                     f"{r['text_over_int64_array_cpu']:.2f}x",
-                    fmt_seconds(sk_med),
-                    f"{r['sklearn_over_text']:.1f}x",
+                    fmt_seconds(sk_med) if sk_times else "-",
+                    f"{r['sklearn_over_text']:.1f}x" if sk_times else "-",
                     fmt_seconds(timings[FLOOR].median),
                     f"{r['text_over_floor']:.2f}x",
                 ]
@@ -1013,7 +1019,7 @@ def run_text_kinds(
             ],
             rows,
             title=f"== class names by input kind, n = {fmt_size(n)} (medians of {repeat} "
-            f"interleaved rounds; scikit-learn {max(1, sk_runs)} run(s); load average "
+            f"interleaved rounds; scikit-learn {sk_runs} run(s); load average "
             f"{load_average()}) ==",
         )
     )
@@ -1253,7 +1259,11 @@ def main(argv: list[str] | None = None) -> int:
         "count, 0 to skip",
     )
     ap.add_argument(
-        "--kinds-sklearn-runs", type=int, default=1, help="scikit-learn runs per input kind"
+        "--kinds-sklearn-runs",
+        type=int,
+        default=1,
+        help="scikit-learn runs per input kind (0: none; results are then checked against "
+        "fitscope on the int64 labels)",
     )
     ap.add_argument("--multilabel", default="1e6", help="multilabel sample count (0 to skip)")
     ap.add_argument("--labels", type=int, default=20, help="multilabel label columns")

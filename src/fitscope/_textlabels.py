@@ -3,8 +3,9 @@
 NumPy turns a list or object array of strings into a fixed-width unicode array by visiting
 every object twice (its length, then its characters: 100-250 ms per 1e6 labels, measured
 loaded), and encoding that array visits it again. Here the objects are hashed once instead
-(``pandas.factorize`` where pandas is already imported, a ``set`` and a ``dict`` lookup
-otherwise), which finds the distinct labels and each label's index together. The unicode
+(``pandas.factorize`` for arrays and pandas columns where pandas is already imported; else
+dict lookups in C against the classes of a strided sample, and a ``set`` of every label only
+when the sample missed one), which finds the distinct labels and each label's index. The unicode
 array is then rebuilt from the few classes (one ``take``) and remembered with its classes and
 indices, so the label encoding (``fitscope.metrics._labels``) reads those instead of the
 strings. Anything else (numbers, mixed types, None or NaN among the strings, 2-D input, short
@@ -73,6 +74,14 @@ def from_objects(x: Any) -> NDArray[Any] | None:
         return _finish(list(uniques), np.asarray(codes, dtype=np.int64))
     items = x.tolist() if isinstance(x, np.ndarray) else x  # a list iterates 3x faster
     try:
+        # The classes of a strided sample first: when they are all the classes (the common
+        # case), the lookups of every label find them all and no set of every label is built.
+        distinct = list(set(items[:: max(1, len(items) // 1024)]))
+        if all(isinstance(u, str) for u in distinct):
+            try:
+                return _finish(distinct, _lookup(items, distinct))
+            except KeyError:  # a label the sample missed
+                pass
         distinct = list(set(items))
     except TypeError:  # unhashable items: not labels
         return None
