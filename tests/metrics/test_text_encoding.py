@@ -81,7 +81,8 @@ def test_objects_read_once_equal_numpy_conversion(
     from fitscope import _validation as v
 
     rng = np.random.default_rng(4)
-    values = NAMES[rng.integers(0, NAMES.size, _textlabels.MIN_SIZE + 7)]
+    values = NAMES[rng.integers(0, NAMES.size - 1, _textlabels.MIN_SIZE + 7)]
+    values[13] = NAMES[-1]  # a label the strided sample misses
     kinds = _kinds(values)
     if not pandas_loaded:  # the set-and-dict route, taken where pandas was never imported
         monkeypatch.delitem(sys.modules, "pandas")
