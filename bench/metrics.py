@@ -14,6 +14,10 @@ One run measures, on the same data:
 * class names (--text, default 1e6): the binary case with labels "neg"/"pos", and predicted
   class names over --classes classes (six label metrics), against scikit-learn on the same
   names, the floor, and fitscope on integer labels (info: names should cost <= 2x integers);
+* class names by input kind (--kinds, default 1e6): the two class-name cases with the labels
+  in a list, an object array, a unicode array and (with pandas) str and category Series,
+  against integer labels in the same container (target: names <= 2x ints, CPU time), the
+  int64 array, scikit-learn on the same container (--kinds-sklearn-runs runs) and the floor;
 * multilabel (--multilabel, default 1e6 x --labels 20): subset accuracy, Hamming loss and F1
   micro / macro / samples, against scikit-learn, torchmetrics' multilabel functions (no
   "samples" average there) and the floor;
@@ -51,6 +55,7 @@ from _common import (
     ROOT,
     Run,
     Timing,
+    _call,
     cpu_snapshot,
     fmt_rate,
     fmt_seconds,
@@ -704,8 +709,9 @@ def floor_text_binary(y: np.ndarray, p: np.ndarray) -> Run:
 
 
 def _encode_floor(y: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """The fastest bare-numpy encoding we know for few distinct names (the one fitscope uses:
-    np.unique of a strided sample, then searchsorted; np.unique of everything is ~8x slower)."""
+    """A straightforward bare-numpy encoding of few distinct names: np.unique of a strided
+    sample, then searchsorted (np.unique of everything is ~8x slower). fitscope's own encoding
+    (docs/metrics.md, "How text is encoded") avoids comparing strings and is faster."""
     classes = np.union1d(np.unique(y[::1000]), np.unique(pred[::1000]))
     return np.searchsorted(classes, y), np.searchsorted(classes, pred), classes.size
 
@@ -829,6 +835,200 @@ def run_text_labels(
     }
     label = f"class names predicted, n = {fmt_size(n)}, {k} classes"
     return _run_cases(label, n, repeat, cases, y.nbytes + pred.nbytes, targets)
+
+
+# ---------------------------------------------------------------------------- input kinds
+TARGET_TEXT_OVER_INT = 2.0  # class names / integer labels of the same input kind, CPU time
+
+
+def _input_kinds(with_pandas: bool) -> list[str]:
+    kinds = ["list", "object array", "unicode array"]
+    return kinds + (["Series (str)", "Series (category)"] if with_pandas else [])
+
+
+def _as_kind(a: np.ndarray, kind: str) -> Any:
+    """The labels ``a`` (an int64 or unicode array) in the container a user would pass."""
+    if kind == "list":
+        return a.tolist()
+    if kind == "object array":
+        return a.astype(object)
+    if kind == "unicode array":
+        return a
+    import pandas as pd
+
+    if kind == "Series (str)":
+        return pd.Series(a.tolist()) if a.dtype.kind == "U" else pd.Series(a)
+    return pd.Series(a.tolist() if a.dtype.kind == "U" else a, dtype="category")
+
+
+def _unicode(x: Any) -> np.ndarray:
+    """The straightforward NumPy conversion of text labels in any container (the floor's)."""
+    arr = np.asarray(x)
+    return arr if arr.dtype.kind == "U" else arr.astype(str)
+
+
+def _cpu_median(t: Timing) -> float:
+    return float(np.median(t.cpu_times))
+
+
+def run_text_kinds(
+    n: int, k: int, repeat: int, sk_runs: int, seed: int, targets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Class names in each container users pass (list, object array, unicode array, pandas
+    Series of str and category dtype) against integer labels in the same container, the
+    int64 array, scikit-learn on the same container and the numpy floor; binary (1-D scores,
+    labels "neg"/"pos") and ``k`` predicted classes. fitscope's cases are timed interleaved
+    (``repeat`` rounds); scikit-learn, slow on text, ``sk_runs`` times per kind. torchmetrics
+    takes tensors of numbers only: it has no row here (its integer rows are in the binary
+    table above)."""
+    try:
+        import pandas  # noqa: F401
+
+        with_pandas = True
+    except ImportError:
+        with_pandas = False
+    y01, scores = binary_data(n, seed)
+    yi, probs = multiclass_data(n, k, seed)
+    predi = probs.argmax(axis=1)
+    del probs
+    pair = np.array(["neg", "pos"])
+    cases_data = {
+        "binary": (pair[y01], y01, scores),
+        f"{k} classes": (NAMES[yi], yi, NAMES[predi], predi),
+    }
+    label_metrics = TEXT_LABEL_METRICS
+    rows, out = [], {}
+    for case, data in cases_data.items():
+        for kind in _input_kinds(with_pandas):
+            if case == "binary":
+                yt, yint, p = data
+                text_y, int_y = _as_kind(yt, kind), _as_kind(yint, kind)
+
+                def ours(y: Any = text_y, p: np.ndarray = p) -> Run:
+                    return Run(
+                        fitscope.evaluate(
+                            y, p, metrics=BINARY_METRICS, threshold=THRESHOLD, pos_label="pos"
+                        )
+                    )
+
+                def ints(y: Any = int_y, p: np.ndarray = p) -> Run:
+                    return Run(fitscope.evaluate(y, p, metrics=BINARY_METRICS, threshold=THRESHOLD))
+
+                def ndarray(y: np.ndarray = yint, p: np.ndarray = p) -> Run:
+                    return Run(fitscope.evaluate(y, p, metrics=BINARY_METRICS, threshold=THRESHOLD))
+
+                def floor(y: Any = text_y, p: np.ndarray = p) -> Run:
+                    return floor_binary(_unicode(y) == "pos", p)
+
+                def sk(y: Any = text_y, p: np.ndarray = p) -> Run:
+                    return sklearn_text_binary(y, p)
+
+            else:
+                yt, yint, pt, pint = data
+                text_y, text_p = _as_kind(yt, kind), _as_kind(pt, kind)
+                int_y, int_p = _as_kind(yint, kind), _as_kind(pint, kind)
+
+                def _named(out: dict[str, Any]) -> Run:
+                    return Run({_key(key): v for key, v in out.items()})
+
+                def ours(y: Any = text_y, p: Any = text_p) -> Run:
+                    return _named(fitscope.evaluate(y, p, metrics=label_metrics))
+
+                def ints(y: Any = int_y, p: Any = int_p) -> Run:
+                    return _named(fitscope.evaluate(y, p, metrics=label_metrics))
+
+                def ndarray(y: np.ndarray = yint, p: np.ndarray = pint) -> Run:
+                    return _named(fitscope.evaluate(y, p, metrics=label_metrics))
+
+                def floor(y: Any = text_y, p: Any = text_p) -> Run:
+                    return floor_text_labels(_unicode(y), _unicode(p))
+
+                def sk(y: Any = text_y, p: Any = text_p) -> Run:
+                    return sklearn_text_labels(y, p)
+
+            names = {
+                "text": ours,
+                "ints": ints,
+                "int64 array": ndarray,
+                FLOOR: floor,
+            }
+            timings = measure(names, repeat)
+            sk_times = []
+            ref = timings["int64 array"].values  # without scikit-learn (--kinds-sklearn-runs 0)
+            for _ in range(sk_runs):
+                run, seconds, _cpu = _call(sk)
+                sk_times.append(seconds)
+                ref = run.values
+            label = f"{case}, {kind}, n = {fmt_size(n)}"
+            for name in ("text", "ints", FLOOR):
+                guard(name, label, timings[name].values, ref)
+            t_text, t_int, t_nd = timings["text"], timings["ints"], timings["int64 array"]
+            r_cpu = _cpu_median(t_text) / _cpu_median(t_int)
+            r_wall = t_text.median / t_int.median
+            sk_med = float(np.median(sk_times)) if sk_times else float("nan")
+            r = {
+                "text_over_int_cpu": r_cpu,
+                "text_over_int_wall": r_wall,
+                "text_over_int64_array_cpu": _cpu_median(t_text) / _cpu_median(t_nd),
+                "sklearn_over_text": sk_med / t_text.median,
+                "text_over_floor": t_text.median / timings[FLOOR].median,
+            }
+            ok = r_cpu <= TARGET_TEXT_OVER_INT
+            targets.append(
+                _target(
+                    label,
+                    "class names / integer labels (same kind, CPU)",
+                    r_cpu,
+                    f"<= {TARGET_TEXT_OVER_INT:g}x",
+                    ok,
+                )
+            )
+            rows.append(
+                [
+                    case,
+                    kind,
+                    f"{fmt_seconds(t_text.median)} ({fmt_seconds(_cpu_median(t_text))})",
+                    f"{fmt_seconds(t_int.median)} ({fmt_seconds(_cpu_median(t_int))})",
+                    f"{r_cpu:.2f}x ({r_wall:.2f}x)",
+                    f"{r['text_over_int64_array_cpu']:.2f}x",
+                    fmt_seconds(sk_med) if sk_times else "-",
+                    f"{r['sklearn_over_text']:.1f}x" if sk_times else "-",
+                    fmt_seconds(timings[FLOOR].median),
+                    f"{r['text_over_floor']:.2f}x",
+                ]
+            )
+            out[f"{case} / {kind}"] = {
+                "implementations": {name: t.as_json(n) for name, t in timings.items()},
+                "sklearn_times_s": sk_times,
+                "ratios": r,
+            }
+    print()
+    print(
+        table(
+            [
+                "case",
+                "input",
+                "fitscope, names: wall (cpu)",
+                "fitscope, ints of the same kind",
+                "names / ints: cpu (wall)",
+                "names / int64 array, cpu",
+                "scikit-learn (names)",
+                "sklearn / fitscope",
+                "numpy floor",
+                "fitscope / floor",
+            ],
+            rows,
+            title=f"== class names by input kind, n = {fmt_size(n)} (medians of {repeat} "
+            f"interleaved rounds; scikit-learn {sk_runs} run(s); load average "
+            f"{load_average()}) ==",
+        )
+    )
+    print(
+        "torchmetrics: takes tensors of numbers only, no class names (no row). 'ints of the "
+        "same kind': a list of ints for a list, an object array of ints for an object array, "
+        "an int64 Series (or category of ints) for a Series."
+    )
+    return out
 
 
 # ---------------------------------------------------------------------------- streaming
@@ -1052,6 +1252,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--text", default="1e6", help="class-name cases' sample count (binary and --classes)"
     )
+    ap.add_argument(
+        "--kinds",
+        default="1e6",
+        help="class names per input kind (list, object array, unicode array, pandas): sample "
+        "count, 0 to skip",
+    )
+    ap.add_argument(
+        "--kinds-sklearn-runs",
+        type=int,
+        default=1,
+        help="scikit-learn runs per input kind (0: none; results are then checked against "
+        "fitscope on the int64 labels)",
+    )
     ap.add_argument("--multilabel", default="1e6", help="multilabel sample count (0 to skip)")
     ap.add_argument("--labels", type=int, default=20, help="multilabel label columns")
     ap.add_argument(
@@ -1113,6 +1326,11 @@ def main(argv: list[str] | None = None) -> int:
         results["text_binary"] = run_text_binary(n_text, repeat_for(n_text), args.seed, targets)
         results["text_labels"] = run_text_labels(
             n_text, args.classes, repeat_for(n_text), args.seed, targets
+        )
+    n_kinds = 100_000 if args.quick else int(float(args.kinds))
+    if n_kinds > 0:
+        results["text_kinds"] = run_text_kinds(
+            n_kinds, args.classes, repeat_for(n_kinds), args.kinds_sklearn_runs, args.seed, targets
         )
     if n_ml > 0:
         results["multilabel"] = run_multilabel(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope import _textlabels
 from fitscope.errors import InvalidInputError, InvalidTypeError, UnknownMetricError
 
 FloatArray = NDArray[np.float64]
@@ -84,6 +85,11 @@ def as_label_array(x: Any, name: str) -> NDArray[Any]:
     vector of shape (n, 1) reads as 1-D, as scikit-learn reads it."""
     if isinstance(x, str | bytes):
         raise InvalidTypeError(f"{name} must be an array of labels. Got {describe(x)} instead.")
+    if not isinstance(x, np.ndarray) or x.dtype.kind == "O":
+        # Lists, object arrays and pandas columns of strings: hashed once (_textlabels).
+        text = _textlabels.from_objects(x)
+        if text is not None:
+            return text
     arr = x if isinstance(x, np.ndarray) else _dense(x, name)
     if arr.dtype.kind == "O":
         flat = arr.ravel().tolist()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix as sk_confusion
 
 import fitscope
@@ -44,3 +46,158 @@ def test_evaluate_with_text_labels_equals_scikit_learn() -> None:
     p[17] = "class_10"  # a class only y_pred has, after the strided sample
     ours = fitscope.evaluate(y, p, metrics=["confusion_matrix"])["confusion_matrix"]
     assert np.array_equal(ours, sk_confusion(y, p))
+
+
+# ---------------------------------------------------------------- labels held as Python objects
+# Lists, object arrays and pandas columns of strings of MIN_SIZE labels or more are hashed once
+# (fitscope._textlabels) and the encoding is remembered beside the unicode array built from it.
+
+NAMES = np.array(["dog", "cat", "ćat", "猫", "d0g", "", "a b", "dogs"])
+
+
+def _kinds(values: np.ndarray) -> dict[str, object]:
+    import pandas as pd
+
+    items = values.tolist()
+    return {
+        "list": items,
+        "object array": np.array(items, dtype=object),
+        "Series (default str)": pd.Series(items),
+        "Series (object)": pd.Series(items, dtype=object),
+        "Series (category)": pd.Series(items, dtype="category"),
+        # Unused categories are no classes; categories out of order are sorted.
+        "Categorical": pd.Categorical(items, categories=["zz", *sorted(set(items))[::-1]]),
+        "Index": pd.Index(items),
+    }
+
+
+@pytest.mark.parametrize("pandas_loaded", [True, False])
+def test_objects_read_once_equal_numpy_conversion(
+    pandas_loaded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from fitscope import _textlabels
+    from fitscope import _validation as v
+
+    rng = np.random.default_rng(4)
+    values = NAMES[rng.integers(0, NAMES.size - 1, _textlabels.MIN_SIZE + 7)]
+    values[13] = NAMES[-1]  # a label the strided sample misses
+    kinds = _kinds(values)
+    if not pandas_loaded:  # the set-and-dict route, taken where pandas was never imported
+        monkeypatch.delitem(sys.modules, "pandas")
+        kinds = {k: x for k, x in kinds.items() if k in ("list", "object array")}
+    for name, x in kinds.items():
+        arr = v.as_label_array(x, "y_true")
+        known = _textlabels.known(arr)
+        assert known is not None, name
+        classes, codes = known
+        assert arr.dtype == values.dtype and np.array_equal(arr, values), name
+        assert np.array_equal(classes, np.unique(values)), name
+        assert np.array_equal(classes[codes], values), name
+        assert not arr.flags.writeable, name  # the codes must keep describing it
+
+
+def test_objects_that_are_not_all_strings_take_the_general_path() -> None:
+    import pandas as pd
+
+    from fitscope import _textlabels
+    from fitscope import _validation as v
+
+    base = NAMES[np.arange(_textlabels.MIN_SIZE) % 4].tolist()
+    for odd in (3, None, float("nan"), True):
+        items = [*base, odd]
+        for x in (np.array(items, dtype=object), pd.Series(items, dtype=object)):
+            with pytest.raises(ValueError, match="y_pred must hold labels of one type") as e:
+                v.as_label_array(x, "y_pred")
+            assert f"at index {len(base)}" in str(e.value)
+    # A list goes through np.asarray as before (and as scikit-learn): numbers become text.
+    arr = v.as_label_array([*base, 3], "y_pred")
+    assert arr[-1] == "3" and _textlabels.known(arr) is None
+    # Missing values in a pandas column: the general path's error too.
+    with pytest.raises(ValueError, match="one type"):
+        v.as_label_array(pd.Series([*base, None], dtype="category"), "y_true")
+    # A trailing NUL, which a unicode array drops: the general path, as before.
+    arr = v.as_label_array([*base, "dog\0"], "y_true")
+    assert arr[-1] == "dog" and _textlabels.known(arr) is None
+
+
+@pytest.mark.parametrize(
+    "kind", ["list", "object array", "Series (default str)", "Series (category)", "unicode"]
+)
+def test_evaluate_on_each_input_kind_equals_scikit_learn(kind: str) -> None:
+    from sklearn import metrics as m
+
+    rng = np.random.default_rng(5)
+    n = 12_000
+    yi = rng.integers(0, 6, n)
+    pi = np.where(rng.random(n) < 0.6, yi, rng.integers(0, 7, n))  # "a b" only in y_pred
+    y, p = NAMES[yi], NAMES[pi]
+    wrap = (lambda a: a) if kind == "unicode" else (lambda a: _kinds(a)[kind])
+    out = fitscope.evaluate(
+        wrap(y), wrap(p), metrics=["confusion_matrix", fitscope.metric("f1", average="macro")]
+    )
+    assert np.array_equal(out["confusion_matrix"], m.confusion_matrix(y, p))
+    assert out["f1(average=macro)"] == pytest.approx(m.f1_score(y, p, average="macro"), rel=1e-12)
+    # labels= in another order, and sample weights (the paths that index every label)
+    order = ["猫", *sorted(set(NAMES[:7].tolist()) - {"猫"})]
+    w = rng.random(n)
+    cm = fitscope.evaluate(
+        wrap(y), wrap(p), metrics=["confusion_matrix"], labels=order, sample_weight=w
+    )["confusion_matrix"]
+    np.testing.assert_allclose(cm, m.confusion_matrix(y, p, labels=order, sample_weight=w))
+    # 1-D scores with a named positive class, and 2-D scores per sorted class
+    yb = np.where(yi % 2 == 0, "dog", "cat")
+    s = rng.random(n)
+    ours = fitscope.evaluate(wrap(yb), s, metrics=["roc_auc", "f1"], pos_label="dog")
+    assert ours["roc_auc"] == pytest.approx(m.roc_auc_score(yb == "dog", s), rel=1e-12)
+    assert ours["f1"] == pytest.approx(
+        m.f1_score(yb, np.where(s >= 0.5, "dog", "cat"), pos_label="dog"), rel=1e-12
+    )
+    probs = rng.dirichlet(np.ones(6), n)
+    assert fitscope.evaluate(wrap(y), probs, metrics=["log_loss"])["log_loss"] == pytest.approx(
+        m.log_loss(y, probs), rel=1e-12
+    )
+    first = int(np.flatnonzero(p == "a b")[0])  # the first label outside labels=
+    with pytest.raises(ValueError, match=f"'a b' at index {first} instead"):
+        fitscope.evaluate(wrap(p), probs, metrics=["log_loss"], labels=sorted(set(y.tolist())))
+
+
+def test_label_sets_without_a_telling_position_and_low_bit_collisions() -> None:
+    rng = np.random.default_rng(6)
+    for names in (
+        np.array(["ab", "ba", "aa", "bb"]),  # no position tells the four apart: searchsorted
+        np.array(["a", "q", "A", "Q"]),  # equal low 4 bits: a wider table key
+        np.array(["x" * 30 + c for c in "abc"]),  # long names, uint32 words (odd width)
+        np.array([chr(0x4E00 + i) for i in range(300)]),  # too many keys to count pairs of
+    ):
+        y = names[rng.integers(0, names.size, 9000)]
+        p = names[rng.integers(0, names.size, 9000)]
+        p[-1] = names[0][:-1] + "z"  # a label no sample saw, sharing every other code point
+        _check(y, p)
+        cm = fitscope.evaluate(y, p, metrics=["confusion_matrix"])["confusion_matrix"]
+        assert np.array_equal(cm, sk_confusion(y, p))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    names=st.lists(
+        st.text(min_size=1, max_size=6).filter(lambda s: not s.endswith("\0")),
+        min_size=1,
+        max_size=12,
+        unique=True,
+    ),
+    seed=st.integers(0, 2**32 - 1),
+    as_list=st.booleans(),
+)
+def test_any_text_labels_equal_scikit_learn(names: list[str], seed: int, as_list: bool) -> None:
+    from sklearn import metrics as m
+
+    rng = np.random.default_rng(seed)
+    arr = np.array(names)
+    y = arr[rng.integers(0, arr.size, 5000)]
+    p = arr[rng.integers(0, arr.size, 5000)]
+    args = (y.tolist(), p.tolist()) if as_list else (y, p)
+    out = fitscope.evaluate(*args, metrics=["confusion_matrix", "accuracy"])
+    assert np.array_equal(out["confusion_matrix"], m.confusion_matrix(y, p))
+    assert out["accuracy"] == m.accuracy_score(y, p)

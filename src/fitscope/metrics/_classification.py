@@ -224,6 +224,14 @@ class ClassificationState:
 
         if p_arr.ndim == 1 and p_arr.dtype.kind != "f" and not cfg.from_logits:
             if not cfg.needs_scores:
+                counted = (
+                    _lab.count_pairs(y_arr, p_arr) if w is None and fixed_labels is None else None
+                )
+                if counted is not None:
+                    conf, self.classes = counted
+                    self._add_confusion(conf)
+                    self.n += n
+                    return
                 y, pred, classes = _lab.encode_predicted(y_arr, p_arr, fixed_labels)
                 if classes is not None:
                     self.classes = classes
@@ -529,6 +537,14 @@ class ClassificationState:
             conf.sum(axis=1).astype(np.float64),
             np.bincount(y, minlength=kk),
             np.bincount(labels, minlength=kk),
+        )
+
+    def _add_confusion(self, conf: IntArray) -> None:
+        """``_add_labels`` for unweighted counts already made (``_labels.count_pairs``): the
+        same arrays, the per-class counts read off the matrix's rows and columns."""
+        rows = conf.sum(axis=1)
+        self._add_counts(
+            conf.shape[0], conf.astype(np.float64), rows.astype(np.float64), rows, conf.sum(axis=0)
         )
 
     def _update_binary(self, y: IntArray, p: NDArray[Any], w: FloatArray | None) -> None:
