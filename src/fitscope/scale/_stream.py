@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope import _textlabels
 from fitscope import _validation as v
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.metrics.evaluator import Evaluator
@@ -225,6 +226,11 @@ def _numeric(column: Any, pa: Any, pc: Any) -> NDArray[Any]:
     a text column (class names) as a string array, missing values as empty strings (the caller
     marks those rows through _missing_text)."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        # Read from Arrow's UTF-8 buffers and remembered with its codes (no Python strings);
+        # None (nulls, short batches, a label the sample missed): the conversion below.
+        fast = _textlabels.from_arrow(column)
+        if fast is not None:
+            return fast
         text = pc.fill_null(column, "") if column.null_count else column
         return np.asarray(text.to_numpy(zero_copy_only=False)).astype(str)
     if column.null_count:
