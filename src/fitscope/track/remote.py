@@ -273,6 +273,12 @@ class RemoteStore:
         the run."""
         return self._fetch(run_id)[1]
 
+    def summaries(self, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the summary computed from the run's series, the values a user set on it), from one
+        read of the run."""
+        record, own = self._fetch(run_id)
+        return record.summary, own
+
     def write(
         self,
         run_id: str,
@@ -335,10 +341,7 @@ class RemoteStore:
         """(the run, the values set on its summary), from the server or, failing that, the
         spool."""
         if self.offline:
-            from fitscope.track._offline import read_spooled
-
-            with self._lock:  # the spool files as this process last appended to them
-                spooled = read_spooled(self.spool_dir, run_id)
+            spooled = self._spooled(run_id)
             if spooled is not None:
                 return spooled
         else:
@@ -350,10 +353,7 @@ class RemoteStore:
         if status == 404:
             raise RunNotFoundError(_message(body))
         if status != 200:
-            from fitscope.track._offline import read_spooled
-
-            with self._lock:
-                spooled = None if self.offline else read_spooled(self.spool_dir, run_id)
+            spooled = None if self.offline else self._spooled(run_id)
             if spooled is not None and (status == 0 or status >= 500):
                 return spooled  # the server is away: what this client logged, from its spool
             raise StoreError(
@@ -362,6 +362,13 @@ class RemoteStore:
             )
         payload = json.loads(body)
         return _record(payload), dict(payload.get("summary") or {})
+
+    def _spooled(self, run_id: str) -> tuple[RunRecord, dict[str, Any]] | None:
+        """The run and its summary values as this spool holds them (None: not from its start)."""
+        from fitscope.track._offline import read_spooled
+
+        with self._lock:  # the spool files as this process last appended to them
+            return read_spooled(self.spool_dir, run_id)
 
     def close(self) -> None:
         """Stop uploading (what is left stays in the spool for ``fitscope sync``)."""

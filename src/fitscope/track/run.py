@@ -710,10 +710,8 @@ class Run:
 
         self.flush()
         store = self.store  # a Store, or a RemoteStore (spooled; read back offline too)
-        computed = store.get_run(self.id, predictions=False).summary
-        return Summary(
-            computed, store.user_summary(self.id), lambda own: store.set_user_summary(self.id, own)
-        )
+        computed, own = store.summaries(self.id)  # one read of the run (an HTTP GET, remotely)
+        return Summary(computed, own, lambda values: store.set_user_summary(self.id, values))
 
     def __enter__(self) -> Run:
         return self

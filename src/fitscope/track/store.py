@@ -172,6 +172,10 @@ class Store:
         """The values a user set on a run's summary ({} when none)."""
         return _write.user_summary(self._tx, run_id)
 
+    def summaries(self, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the summary computed from the run's series, the values a user set on it)."""
+        return self.get_run(run_id, predictions=False).summary, self.user_summary(run_id)
+
     # -- reading ---------------------------------------------------------------------------
 
     def runs(
