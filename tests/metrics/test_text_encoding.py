@@ -248,3 +248,32 @@ def test_metrics_of_a_coded_selection_equal_scikit_learn() -> None:
     assert got["accuracy"] == pytest.approx(skm.accuracy_score(y[keep], p[keep]), rel=1e-12)
     want = skm.f1_score(y[keep], p[keep], average="macro")
     assert got["f1(average=macro)"] == pytest.approx(want, rel=1e-12)
+
+
+def test_custom_metrics_get_the_strings_of_text_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a custom function beside the built-in metrics, a list of names is read once (not
+    once for the state and again for the function), and the function gets the strings."""
+    from sklearn.metrics import f1_score
+
+    from fitscope import _textlabels
+
+    rng = np.random.default_rng(5)
+    n = _textlabels.MIN_SIZE + 10
+    y = NAMES[rng.integers(0, 3, n)].tolist()
+    p = NAMES[rng.integers(0, 3, n)].tolist()
+    reads = []
+    real = _textlabels.from_objects
+    monkeypatch.setattr(_textlabels, "from_objects", lambda x: reads.append(1) or real(x))
+    seen = {}
+
+    def share_of_cats(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+        seen["y"], seen["p"] = y_true, y_pred
+        return float(np.mean(y_pred == "cat"))
+
+    got = fitscope.evaluate(y, p, metrics=["accuracy", "f1(average=macro)", share_of_cats])
+    assert len(reads) == 2  # y_true and y_pred, once each
+    assert seen["y"].tolist() == y and seen["p"].tolist() == p
+    assert got["share_of_cats"] == pytest.approx(np.mean(np.array(p) == "cat"))
+    assert got["f1(average=macro)"] == pytest.approx(f1_score(y, p, average="macro"), rel=1e-12)
