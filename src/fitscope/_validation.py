@@ -23,7 +23,7 @@ IntArray = NDArray[np.int64]
 
 def describe(value: Any) -> str:
     """A short description of ``value`` for error messages."""
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray | _textlabels.CodedText):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, str):
         return f"the string {value!r}"
@@ -83,8 +83,17 @@ def as_label_array(x: Any, name: str) -> NDArray[Any]:
     """``x`` as an array of class labels or scores: numbers, booleans or strings (an object
     array of strings becomes a string array; strings mixed with numbers are an error). A column
     vector of shape (n, 1) reads as 1-D, as scikit-learn reads it."""
+    return _textlabels.plain(read_labels(x, name))
+
+
+def read_labels(x: Any, name: str) -> _textlabels.Labels:
+    """``as_label_array``, except that text labels held as objects (lists, object arrays,
+    pandas columns) or in Arrow come back read once as ``CodedText`` (the names and each
+    label's index: what the label encoding works on), not as an array of every string."""
     if isinstance(x, str | bytes):
         raise InvalidTypeError(f"{name} must be an array of labels. Got {describe(x)} instead.")
+    if isinstance(x, _textlabels.CodedText):
+        return x
     if not isinstance(x, np.ndarray) or x.dtype.kind == "O":
         # Lists, object arrays and pandas columns of strings: hashed once (_textlabels).
         text = _textlabels.from_objects(x)
@@ -123,7 +132,7 @@ def as_label_array(x: Any, name: str) -> NDArray[Any]:
     return arr
 
 
-def check_ndim(arr: NDArray[Any], name: str, allowed: Iterable[int]) -> None:
+def check_ndim(arr: _textlabels.Labels, name: str, allowed: Iterable[int]) -> None:
     allowed = tuple(allowed)
     if arr.ndim not in allowed:
         want = " or ".join(f"{d}-D" for d in allowed)
@@ -132,14 +141,14 @@ def check_ndim(arr: NDArray[Any], name: str, allowed: Iterable[int]) -> None:
         )
 
 
-def check_nonempty(arr: NDArray[Any], name: str) -> None:
+def check_nonempty(arr: _textlabels.Labels, name: str) -> None:
     if arr.shape[0] == 0:
         raise InvalidInputError(
             f"{name} must hold at least one sample. Got an empty array instead."
         )
 
 
-def check_consistent_length(**arrays: NDArray[Any] | None) -> int:
+def check_consistent_length(**arrays: _textlabels.Labels | None) -> int:
     """All given arrays have the same number of rows; returns it."""
     if len(arrays) == 2:  # the hot path (y_true, y_pred): no dictionaries
         a, b = arrays.values()

@@ -33,15 +33,17 @@ def _arrow(values: list[str], typ: pa.DataType, chunks: int, cut: int) -> pa.Chu
     return pa.chunked_array(parts, type=typ)
 
 
-def _expect(arr: np.ndarray | None, values: list[str]) -> None:
-    assert arr is not None
-    known = _textlabels.known(arr)
-    assert known is not None
-    classes, codes = known
+def _expect(got: object, values: list[str]) -> None:
+    """``got`` is the labels ``values`` read once: names sorted, each label's index, and the
+    unicode array of every label (np.asarray) equal to NumPy's conversion."""
+    assert isinstance(got, _textlabels.CodedText)
     want = np.array(values)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    assert np.array_equal(got.classes, np.unique(want))
+    assert np.array_equal(got.classes[got.codes], want)
+    arr = np.asarray(got)
     assert arr.dtype.kind == "U" and np.array_equal(arr, want)
-    assert np.array_equal(classes, np.unique(want))
-    assert np.array_equal(classes[codes], want)
+    assert not arr.flags.writeable and not got.codes.flags.writeable
 
 
 NAME_SETS = {
@@ -89,7 +91,7 @@ def test_labels_the_sample_missed_fall_back_and_stay_exact(names: str) -> None:
         if odd == nul:  # a unicode array drops trailing NULs: the general path, as before
             assert np.array_equal(v.as_label_array(series, "y_true"), np.array(values))
         else:
-            _expect(v.as_label_array(series, "y_true"), values)
+            _expect(v.read_labels(series, "y_true"), values)
 
 
 def test_nulls_take_the_general_path() -> None:
@@ -111,7 +113,7 @@ def test_short_and_other_types_are_not_read_here() -> None:
     # No byte position tells the names apart: the factorize route, exact.
     values = ["ab", "ba", "aa", "bb"] * (N // 4)
     assert _textlabels.from_arrow(pa.array(values)) is None
-    _expect(v.as_label_array(pd.Series(values), "y_true"), values)
+    _expect(v.read_labels(pd.Series(values), "y_true"), values)
 
 
 @pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]"])
@@ -157,7 +159,7 @@ def test_any_arrow_text_equals_the_factorize_route(
     if got is not None:
         _expect(got, values)
     series = pd.Series(pd.arrays.ArrowStringArray(column.cast(pa.large_string())))
-    _expect(v.as_label_array(series, "y_true"), values)
+    _expect(v.read_labels(series, "y_true"), values)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

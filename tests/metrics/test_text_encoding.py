@@ -88,14 +88,13 @@ def test_objects_read_once_equal_numpy_conversion(
         monkeypatch.delitem(sys.modules, "pandas")
         kinds = {k: x for k, x in kinds.items() if k in ("list", "object array")}
     for name, x in kinds.items():
-        arr = v.as_label_array(x, "y_true")
-        known = _textlabels.known(arr)
-        assert known is not None, name
-        classes, codes = known
+        coded = v.read_labels(x, "y_true")
+        assert isinstance(coded, _textlabels.CodedText), name
+        assert np.array_equal(coded.classes, np.unique(values)), name
+        assert np.array_equal(coded.classes[coded.codes], values), name
+        arr = v.as_label_array(x, "y_true")  # the strings, for readers that need them
         assert arr.dtype == values.dtype and np.array_equal(arr, values), name
-        assert np.array_equal(classes, np.unique(values)), name
-        assert np.array_equal(classes[codes], values), name
-        assert not arr.flags.writeable, name  # the codes must keep describing it
+        assert not arr.flags.writeable and not coded.codes.flags.writeable, name
 
 
 def test_objects_that_are_not_all_strings_take_the_general_path() -> None:
@@ -112,14 +111,14 @@ def test_objects_that_are_not_all_strings_take_the_general_path() -> None:
                 v.as_label_array(x, "y_pred")
             assert f"at index {len(base)}" in str(e.value)
     # A list goes through np.asarray as before (and as scikit-learn): numbers become text.
-    arr = v.as_label_array([*base, 3], "y_pred")
-    assert arr[-1] == "3" and _textlabels.known(arr) is None
+    arr = v.read_labels([*base, 3], "y_pred")
+    assert not isinstance(arr, _textlabels.CodedText) and arr[-1] == "3"
     # Missing values in a pandas column: the general path's error too.
     with pytest.raises(ValueError, match="one type"):
         v.as_label_array(pd.Series([*base, None], dtype="category"), "y_true")
     # A trailing NUL, which a unicode array drops: the general path, as before.
-    arr = v.as_label_array([*base, "dog\0"], "y_true")
-    assert arr[-1] == "dog" and _textlabels.known(arr) is None
+    arr = v.read_labels([*base, "dog\0"], "y_true")
+    assert not isinstance(arr, _textlabels.CodedText) and arr[-1] == "dog"
 
 
 @pytest.mark.parametrize(
@@ -201,3 +200,80 @@ def test_any_text_labels_equal_scikit_learn(names: list[str], seed: int, as_list
     out = fitscope.evaluate(*args, metrics=["confusion_matrix", "accuracy"])
     assert np.array_equal(out["confusion_matrix"], m.confusion_matrix(y, p))
     assert out["accuracy"] == m.accuracy_score(y, p)
+
+
+def test_coded_text_answers_as_its_strings_would() -> None:
+    """CodedText (names and indices) behaves as the unicode array of its labels wherever the
+    label checks read it: shape, length, positions, masks, indices, np.asarray; a selection
+    keeps only the classes its rows hold, as reading those rows anew would."""
+    from fitscope import _textlabels
+    from fitscope import _validation as v
+
+    values = np.array(NAMES[np.arange(_textlabels.MIN_SIZE + 3) % 3].tolist())  # U3, as read
+    coded = v.read_labels(values.tolist(), "y_true")
+    assert isinstance(coded, _textlabels.CodedText)
+    assert coded.shape == values.shape and len(coded) == values.size and coded.ndim == 1
+    assert coded.dtype == values.dtype and coded[4] == values[4]
+    assert np.array_equal(np.asarray(coded), values)
+    assert np.asarray(coded, dtype=object).tolist() == values.tolist()
+    mask = values != NAMES[1]
+    picked = coded[mask]
+    assert np.array_equal(picked.classes, np.unique(values[mask]))  # NAMES[1] is gone
+    assert np.array_equal(np.asarray(picked), values[mask])
+    rows = np.array([5, 2, 8])
+    assert np.array_equal(np.asarray(coded[rows]), values[rows])
+    assert np.array_equal(np.asarray(coded[10:20]), values[10:20])
+    assert v.describe(coded) == f"an array of shape {values.shape} and dtype {values.dtype}"
+    # Read as numbers, it is the same error an array of the strings gets.
+    with pytest.raises(TypeError, match="y_pred must be an array of numbers"):
+        v.as_array(coded, "y_pred")
+
+
+def test_metrics_of_a_coded_selection_equal_scikit_learn() -> None:
+    """A CodedText selection (fitscope eval's rows of one group) scores as its own labels:
+    a class the rows do not hold is no class of theirs (macro averages as scikit-learn's)."""
+    from sklearn import metrics as skm
+
+    import fitscope
+    from fitscope import _textlabels
+    from fitscope import _validation as v
+
+    rng = np.random.default_rng(3)
+    n = _textlabels.MIN_SIZE + 500
+    y = NAMES[rng.integers(0, 4, n)]
+    p = NAMES[rng.integers(0, 4, n)]
+    cy, cp = v.read_labels(y.tolist(), "y_true"), v.read_labels(p.tolist(), "y_pred")
+    keep = (y != NAMES[3]) & (p != NAMES[3])
+    got = fitscope.evaluate(cy[keep], cp[keep], metrics=["accuracy", "f1(average=macro)"])
+    assert got["accuracy"] == pytest.approx(skm.accuracy_score(y[keep], p[keep]), rel=1e-12)
+    want = skm.f1_score(y[keep], p[keep], average="macro")
+    assert got["f1(average=macro)"] == pytest.approx(want, rel=1e-12)
+
+
+def test_custom_metrics_get_the_strings_of_text_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a custom function beside the built-in metrics, a list of names is read once (not
+    once for the state and again for the function), and the function gets the strings."""
+    from sklearn.metrics import f1_score
+
+    from fitscope import _textlabels
+
+    rng = np.random.default_rng(5)
+    n = _textlabels.MIN_SIZE + 10
+    y = NAMES[rng.integers(0, 3, n)].tolist()
+    p = NAMES[rng.integers(0, 3, n)].tolist()
+    reads = []
+    real = _textlabels.from_objects
+    monkeypatch.setattr(_textlabels, "from_objects", lambda x: reads.append(1) or real(x))
+    seen = {}
+
+    def share_of_cats(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+        seen["y"], seen["p"] = y_true, y_pred
+        return float(np.mean(y_pred == "cat"))
+
+    got = fitscope.evaluate(y, p, metrics=["accuracy", "f1(average=macro)", share_of_cats])
+    assert len(reads) == 2  # y_true and y_pred, once each
+    assert seen["y"].tolist() == y and seen["p"].tolist() == p
+    assert got["share_of_cats"] == pytest.approx(np.mean(np.array(p) == "cat"))
+    assert got["f1(average=macro)"] == pytest.approx(f1_score(y, p, average="macro"), rel=1e-12)

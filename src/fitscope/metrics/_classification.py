@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fitscope import _validation as v
+from fitscope._textlabels import plain
 from fitscope.errors import InvalidInputError
 from fitscope.metrics import _kernels as k
 from fitscope.metrics import _labels as _lab
@@ -205,17 +206,19 @@ class ClassificationState:
     ) -> None:
         """Add one batch; ``prior`` (the state so far) fixes how labels map to score columns."""
         cfg = self.config
-        y_arr = v.as_label_array(y_true, "y_true")
-        p_arr = v.as_label_array(y_pred, "y_pred")
+        # Text labels come read once (CodedText: names and indices), which the label encoding
+        # works on; numbers and booleans as arrays.
+        y_arr = v.read_labels(y_true, "y_true")
+        p_arr = v.read_labels(y_pred, "y_pred")
         v.check_ndim(y_arr, "y_true", (1, 2))
         v.check_ndim(p_arr, "y_pred", (1, 2))
         n = v.check_consistent_length(y_true=y_arr, y_pred=p_arr)
         v.check_nonempty(y_arr, "y_true")
         w = v.as_sample_weight(sample_weight, n)
         if y_arr.ndim == 2 or (prior is not None and prior.ml is not None):
-            self._update_multilabel(y_arr, p_arr, w, prior)
+            self._update_multilabel(plain(y_arr), plain(p_arr), w, prior)
             return
-        if y_arr.dtype.kind == "f":
+        if isinstance(y_arr, np.ndarray) and y_arr.dtype.kind == "f":
             y_arr = v.as_labels(y_arr, "y_true", allow_negative=True)
         self.weighted = self.weighted or w is not None
         fixed_labels = None if cfg.labels is None else np.asarray(cfg.labels)
@@ -238,6 +241,7 @@ class ClassificationState:
                 self._add_labels(y, pred, w, None if classes is None else classes.size)
                 self.n += n
                 return
+            p_arr = plain(p_arr)  # scores from here on: text is the error below
             if p_arr.dtype.kind == "U" or (p_arr.size and (p_arr.min() < 0 or p_arr.max() > 1)):
                 bad = (
                     p_arr[0]
@@ -256,6 +260,7 @@ class ClassificationState:
                 "y_pred must hold scores (numbers) when 2-D or with from_logits=True. Got "
                 f"{v.describe(p_arr)} instead."
             )
+        p_arr = plain(p_arr)
 
         known = prior.classes if prior is not None and prior.fixed else None
         if p_arr.ndim == 1:
@@ -273,7 +278,7 @@ class ClassificationState:
             kk = p_arr.shape[1]
             if known is None and fixed_labels is None and prior is not None and prior.mode:
                 # The first batch read the labels as column indices: so do the rest.
-                y = v.as_labels(y_arr, "y_true")
+                y = v.as_labels(plain(y_arr), "y_true")
                 classes = None
             else:
                 y, classes = _lab.encode_columns(y_arr, kk, fixed_labels, known)

@@ -24,14 +24,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fitscope import _textlabels
 from fitscope import _validation as v
+from fitscope._textlabels import CodedText, Labels, plain
 from fitscope.errors import InvalidInputError
 
 IntArray = NDArray[np.int64]
 
 
-def kind(arr: NDArray[Any]) -> str:
+def kind(arr: Labels) -> str:
     """'str' for text labels, 'num' for numbers and booleans."""
     return "str" if arr.dtype.kind in "US" else "num"
 
@@ -42,7 +42,7 @@ def show(values: Any, limit: int = 8) -> str:
     return f"[{text}{', ...' if len(items) > limit else ''}]"
 
 
-def check_same_kind(a: NDArray[Any], name_a: str, b: NDArray[Any], name_b: str) -> None:
+def check_same_kind(a: Labels, name_a: str, b: Labels, name_b: str) -> None:
     if kind(a) != kind(b):
         raise InvalidInputError(
             f"{name_b} must hold labels of the same type as {name_a} (strings with strings, "
@@ -66,29 +66,28 @@ def as_classes(labels: Any, name: str = "labels") -> NDArray[Any]:
     return arr
 
 
-def identity_ok(arr: NDArray[Any]) -> bool:
+def identity_ok(arr: Labels) -> bool:
     """Labels that already are indices: non-negative integers (or booleans, integral floats)."""
     if arr.dtype.kind == "b":
         return True
-    if arr.dtype.kind in "iu":
+    if isinstance(arr, np.ndarray) and arr.dtype.kind in "iu":
         return arr.size == 0 or arr.min() >= 0
     return False
 
 
-def lookup(values: NDArray[Any], classes: NDArray[Any], name: str, source: str) -> IntArray:
+def lookup(values: Labels, classes: NDArray[Any], name: str, source: str) -> IntArray:
     """Index of each value in ``classes``; an error names the first value not there."""
     if kind(values) != kind(classes):
         raise InvalidInputError(
             f"{name} must hold labels of the same type as {source} (strings with strings, "
             f"numbers with numbers). Got {kind(values)} labels instead of {kind(classes)} ones."
         )
-    known = _textlabels.known(values)
-    if known is not None:  # text read from objects: place its few classes, not every label
-        own, codes = known
-        table, lost = _find(own, classes)
+    if isinstance(values, CodedText):  # text read once: place its few classes, not every label
+        table, lost = _find(values.classes, classes)
         if not lost.any():
-            out: IntArray = table.take(codes)
+            out: IntArray = table.take(values.codes)
             return out
+        values = values.array()  # for the error's position and value
     idx, miss = _find(values, classes)
     if miss.any():
         i = int(np.flatnonzero(miss)[0])
@@ -222,7 +221,7 @@ def _index_text(
     return None if index is None else index.all()
 
 
-def count_pairs(y: NDArray[Any], p: NDArray[Any]) -> tuple[IntArray, NDArray[Any]] | None:
+def count_pairs(y: Labels, p: Labels) -> tuple[IntArray, NDArray[Any]] | None:
     """Predicted text labels straight to counts: (K x K confusion counts, classes), or None
     where this does not apply (not text, short, no telling position, or a label the strided
     samples missed: ``encode_predicted`` handles those).
@@ -234,10 +233,11 @@ def count_pairs(y: NDArray[Any], p: NDArray[Any]) -> tuple[IntArray, NDArray[Any
     """
     if y.dtype.kind != "U" or p.dtype.kind != "U" or y.size <= 4096 or y.size != p.size:
         return None
-    if _textlabels.known(y) is not None and _textlabels.known(p) is not None:
+    if isinstance(y, CodedText) and isinstance(p, CodedText):
         classes, (cy, cp) = factorize(y, p)
         k = classes.size
         return np.bincount(cy * k + cp, minlength=k * k).reshape(k, k), classes
+    y, p = plain(y), plain(p)
     step = max(1, y.size // 1024)
     classes = np.union1d(np.unique(y[::step]), np.unique(p[::step]))
     iy, ip = _TextIndex.make(classes, y), _TextIndex.make(classes, p)
@@ -269,7 +269,7 @@ def _index_any(
     return fast if fast is not None else _index_in(classes, values)
 
 
-def factorize(*arrays: NDArray[Any]) -> tuple[NDArray[Any], list[IntArray]]:
+def factorize(*given: Labels) -> tuple[NDArray[Any], list[IntArray]]:
     """The sorted distinct values of ``arrays`` and each array's indices into them.
 
     Written here because np.unique sorts every sample (1.1 s for 1e6 short strings, measured
@@ -277,14 +277,14 @@ def factorize(*arrays: NDArray[Any]) -> tuple[NDArray[Any], list[IntArray]]:
     distinct values: the classes of a strided sample, then one ``searchsorted`` of everything
     (0.13 s), and a second round only for values the sample missed.
     """
-    known = [_textlabels.known(a) for a in arrays]
-    if all(k is not None for k in known):  # text read from objects: encoded already
-        pairs = [k for k in known if k is not None]
-        classes = pairs[0][0]
-        for own, _ in pairs[1:]:
-            if not np.array_equal(own, classes):
-                classes = np.union1d(classes, own)
-        return classes, [_onto(own, codes, classes) for own, codes in pairs]
+    coded = [a for a in given if isinstance(a, CodedText)]
+    if len(coded) == len(given):  # text read once: encoded already
+        classes = coded[0].classes
+        for c in coded[1:]:
+            if not np.array_equal(c.classes, classes):
+                classes = np.union1d(classes, c.classes)
+        return classes, [_onto(c.classes, c.codes, classes) for c in coded]
+    arrays = [plain(a) for a in given]
     total = sum(a.size for a in arrays)
     if total <= 4096:
         classes, inv = np.unique(np.concatenate(arrays), return_inverse=True)
@@ -306,7 +306,7 @@ def factorize(*arrays: NDArray[Any]) -> tuple[NDArray[Any], list[IntArray]]:
 
 
 def encode_predicted(
-    y: NDArray[Any], p: NDArray[Any], labels: NDArray[Any] | None
+    y: Labels, p: Labels, labels: NDArray[Any] | None
 ) -> tuple[IntArray, IntArray, NDArray[Any] | None]:
     """Label predictions: (y indices, prediction indices, classes or None for identity)."""
     check_same_kind(y, "y_true", p, "y_pred")
@@ -317,13 +317,14 @@ def encode_predicted(
             labels,
         )
     if identity_ok(y) and identity_ok(p):
+        y, p = plain(y), plain(p)
         return y.astype(np.int64, copy=False), p.astype(np.int64, copy=False), None
     classes, (yi, pi) = factorize(y, p)
     return yi, pi, classes
 
 
 def encode_binary(
-    y: NDArray[Any], labels: NDArray[Any] | None, pos_label: Any, known: NDArray[Any] | None
+    y: Labels, labels: NDArray[Any] | None, pos_label: Any, known: NDArray[Any] | None
 ) -> tuple[IntArray, NDArray[Any] | None]:
     """1-D scores: (0/1 with 1 = positive, classes [negative, positive] or None for 0/1)."""
     if known is not None:
@@ -345,6 +346,7 @@ def encode_binary(
         return _in_pair(y, pair, "labels="), pair
     if (
         pos_label is None
+        and isinstance(y, np.ndarray)
         and y.dtype.kind in "biu"
         and (y.size == 0 or (y.min() >= 0 and y.max() <= 1))
     ):
@@ -390,10 +392,10 @@ def encode_binary(
     )
 
 
-def _in_pair(y: NDArray[Any], pair: NDArray[Any], source: str) -> IntArray:
+def _in_pair(y: Labels, pair: NDArray[Any], source: str) -> IntArray:
     """0/1 for y in [negative, positive]: two equality passes instead of a search (the
     common case of 1-D scores; a label outside the pair falls to lookup's error)."""
-    if kind(y) != kind(pair) or _textlabels.known(y) is not None:
+    if kind(y) != kind(pair) or isinstance(y, CodedText):
         return lookup(y, pair, "y_true", source)
     positive: NDArray[np.bool_] = np.asarray(y == pair[1])
     if not np.all(positive | (y == pair[0])):
@@ -402,14 +404,13 @@ def _in_pair(y: NDArray[Any], pair: NDArray[Any], source: str) -> IntArray:
     return out
 
 
-def _two_values(y: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
+def _two_values(y: Labels) -> tuple[NDArray[Any], IntArray]:
     """The sorted distinct values of y and y's index into them, by equality passes when there
     are at most two (binary labels); factorize otherwise."""
+    if isinstance(y, CodedText):
+        return y.classes, y.codes
     if y.size == 0:
         return y[:0], np.zeros(0, dtype=np.int64)
-    known = _textlabels.known(y)
-    if known is not None:
-        return known
     if y.dtype.kind == "U" and y.size > 4096:
         # Text: one indexing pass (_TextIndex) costs less than two string comparisons.
         classes, (inv,) = factorize(y)
@@ -434,7 +435,7 @@ def _via(inv: IntArray, u: NDArray[Any], pair: NDArray[Any]) -> IntArray:
 
 
 def encode_columns(
-    y: NDArray[Any], n_cols: int, labels: NDArray[Any] | None, known: NDArray[Any] | None
+    y: Labels, n_cols: int, labels: NDArray[Any] | None, known: NDArray[Any] | None
 ) -> tuple[IntArray, NDArray[Any] | None]:
     """2-D scores with ``n_cols`` columns: (column index of each sample's class, classes)."""
     if labels is not None:
@@ -446,7 +447,11 @@ def encode_columns(
         return lookup(y, labels, "y_true", "labels="), labels
     if known is not None:
         return lookup(y, known, "y_true", "the classes of the first batch"), known
-    if y.dtype.kind in "biu" and (y.size == 0 or (y.min() >= 0 and y.max() < n_cols)):
+    if (
+        isinstance(y, np.ndarray)
+        and y.dtype.kind in "biu"
+        and (y.size == 0 or (y.min() >= 0 and y.max() < n_cols))
+    ):
         return y.astype(np.int64, copy=False), None
     classes, (inv,) = factorize(y)
     if classes.size != n_cols:

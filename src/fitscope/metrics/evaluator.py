@@ -382,6 +382,15 @@ class Evaluator:
                         "no sample_weight argument. Add one, or drop the weights."
                     )
         cls = reg = hinge = None
+        if (
+            self._cls_config is not None
+            and (self._custom or self._has_functions)
+            and self._reg_config is None
+            and not self._has_hinge
+        ):
+            # Read the labels once for the state and the custom metrics (text is read once
+            # into names and indices; the custom metrics get its strings from that).
+            y_true, y_pred = v.read_labels(y_true, "y_true"), v.read_labels(y_pred, "y_pred")
         if self._cls_config is not None:
             cls = ClassificationState(self._cls_config)
             cls.update(y_true, y_pred, sample_weight, self._cls)

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from fitscope import _textlabels
 from fitscope import _validation as v
+from fitscope._textlabels import Labels, plain
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.metrics.evaluator import Evaluator
 from fitscope.scale._sources import CHUNK_ROWS, Piece, read_piece, require
@@ -221,13 +222,14 @@ def merge_partials(a: Partial, b: Partial) -> Partial:
     return a.merge(b)
 
 
-def _numeric(column: Any, pa: Any, pc: Any) -> NDArray[Any]:
+def _numeric(column: Any, pa: Any, pc: Any) -> Labels:
     """A numeric arrow column as numpy, missing values as NaN (no copy for float64/int64);
-    a text column (class names) as a string array, missing values as empty strings (the caller
-    marks those rows through _missing_text)."""
+    a text column (class names) read once as CodedText (names and indices), or where that
+    does not apply as a string array, missing values as empty strings (the caller marks
+    those rows)."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        # Read from Arrow's UTF-8 buffers and remembered with its codes (no Python strings);
-        # None (nulls, short batches, a label the sample missed): the conversion below.
+        # Read from Arrow's UTF-8 buffers (no Python strings); None (nulls, short batches, a
+        # label the sample missed): the conversion below.
         fast = _textlabels.from_arrow(column)
         if fast is not None:
             return fast
@@ -238,8 +240,8 @@ def _numeric(column: Any, pa: Any, pc: Any) -> NDArray[Any]:
     return np.asarray(column.to_numpy(zero_copy_only=False))
 
 
-def _nan_rows(x: NDArray[Any], bad: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
-    if x.dtype.kind != "f":
+def _nan_rows(x: Labels, bad: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         return bad
     # One fast reduction first; the elementwise mask only when a NaN (or inf - inf) shows up.
     if not math.isnan(float(np.add.reduce(x, axis=None))):
@@ -286,21 +288,21 @@ def consume(
         if not opts.drop_nan:
             return  # the run will fail with the count; only counting from here on
         keep = ~bad
-        arrays = {k: np.compress(keep, x) for k, x in arrays.items()}
+        arrays = {k: x[keep] for k, x in arrays.items()}
         if keys is not None:
             keys = keys.filter(pa.array(keep))
         if n_bad == n:
             return
     # Multilabel: an (n, labels) indicator matrix (bool when every column is boolean).
     y = (
-        np.column_stack([arrays[c] for c in cols.label])
+        np.column_stack([plain(arrays[c]) for c in cols.label])
         if cols.multilabel
         else arrays[cols.label[0]]
     )
     p = (
         arrays[cols.pred[0]]
         if len(cols.pred) == 1
-        else np.column_stack([arrays[c] for c in cols.pred]).astype(np.float64, copy=False)
+        else np.column_stack([plain(arrays[c]) for c in cols.pred]).astype(np.float64, copy=False)
     )
     w = arrays[cols.weight] if cols.weight else None
     where = f" (in rows {first_row + 1}-{first_row + n} of {source})"
@@ -329,9 +331,9 @@ def _update(
     partial: Partial,
     key: Any,
     opts: Options,
-    y: NDArray[Any],
-    p: NDArray[Any],
-    w: NDArray[Any] | None,
+    y: Labels,
+    p: Labels,
+    w: Labels | None,
     where: str,
 ) -> None:
     ev = partial.states.get(key)
