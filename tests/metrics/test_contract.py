@@ -383,3 +383,155 @@ def test_baselines_of_merged_parts_equal_one_pass(name, gen, opts) -> None:
         assert got[spec.key] is None
     else:
         np.testing.assert_allclose(got[spec.key], whole[spec.key], rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------ the caller's arrays stay theirs
+# A state sorts and partitions scores in place and keeps them between batches: that memory must
+# be its own. Layouts where a transpose or dtype cast returns the caller's memory (Fortran order,
+# column views, a single row) once made ROC-AUC / average precision sort the caller's array,
+# raise on a read-only one, and stream wrong values from a reused batch buffer.
+
+
+def _fortran(a: np.ndarray) -> np.ndarray:
+    return np.asfortranarray(a) if a.ndim == 2 else a.copy()
+
+
+def _permuted_view(a: np.ndarray) -> np.ndarray:
+    # The values of ``a``, read through a column permutation (as P[:, perm] of a table whose
+    # columns are in another order).
+    if a.ndim != 2:
+        return a.copy()
+    perm = np.roll(np.arange(a.shape[1]), 1)
+    base = np.empty_like(a)
+    base[:, perm] = a
+    return base[:, perm]
+
+
+def _strided_view(a: np.ndarray) -> np.ndarray:
+    # A view with negative or non-unit strides: reversed columns of a Fortran-ordered copy.
+    if a.ndim != 2:
+        return np.repeat(a, 2, axis=0)[::2]
+    return np.asfortranarray(a[:, ::-1])[:, ::-1]
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    out = a.copy(order="K")  # keeps Fortran order
+    out.flags.writeable = False
+    return out
+
+
+LAYOUTS: dict[str, Callable[[np.ndarray], Any]] = {
+    "F": _fortran,
+    "permuted": _permuted_view,
+    "strided": _strided_view,
+    "read-only": _read_only,
+    "read-only-F": lambda a: _read_only(_fortran(a)),
+}
+
+
+def _pandas(a: np.ndarray) -> Any:
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(a) if a.ndim == 2 else pd.Series(a)
+
+
+def _values(x: Any) -> np.ndarray:
+    return x.to_numpy() if hasattr(x, "to_numpy") else x
+
+
+def _rows(x: Any, sl: slice) -> Any:
+    return x.iloc[sl] if hasattr(x, "iloc") else x[sl]
+
+
+def _functional(name: str, opts: dict[str, Any]) -> tuple[Callable[..., Any], dict[str, Any]]:
+    import inspect
+
+    fn = getattr(fitscope.metrics, name)
+    params = inspect.signature(fn).parameters
+    return fn, {k: v for k, v in opts.items() if k in params}
+
+
+def _every_path(name: str, opts: dict[str, Any], y: Any, p: Any, w: Any) -> list[Any]:
+    """The metric through the function, evaluate() and a two-batch Evaluator (computed twice:
+    compute sorts the kept scores)."""
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    fn, fn_opts = _functional(name, opts)
+    out = [fn(y, p, sample_weight=w, **fn_opts)]
+    out.append(fitscope.evaluate(y, p, metrics=[spec], sample_weight=w, **ev_opts)[spec.key])
+    ev = fitscope.Evaluator([spec], **ev_opts)
+    half = slice(0, 70), slice(70, None)
+    for sl in half:
+        ev.update(_rows(y, sl), _rows(p, sl), None if w is None else _rows(w, sl))
+    out += [ev.compute()[spec.key], ev.compute()[spec.key]]
+    return out
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+@pytest.mark.parametrize("layout", [*LAYOUTS, "pandas"])
+def test_inputs_of_any_layout_are_left_unchanged_and_read_alike(name, gen, opts, layout) -> None:
+    rng = np.random.default_rng(7)
+    y, p = gen(rng, 120)
+    w = rng.random(120) + 0.1
+    make = _pandas if layout == "pandas" else LAYOUTS[layout]
+    for weights in (None, w):
+        want = _every_path(name, opts, y, p, weights)
+        args = [make(a) for a in (y, p)] + ([] if weights is None else [make(weights)])
+        before = [_values(a).copy() for a in args]
+        writeable = [_values(a).flags.writeable for a in args]
+        got = _every_path(name, opts, *args[:2], None if weights is None else args[2])
+        for a, b, flag in zip(args, before, writeable, strict=True):
+            np.testing.assert_array_equal(_values(a), b)
+            assert _values(a).flags.writeable == flag
+        for g, x in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, x, rtol=1e-10, atol=1e-12, err_msg=f"{name} {layout}")
+
+
+@pytest.mark.parametrize(("name", "gen", "opts"), ALL, ids=IDS)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_reused_batch_buffer_streams_the_one_pass_result(name, gen, opts, order) -> None:
+    # A training loop fills one buffer per batch: what the evaluator keeps must not be it.
+    rng = np.random.default_rng(8)
+    y, p = gen(rng, 160)
+    w = rng.random(160) + 0.1
+    mopts, ev_opts = _split_opts(opts)
+    spec = metric(name, **mopts)
+    for weights in (None, w):
+        whole = fitscope.evaluate(y, p, metrics=[spec], sample_weight=weights, **ev_opts)
+        bufs = [np.empty_like(a[:40], order=order) for a in (y, p, w)]  # type: ignore[call-overload]
+        ev = fitscope.Evaluator([spec], **ev_opts)
+        for start in range(0, 160, 40):
+            for buf, a in zip(bufs, (y, p, w), strict=True):
+                buf[...] = a[start : start + 40]
+            ev.update(bufs[0], bufs[1], None if weights is None else bufs[2])
+        _assert_same(ev.compute(), whole)
+
+
+def test_reused_buffers_of_one_row_and_fortran_order_stream_scikit_learn_s_ranking() -> None:
+    # The cases that aliased: a Fortran-ordered buffer, and a single row, whose transpose is
+    # contiguous in any order (so the C-ordered buffer of a batch of one aliased too).
+    import sklearn.metrics as skm
+
+    rng = np.random.default_rng(9)
+    y, p = _multiclass(rng, 48, k=3)
+    ym, pm = _multilabel(rng, 48)
+    specs = [metric("roc_auc"), metric("average_precision")]
+    ml_specs = [*specs, metric("average_precision", average="samples")]
+    onehot = np.eye(3)[y]
+    want = [skm.roc_auc_score(y, p, multi_class="ovr"), skm.average_precision_score(onehot, p)]
+    want_ml = [
+        skm.roc_auc_score(ym, pm),
+        skm.average_precision_score(ym, pm),
+        skm.average_precision_score(ym, pm, average="samples"),
+    ]
+    for order in ("C", "F"):
+        for size in (1, 8):
+            for (yy, pp), sp, ref in (((y, p), specs, want), ((ym, pm), ml_specs, want_ml)):
+                ybuf = np.empty_like(yy[:size], order=order)  # type: ignore[call-overload]
+                pbuf = np.empty_like(pp[:size], order=order)  # type: ignore[call-overload]
+                ev = fitscope.Evaluator(sp)
+                for start in range(0, 48, size):
+                    ybuf[...], pbuf[...] = yy[start : start + size], pp[start : start + size]
+                    ev.update(ybuf, pbuf)
+                got = ev.compute()
+                for spec, value in zip(sp, ref, strict=True):
+                    assert got[spec.key] == pytest.approx(value, rel=1e-12), (order, size, spec)

@@ -19,6 +19,7 @@ from fitscope.metrics import (
     roc_auc,
     top_k_accuracy,
 )
+from fitscope.metrics._registry import REGISTRY
 
 skm = pytest.importorskip("sklearn.metrics")
 
@@ -100,3 +101,52 @@ def test_all_zero_weights_give_nan_where_sklearn_raises() -> None:
     assert precision(y, p, sample_weight=w) == 0.0  # zero_division, as scikit-learn's 0/0
     with pytest.raises(ValueError, match="non-zero"):
         skm.accuracy_score(y, p, sample_weight=w)
+
+
+REGRESSION = sorted(n for n, info in REGISTRY.items() if info.family == "regression")
+
+
+@pytest.mark.parametrize("name", REGRESSION)
+@pytest.mark.parametrize("outputs", [1, 2])
+def test_all_zero_weights_give_the_documented_regression_values(name, outputs) -> None:
+    # The rule (docs/metrics.md): nan for means -- r2, a ratio of two weighted means, included,
+    # which once scored a perfect 1.0 (read as a constant target) -- and zero for sums (rss).
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=(6, outputs)) if outputs == 2 else rng.normal(size=6)
+    p = y + rng.normal(size=y.shape)
+    z = np.zeros(6)
+    spec = fitscope.metric(name)
+    raw = fitscope.metric(name, multioutput="raw_values")
+
+    def documented(value: object) -> None:
+        if name == "rss":
+            np.testing.assert_array_equal(value, 0.0)
+        else:
+            assert np.all(np.isnan(value)), (name, value)
+
+    documented(getattr(fitscope.metrics, name)(y, p, sample_weight=z))
+    documented(getattr(fitscope.metrics, name)(y, p, sample_weight=z, multioutput="raw_values"))
+    for got in fitscope.evaluate(y, p, metrics=[spec, raw], sample_weight=z).values():
+        documented(got)
+    a = fitscope.Evaluator([spec]).update(y[:3], p[:3], z[:3])
+    b = fitscope.Evaluator([spec]).update(y[3:], p[3:], z[3:])
+    documented(a.update(y[3:], p[3:], z[3:]).compute()[spec.key])
+    documented(b.merge(fitscope.Evaluator([spec]).update(y[:3], p[:3], z[:3])).compute()[spec.key])
+    # A zero-weight batch adds nothing: with weighted data after it, the data's value.
+    weighted = fitscope.Evaluator([spec]).update(y, p, z).update(y, p, np.ones(6))
+    np.testing.assert_allclose(
+        weighted.compute()[spec.key], fitscope.evaluate(y, p, metrics=[spec])[spec.key]
+    )
+
+
+def test_r2_of_all_zero_weights_is_nan_where_sklearn_raises() -> None:
+    y, p, z = [0.0, 1.0, 0.0, 1.0], [0.2, 0.8, 0.6, 0.4], [0.0, 0.0, 0.0, 0.0]
+    assert np.isnan(r2(y, p, sample_weight=z))
+    assert np.isnan(fitscope.metrics.baseline("r2", y, sample_weight=z))
+    assert np.isnan(fitscope.metrics.baseline("mse", y, sample_weight=z))
+    with pytest.raises(ValueError, match="non-zero"):
+        skm.r2_score(y, p, sample_weight=z)
+    # One sample of nonzero weight is a constant target, as scikit-learn reads it.
+    assert r2(y, p, sample_weight=[0.0, 0.0, 0.0, 1.0]) == skm.r2_score(
+        y, p, sample_weight=[0.0, 0.0, 0.0, 1.0]
+    )

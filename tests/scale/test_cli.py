@@ -99,3 +99,16 @@ def test_json_with_date_segments(tmp_path: Path) -> None:
     assert code == 0, out
     got = json.loads(out)
     assert {s["value"]: s["rows"] for s in got["segments"]} == {"2026-01-01": 3, "2026-01-02": 3}
+
+
+def test_all_zero_weights_give_nan_for_means_and_r2(tmp_path: Path) -> None:
+    # docs/metrics.md: nan for means (r2 too, not the perfect 1.0 of a constant target), zero
+    # for sums; JSON writes nan as null.
+    path = tmp_path / "zero.csv"
+    path.write_text("y,p,w\n0,0.2,0\n1,0.8,0\n0,0.6,0\n1,0.4,0\n")
+    code, out, _ = run(
+        str(path), "--label", "y", "--pred", "p", "--weight", "w", "--metrics", "r2,mse,rss",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    assert json.loads(out)["metrics"] == {"r2": None, "mse": None, "rss": 0.0}

@@ -158,6 +158,19 @@ def _histogram(
     return h if into is None else into + h
 
 
+def _private(cols: FloatArray, source: NDArray[Any]) -> FloatArray:
+    """``cols``, or a copy of it where it may share memory with ``source`` (the batch as given).
+
+    The ranking update partitions its column-major scores in place and keeps views of them, so
+    they must be the state's own memory. ``np.ascontiguousarray(x.T)`` copies for a C-ordered
+    ``x``, but returns ``x``'s own memory for a Fortran-ordered one (``np.asfortranarray``, a
+    column-permuted view, a pandas DataFrame's values) and for a single row: writing there
+    changed the caller's array (or raised on a read-only one), and a state kept views of a
+    buffer a training loop then overwrote. The test is on memory bounds (O(1)), so the usual
+    C-ordered batch, already copied, pays nothing."""
+    return cols.copy() if np.may_share_memory(cols, source) else cols
+
+
 def _frozen(a: NDArray[Any]) -> NDArray[Any]:
     a.flags.writeable = False
     return a
@@ -471,8 +484,9 @@ class ClassificationState:
             assert scores is not None
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
             cols = np.ascontiguousarray(scores.T, dtype=np.float64)
-            if bins is not None and cfg.from_logits:
-                cols = k.sigmoid(cols)
+            # Partitioned in place below: the sigmoid's output, or memory not the caller's.
+            binned_logits = bins is not None and cfg.from_logits
+            cols = k.sigmoid(cols) if binned_logits else _private(cols, p_arr)
             truth = np.ascontiguousarray(yb.T)
             self.rank = [_RankStore() for _ in range(n_labels)]
             for c in range(n_labels):
@@ -735,6 +749,8 @@ class ClassificationState:
         if cfg.ranking:
             bins = cfg.ranking_bins if cfg.ranking == "binned" else None
             assert cols is not None
+            # Written into below: top-k and one-vs-one only read it (ovo keeps copies).
+            cols = _private(cols, p)
             for c in range(kk):
                 is_c = y == c
                 not_c = np.logical_not(is_c)

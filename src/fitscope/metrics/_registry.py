@@ -932,7 +932,10 @@ def _reg(
 
 
 def _r2(s: RegressionState, o: Mapping[str, Any]) -> Value:
-    if s.n < 2:
+    # No weight at all (every sample weight zero): RSS and the total sum of squares are both
+    # means of nothing, so R^2 is nan like every weighted mean (docs/metrics.md); read as a
+    # constant target it would score a perfect 1.0.
+    if s.n < 2 or s.weight <= 0:
         return NAN
     # Per output, scikit-learn's force_finite: a constant output scores 1.0 when predicted
     # exactly, else 0.0 (its mean may be inexact in floating point, hence the range test).
@@ -1019,7 +1022,7 @@ _regression(
     "r2",
     "coefficient of determination: 1 - RSS / total sum of squares",
     _r2,
-    lambda s, o: 0.0,
+    lambda s, o: 0.0 if s.weight > 0 else NAN,
     hib=True,
     check=_check_multioutput(("uniform_average", "raw_values", "variance_weighted")),
 )
