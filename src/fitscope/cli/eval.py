@@ -80,20 +80,12 @@ class _EvalCommand(click.Command):
 
 
 def split_metrics(text: str) -> list[str]:
-    """Comma-separated metric names; commas inside parentheses belong to a name's options
-    ("f1(average=macro),fbeta(average=macro, beta=2)" is two metrics)."""
-    out: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
-        depth += (ch == "(") - (ch == ")")
-        if ch == "," and depth == 0:
-            out.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    out.append("".join(current).strip())
-    return [m for m in out if m]
+    """Comma-separated metric names; commas inside parentheses, brackets or quotes belong to a
+    name's options ("f1(average=macro),fbeta(average=macro, beta=2)" is two metrics). The
+    names are then read by the one parser, :func:`fitscope.metrics.evaluator.parse_key`."""
+    from fitscope.metrics.evaluator import split_names
+
+    return split_names(text)
 
 
 # Losses whose average= runs over the label columns of multilabel targets only.
@@ -105,7 +97,7 @@ def _with_options(
 ) -> list[str]:
     """--average / --beta applied to the metrics named without options that take them (the
     losses' average only for multilabel targets, and never "binary": they have none)."""
-    from fitscope.metrics._registry import lookup
+    from fitscope.metrics._registry import lookup, show_option
 
     out = []
     for name in names:
@@ -122,19 +114,17 @@ def _with_options(
         ):
             opts.append(f"average={'None' if average == 'none' else average}")
         if beta is not None and "beta" in defaults:
-            opts.append(f"beta={beta:g}")
+            opts.append(f"beta={show_option(beta)}")
         out.append(f"{name}({', '.join(opts)})" if opts else name)
     return out
 
 
 def _label(text: str) -> Any:
     """A class label typed on the command line: a number when it reads as one."""
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text.strip()
+    from fitscope.metrics._registry import as_number
+
+    number = as_number(text.strip())
+    return text.strip() if number is None else number
 
 
 @contextmanager
