@@ -114,7 +114,8 @@ def _with_options(
         ):
             opts.append(f"average={'None' if average == 'none' else average}")
         if beta is not None and "beta" in defaults:
-            opts.append(f"beta={show_option(beta)}")
+            # --beta 2 keys the result "fbeta(beta=2)", as typed; 0.1 stays 0.1 (not 6 digits).
+            opts.append(f"beta={show_option(int(beta) if beta.is_integer() else beta)}")
         out.append(f"{name}({', '.join(opts)})" if opts else name)
     return out
 
