@@ -106,3 +106,88 @@ def test_every_printed_classification_key_runs_in_the_cli(tmp_path: Path) -> Non
         np.testing.assert_allclose(
             np.asarray(got["metrics"][key], dtype=float), value, rtol=1e-12, err_msg=key
         )
+
+
+# ---------------------------------------------------------------- class labels in the output
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["eval", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("kind", ["text", "int"])
+def test_json_names_the_classes_of_per_class_results(tmp_path: Path, kind: str) -> None:
+    d = _multiclass(n=240)
+    classes = CLASSES if kind == "text" else np.array([-3, 5, 12])
+    d["y"] = classes[np.searchsorted(CLASSES, d["y"])]
+    d["seg"] = np.where(np.arange(240) % 2 == 0, "a", "b")
+    path = _write_csv(tmp_path / f"{kind}.csv", d)
+    metrics = "precision(average=None),confusion_matrix,accuracy"
+    got = _eval_json(str(path), "--label", "y", "--pred", "p_cat", "p_dog", "p_emu",
+                     "--metrics", metrics, "--by", "seg")  # fmt: skip
+    # The Python API's names for the same results: Evaluator.classes.
+    prob = np.column_stack([d["p_cat"], d["p_dog"], d["p_emu"]])
+    ev = fitscope.Evaluator(fitscope.metrics.evaluator.split_names(metrics)).update(d["y"], prob)
+    assert got["labels"] == ev.classes.tolist() == classes.tolist()
+    want = ev.compute()
+    np.testing.assert_allclose(
+        got["metrics"]["precision(average=None)"], want["precision(average=None)"]
+    )
+    np.testing.assert_array_equal(got["metrics"]["confusion_matrix"], want["confusion_matrix"])
+    for seg in got["segments"]:
+        assert seg["labels"] == classes.tolist()
+
+
+def test_segments_name_their_classes(tmp_path: Path) -> None:
+    y = np.array(["cat", "dog", "emu", "cat", "dog", "cat"])
+    d = {
+        "y": y,
+        "p_cat": np.where(y == "cat", 0.8, 0.1),
+        "p_dog": np.where(y == "dog", 0.8, 0.1),
+        "p_emu": np.where(y == "emu", 0.8, 0.1),
+        "seg": np.array(["a", "a", "a", "b", "b", "b"]),
+    }
+    path = _write_csv(tmp_path / "seg.csv", d)
+    got = _eval_json(str(path), "--label", "y", "--pred", "p_emu", "p_cat", "p_dog",
+                     "--metrics", "confusion_matrix", "--by", "seg",
+                     "--labels", "emu,cat,dog")  # fmt: skip
+    assert got["labels"] == ["emu", "cat", "dog"]
+    by = {s["value"]: s for s in got["segments"]}
+    assert by["a"]["labels"] == by["b"]["labels"] == ["emu", "cat", "dog"]
+    assert by["b"]["metrics"]["confusion_matrix"] == [[0, 0, 0], [0, 2, 0], [0, 0, 1]]
+
+
+@pytest.mark.parametrize("kind", ["text", "int"])
+def test_table_names_per_class_values_and_matrix_axes(tmp_path: Path, kind: str) -> None:
+    d = _multiclass(n=90, seed=4)
+    classes = CLASSES if kind == "text" else np.array([7, 8, 9])
+    d["y"] = classes[np.searchsorted(CLASSES, d["y"])]
+    path = _write_csv(tmp_path / f"{kind}.csv", d)
+    out = _run(str(path), "--label", "y", "--pred", "p_cat", "p_dog", "p_emu",
+               "--metrics", "recall(average=None),confusion_matrix", "--labels",
+               ",".join(map(str, classes[::-1])))  # fmt: skip
+    prob = np.column_stack([d["p_cat"], d["p_dog"], d["p_emu"]])  # one per --labels entry
+    want = fitscope.evaluate(
+        d["y"], prob, metrics=["recall(average=None)", "confusion_matrix"],
+        labels=classes[::-1].tolist(),
+    )  # fmt: skip
+    first, second, third = classes[::-1]
+    rec = want["recall(average=None)"]
+    assert f"{first}={rec[0]:.6g}  {second}={rec[1]:.6g}" in out
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if "true \\ pred" in line)
+    assert lines[head].split()[-3:] == [str(first), str(second), str(third)]
+    cm = want["confusion_matrix"]
+    for i, name in enumerate((first, second, third)):
+        row = next(line for line in lines[head + 1 :] if line.split()[:1] == [str(name)])
+        assert row.split()[-3:] == [str(x) for x in cm[i]]
+
+
+def test_multilabel_and_regression_keep_their_labels(tmp_path: Path) -> None:
+    d = _multioutput()
+    path = _write_csv(tmp_path / "mo.csv", d)
+    got = _eval_json(str(path), "--label", "t0", "t1", "--pred", "q0", "q1",
+                     "--metrics", "mse(multioutput=raw_values)")  # fmt: skip
+    assert got["labels"] == ["t0", "t1"]
+    one = _eval_json(str(path), "--label", "t0", "--pred", "q0", "--metrics", "mse")
+    assert "labels" not in one  # one regression target: nothing to name

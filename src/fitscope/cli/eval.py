@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+import numpy as np
 from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
@@ -141,27 +142,46 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None] | None]:
         yield lambda n: bar.advance(task, n)
 
 
-def _fmt(value: Any, names: tuple[str, ...] | None = None) -> str:
+def _fmt(value: Any, names: tuple[Any, ...] | None = None) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     if names is not None and getattr(value, "shape", None) == (len(names),):
-        # Per-label results of multilabel targets, by label name.
+        # Per-label (multilabel) or per-class results, by label name.
         return "  ".join(f"{n}={_fmt(float(x))}" for n, x in zip(names, value, strict=True))
     if hasattr(value, "tolist"):
         return str(value.tolist())
     return str(value)
 
 
+def _cell(value: Any, names: tuple[Any, ...] | None) -> str | Table:
+    """A result's cell: a confusion matrix (square, one row and column per class) as a table
+    whose rows (true class) and columns (predicted class) are named by label."""
+    n = None if names is None else len(names)
+    if n is None or getattr(value, "shape", None) != (n, n) or value.ndim != 2:
+        return _fmt(value, names)
+    assert names is not None
+    grid = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False, pad_edge=False)
+    grid.add_column("true \\ pred", no_wrap=True)
+    for name in names:
+        grid.add_column(str(name), justify="right", no_wrap=True)
+    for name, row in zip(names, value, strict=True):
+        cells = (f"{x:.6g}" if isinstance(x, float | np.floating) else str(x) for x in row)
+        grid.add_row(str(name), *cells)
+    return grid
+
+
 def result_tables(result: Any) -> list[Table]:
-    """Rich tables for a :class:`fitscope.scale.FileEvaluation`: overall, then segments."""
+    """Rich tables for a :class:`fitscope.scale.FileEvaluation`: overall, then segments.
+    Per-class (per-label) results and confusion matrices are named by label: the result's
+    ``names`` (a segment's own classes in its row)."""
     better = {True: "higher", False: "lower", None: ""}
-    names = getattr(result, "label_names", None)
+    names = getattr(result, "names", None)
     overall = Table(box=box.SIMPLE_HEAD, title=f"{result.n_rows:,} rows", title_justify="left")
     overall.add_column("metric", no_wrap=True)
     overall.add_column("value", justify="right")
     overall.add_column("better")
     for key, value in result.metrics.items():
-        overall.add_row(key, _fmt(value, names), better[result.higher_is_better[key]])
+        overall.add_row(key, _cell(value, names), better[result.higher_is_better[key]])
     tables = [overall]
     if result.by is not None:
         seg = Table(
@@ -174,10 +194,11 @@ def result_tables(result: Any) -> list[Table]:
         for key in result.metrics:
             seg.add_column(key, justify="right")
         for s in result.segments:
+            own = s.classes if getattr(s, "classes", None) is not None else names
             seg.add_row(
                 str(s.value),
                 f"{s.n_rows:,}",
-                *(_fmt(s.metrics[k], names) for k in result.metrics),
+                *(_cell(s.metrics[k], own) for k in result.metrics),
             )
         tables.append(seg)
     return tables
