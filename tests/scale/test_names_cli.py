@@ -191,3 +191,74 @@ def test_multilabel_and_regression_keep_their_labels(tmp_path: Path) -> None:
     assert got["labels"] == ["t0", "t1"]
     one = _eval_json(str(path), "--label", "t0", "--pred", "q0", "--metrics", "mse")
     assert "labels" not in one  # one regression target: nothing to name
+
+
+# ---------------------------------------------------------------- predicted labels in --pred
+def _predicted(kind: str, n: int = 180, seed: int = 5) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    classes = CLASSES if kind == "text" else np.array([0, 1, 2])
+    y = classes[rng.integers(0, 3, n)]
+    yhat = np.where(rng.random(n) < 0.6, y, classes[rng.integers(0, 3, n)])
+    return {"y": y, "yhat": yhat, "w": rng.random(n).round(3)}
+
+
+@pytest.mark.parametrize("kind", ["text", "int"])
+def test_a_predicted_label_column(tmp_path: Path, kind: str) -> None:
+    skm = pytest.importorskip("sklearn.metrics")
+    d = _predicted(kind)
+    path = _write_csv(tmp_path / "pred.csv", d)
+    metrics = "accuracy,f1(average=None),confusion_matrix"
+    got = _eval_json(str(path), "--label", "y", "--pred", "yhat", "--weight", "w",
+                     "--metrics", metrics)  # fmt: skip
+    w = d["w"]
+    assert got["metrics"]["accuracy"] == pytest.approx(
+        skm.accuracy_score(d["y"], d["yhat"], sample_weight=w)
+    )
+    np.testing.assert_allclose(
+        got["metrics"]["f1(average=None)"],
+        skm.f1_score(d["y"], d["yhat"], average=None, sample_weight=w),
+    )
+    np.testing.assert_allclose(
+        got["metrics"]["confusion_matrix"],
+        skm.confusion_matrix(d["y"], d["yhat"], sample_weight=w),
+    )
+    assert got["labels"] == sorted(set(d["y"].tolist()))
+    # The Python API reads the same column the same way.
+    assert got["metrics"]["accuracy"] == pytest.approx(
+        fitscope.evaluate(d["y"], d["yhat"], metrics=["accuracy"], sample_weight=w)["accuracy"]
+    )
+
+
+def test_predicted_labels_with_missing_values(tmp_path: Path) -> None:
+    d = _predicted("int", n=40)
+    text = _write_csv(tmp_path / "p.csv", d).read_text().splitlines()
+    text[3] = text[3].split(",")[0] + ",," + text[3].split(",")[2]  # row 3: no prediction
+    (tmp_path / "p.csv").write_text("\n".join(text) + "\n")
+    got = _eval_json(str(tmp_path / "p.csv"), "--label", "y", "--pred", "yhat", "--drop-nan",
+                     "--metrics", "accuracy,f1(average=macro)")  # fmt: skip
+    keep = np.arange(40) != 2
+    want = fitscope.evaluate(
+        d["y"][keep], d["yhat"][keep], metrics=["accuracy", "f1(average=macro)"]
+    )
+    assert got["dropped"] == 1
+    assert got["metrics"] == pytest.approx(want)
+
+
+def test_scores_are_asked_of_a_predicted_label_column(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "pred.csv", _predicted("text"))
+    result = CliRunner().invoke(
+        cli, ["eval", str(path), "--label", "y", "--pred", "yhat", "--metrics", "log_loss"]
+    )
+    assert result.exit_code == 1
+    assert "y_pred must hold probabilities" in result.output
+    assert "'cat'" in result.output or "'dog'" in result.output or "'emu'" in result.output
+
+
+def test_binary_probability_column_is_still_a_score(tmp_path: Path) -> None:
+    # A float column of one class's probability keeps its meaning (thresholded, ranked).
+    rng = np.random.default_rng(6)
+    y = rng.integers(0, 2, 100)
+    p = np.clip(0.3 + 0.4 * y + rng.normal(size=100) * 0.2, 0, 1).round(4)
+    path = _write_csv(tmp_path / "b.csv", {"y": y, "p": p})
+    got = _eval_json(str(path), "--label", "y", "--pred", "p", "--metrics", "accuracy,roc_auc")
+    assert got["metrics"] == pytest.approx(fitscope.evaluate(y, p, metrics=["accuracy", "roc_auc"]))

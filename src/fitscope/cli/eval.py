@@ -219,8 +219,9 @@ def result_tables(result: Any) -> list[Table]:
     required=True,
     multiple=True,
     metavar="COL [COL ...]",
-    help="Probability (or logit) column of class 1; several columns: one per class, in order "
-    "(multilabel: one per label column, or a pattern such as 'y_pred.*' paired by label).",
+    help="Probability (or logit) column of class 1, or a column of predicted labels (text or "
+    "integers); several columns: one per class, in order (multilabel: one per label column, "
+    "or a pattern such as 'y_pred.*' paired by label).",
 )
 @click.option("--weight", metavar="COL", help="Column of sample weights.")
 @click.option("--by", metavar="COL", help="Metrics per value of this column, weakest first.")
