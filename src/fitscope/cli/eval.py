@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+import numpy as np
 from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
@@ -80,20 +81,12 @@ class _EvalCommand(click.Command):
 
 
 def split_metrics(text: str) -> list[str]:
-    """Comma-separated metric names; commas inside parentheses belong to a name's options
-    ("f1(average=macro),fbeta(average=macro, beta=2)" is two metrics)."""
-    out: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
-        depth += (ch == "(") - (ch == ")")
-        if ch == "," and depth == 0:
-            out.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    out.append("".join(current).strip())
-    return [m for m in out if m]
+    """Comma-separated metric names; commas inside parentheses, brackets or quotes belong to a
+    name's options ("f1(average=macro),fbeta(average=macro, beta=2)" is two metrics). The
+    names are then read by the one parser, :func:`fitscope.metrics.evaluator.parse_key`."""
+    from fitscope.metrics.evaluator import split_names
+
+    return split_names(text)
 
 
 # Losses whose average= runs over the label columns of multilabel targets only.
@@ -105,7 +98,7 @@ def _with_options(
 ) -> list[str]:
     """--average / --beta applied to the metrics named without options that take them (the
     losses' average only for multilabel targets, and never "binary": they have none)."""
-    from fitscope.metrics._registry import lookup
+    from fitscope.metrics._registry import lookup, show_option
 
     out = []
     for name in names:
@@ -122,19 +115,18 @@ def _with_options(
         ):
             opts.append(f"average={'None' if average == 'none' else average}")
         if beta is not None and "beta" in defaults:
-            opts.append(f"beta={beta:g}")
+            # --beta 2 keys the result "fbeta(beta=2)", as typed; 0.1 stays 0.1 (not 6 digits).
+            opts.append(f"beta={show_option(int(beta) if beta.is_integer() else beta)}")
         out.append(f"{name}({', '.join(opts)})" if opts else name)
     return out
 
 
 def _label(text: str) -> Any:
     """A class label typed on the command line: a number when it reads as one."""
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text.strip()
+    from fitscope.metrics._registry import as_number
+
+    number = as_number(text.strip())
+    return text.strip() if number is None else number
 
 
 @contextmanager
@@ -150,27 +142,46 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None] | None]:
         yield lambda n: bar.advance(task, n)
 
 
-def _fmt(value: Any, names: tuple[str, ...] | None = None) -> str:
+def _fmt(value: Any, names: tuple[Any, ...] | None = None) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     if names is not None and getattr(value, "shape", None) == (len(names),):
-        # Per-label results of multilabel targets, by label name.
+        # Per-label (multilabel) or per-class results, by label name.
         return "  ".join(f"{n}={_fmt(float(x))}" for n, x in zip(names, value, strict=True))
     if hasattr(value, "tolist"):
         return str(value.tolist())
     return str(value)
 
 
+def _cell(value: Any, names: tuple[Any, ...] | None) -> str | Table:
+    """A result's cell: a confusion matrix (square, one row and column per class) as a table
+    whose rows (true class) and columns (predicted class) are named by label."""
+    n = None if names is None else len(names)
+    if n is None or getattr(value, "shape", None) != (n, n) or value.ndim != 2:
+        return _fmt(value, names)
+    assert names is not None
+    grid = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False, pad_edge=False)
+    grid.add_column("true \\ pred", no_wrap=True)
+    for name in names:
+        grid.add_column(str(name), justify="right", no_wrap=True)
+    for name, row in zip(names, value, strict=True):
+        cells = (f"{x:.6g}" if isinstance(x, float | np.floating) else str(x) for x in row)
+        grid.add_row(str(name), *cells)
+    return grid
+
+
 def result_tables(result: Any) -> list[Table]:
-    """Rich tables for a :class:`fitscope.scale.FileEvaluation`: overall, then segments."""
+    """Rich tables for a :class:`fitscope.scale.FileEvaluation`: overall, then segments.
+    Per-class (per-label) results and confusion matrices are named by label: the result's
+    ``names`` (a segment's own classes in its row)."""
     better = {True: "higher", False: "lower", None: ""}
-    names = getattr(result, "label_names", None)
+    names = getattr(result, "names", None)
     overall = Table(box=box.SIMPLE_HEAD, title=f"{result.n_rows:,} rows", title_justify="left")
     overall.add_column("metric", no_wrap=True)
     overall.add_column("value", justify="right")
     overall.add_column("better")
     for key, value in result.metrics.items():
-        overall.add_row(key, _fmt(value, names), better[result.higher_is_better[key]])
+        overall.add_row(key, _cell(value, names), better[result.higher_is_better[key]])
     tables = [overall]
     if result.by is not None:
         seg = Table(
@@ -183,10 +194,11 @@ def result_tables(result: Any) -> list[Table]:
         for key in result.metrics:
             seg.add_column(key, justify="right")
         for s in result.segments:
+            own = s.classes if getattr(s, "classes", None) is not None else names
             seg.add_row(
                 str(s.value),
                 f"{s.n_rows:,}",
-                *(_fmt(s.metrics[k], names) for k in result.metrics),
+                *(_cell(s.metrics[k], own) for k in result.metrics),
             )
         tables.append(seg)
     return tables
@@ -207,8 +219,9 @@ def result_tables(result: Any) -> list[Table]:
     required=True,
     multiple=True,
     metavar="COL [COL ...]",
-    help="Probability (or logit) column of class 1; several columns: one per class, in order "
-    "(multilabel: one per label column, or a pattern such as 'y_pred.*' paired by label).",
+    help="Probability (or logit) column of class 1, or a column of predicted labels (text or "
+    "integers); several columns: one per class, in order (multilabel: one per label column, "
+    "or a pattern such as 'y_pred.*' paired by label).",
 )
 @click.option("--weight", metavar="COL", help="Column of sample weights.")
 @click.option("--by", metavar="COL", help="Metrics per value of this column, weakest first.")

@@ -59,6 +59,10 @@ class MetricInfo:
     check_options: Callable[[str, Mapping[str, Any]], None] = field(
         repr=False, default=lambda n, o: None
     )
+    # How each option's value is read from a name written as text ("f1(average=macro)"): by
+    # what the option accepts, so "normalize=true" is the text 'true' for confusion_matrix and
+    # True for accuracy, and "multioutput=(0.2, 0.8)" is a tuple of weights.
+    readers: Mapping[str, Callable[[str], Any]] = field(repr=False, default_factory=dict)
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         # Pickle by name: the entry holds functions, and the receiving side has the registry.
@@ -78,6 +82,94 @@ def lookup(name: str) -> MetricInfo:
     if real not in REGISTRY:
         raise v.unknown_name_error("metrics", name, list(REGISTRY) + list(ALIASES))
     return REGISTRY[real]
+
+
+# ------------------------------------------------------------------ option values as text
+# A metric written as fitscope prints it, "fbeta(average=None, beta=2)", holds its options as
+# text. Each option reads its text by what it accepts; show_option prints a value so that the
+# option's reader gives it back (the round trip is tested for every option of every metric).
+def _unquoted(text: str) -> tuple[str, bool]:
+    t = text.strip()
+    if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
+        return t[1:-1], True
+    return t, False
+
+
+def as_number(t: str) -> int | float | None:
+    """``t`` as an int when written as one, else as a float (nan, inf), else None."""
+    cast: type[int] | type[float]
+    for cast in (int, float):
+        try:
+            return cast(t)
+        except ValueError:
+            pass
+    return None
+
+
+def read_text(text: str) -> Any:
+    """A choice ("macro", "true", "warn"): kept as text; an unquoted none/None is None."""
+    t, quoted = _unquoted(text)
+    return None if not quoted and t.lower() == "none" else t
+
+
+def read_bool(text: str) -> Any:
+    """True/False (any case); other text is left for the option's check to report."""
+    t, _ = _unquoted(text)
+    return {"true": True, "false": False}.get(t.lower(), t)
+
+
+def read_number(text: str) -> Any:
+    """An int when written as one, else a float (nan, inf); none/None is None; anything else
+    stays text for the option's check to report."""
+    t, quoted = _unquoted(text)
+    if not quoted and t.lower() == "none":
+        return None
+    n = as_number(t)
+    return t if n is None else n
+
+
+def read_text_or_number(text: str) -> Any:
+    """zero_division: a number (0, 1, nan) or a choice ("warn")."""
+    t, quoted = _unquoted(text)
+    n = None if quoted else as_number(t)
+    return read_text(text) if n is None else n
+
+
+def read_text_or_numbers(text: str) -> Any:
+    """multioutput: a choice, or weights written as a sequence: (0.2, 0.8) or [0.2, 0.8]."""
+    t, quoted = _unquoted(text)
+    if not quoted and len(t) >= 2 and (t[0], t[-1]) in (("(", ")"), ("[", "]")):
+        parts = [p.strip() for p in t[1:-1].split(",")]
+        return tuple(read_number(p) for p in parts if p)
+    return read_text(text)
+
+
+def show_option(value: Any) -> str:
+    """An option's value as a metric's key prints it: text as is, numbers as Python writes them
+    (0.1, 2, nan, inf), a sequence as (a, b); the option's reader reads it back."""
+    if isinstance(value, tuple | list):
+        return f"({', '.join(show_option(x) for x in value)})"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+#: The reader of each option by name; an option that shares a name with another of another
+#: type is read as its metric's registration says (confusion_matrix's normalize is text).
+OPTION_READERS: dict[str, Callable[[str], Any]] = {
+    "average": read_text,
+    "zero_division": read_text_or_number,
+    "beta": read_number,
+    "normalize": read_bool,
+    "adjusted": read_bool,
+    "reduction": read_text,
+    "multi_class": read_text,
+    "max_fpr": read_number,
+    "k": read_number,
+    "n_bins": read_number,
+    "multioutput": read_text_or_numbers,
+    "delta": read_number,
+}
 
 
 # ------------------------------------------------------------------ helpers on the states
@@ -447,6 +539,7 @@ def _cls(
     check: Callable[[str, Mapping[str, Any]], None] | None = None,
     family: str = "classification",
     multilabel_baseline: Callable[[ClassificationState, Mapping[str, Any]], Value] | None = None,
+    readers: Mapping[str, Callable[[str], Any]] | None = None,
 ) -> None:
     if baseline is not None and family == "classification":
         # Multilabel states take multilabel_baseline, or have none.
@@ -463,6 +556,7 @@ def _cls(
             compute=compute,
             baseline=baseline,
             check_options=check or (lambda n, o: None),
+            readers={k: (readers or {}).get(k) or OPTION_READERS[k] for k in defaults or {}},
         )
     )
 
@@ -802,6 +896,7 @@ _cls(
     _confusion,
     defaults={"normalize": None},
     check=_check_cm,
+    readers={"normalize": read_text},
 )
 _cls(
     "log_loss",

@@ -29,7 +29,7 @@ from fitscope.errors import InvalidInputError, InvalidTypeError
 from fitscope.metrics import _labels as _lab
 from fitscope.metrics._classification import ClassificationConfig, ClassificationState
 from fitscope.metrics._ranking import roc_auc_binned
-from fitscope.metrics._registry import MetricInfo, class_labels, lookup
+from fitscope.metrics._registry import MetricInfo, class_labels, lookup, read_text, show_option
 from fitscope.metrics._regression import HingeState, RegressionConfig, RegressionState
 
 __all__ = ["Evaluator", "MetricSpec", "StatefulMetric", "evaluate", "metric"]
@@ -130,13 +130,13 @@ def _builtin_spec(
         raise InvalidInputError(
             f"{what} options must be among: {allowed}. Got {unknown[0]!r} instead.{hint}"
         )
-    opts = {**info.defaults, **options}
+    opts = {**info.defaults, **{k: _plain_option(x) for k, x in options.items()}}
     info.check_options(info.name, opts)
     changed = {k: opts[k] for k in opts if opts[k] != info.defaults[k]}
     # Results are keyed by the name as typed: metrics=["cross_entropy"] gives "cross_entropy".
-    key = name or (
-        what if not changed else f"{what}({', '.join(f'{k}={val}' for k, val in changed.items())})"
-    )
+    # Values print so that parse_key reads them back (tested for every option of every metric).
+    shown = ", ".join(f"{k}={show_option(val)}" for k, val in changed.items())
+    key = name or (what if not changed else f"{what}({shown})")
     if higher_is_better is not None:
         raise InvalidInputError(
             f"higher_is_better must be left unset for the built-in metric {info.name!r} "
@@ -155,44 +155,77 @@ def _default_spec(name: str) -> MetricSpec:
     return _builtin_spec(name, None, None, {})
 
 
-def _option_value(text: str) -> Any:
-    t = text.strip().strip("'\"")
-    low = t.lower()
-    if low == "none":
-        return None
-    if low in ("true", "false"):
-        return low == "true"
-    if low == "nan":
-        return float("nan")
-    for cast in (int, float):
-        try:
-            return cast(t)
-        except ValueError:
-            pass
-    return t
+def split_names(text: str) -> list[str]:
+    """Comma-separated parts of ``text``; commas inside parentheses, brackets or quotes belong
+    to a part ("f1(average=macro),mse(multioutput=(0.2, 0.8))" is two metrics).
+
+    >>> split_names("f1(average=macro), mse(multioutput=[0.2, 0.8])")
+    ['f1(average=macro)', 'mse(multioutput=[0.2, 0.8])']
+    """
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    quote = ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    out.append("".join(current).strip())
+    return [m for m in out if m]
 
 
 def parse_key(name: str) -> tuple[str, dict[str, Any]]:
-    """A metric written as fitscope prints it, ``"f1(average=macro)"``, as (name, options).
+    """A metric written as fitscope prints it, ``"f1(average=macro)"``, as (name, options):
+    the one parser of metric names with options (``evaluate``, ``Evaluator``, ``fitscope eval
+    --metrics``). Each value is read by what its option accepts (see the registry's
+    ``readers``): ``"confusion_matrix(normalize=true)"`` keeps the text ``'true'``,
+    ``"accuracy(normalize=false)"`` is False, ``"mse(multioutput=(0.2, 0.8))"`` a tuple.
 
     >>> parse_key("fbeta(average=macro, beta=2)")
     ('fbeta', {'average': 'macro', 'beta': 2})
+    >>> parse_key("confusion_matrix(normalize=true)"), parse_key("mse(multioutput=[1, 2])")
+    (('confusion_matrix', {'normalize': 'true'}), ('mse', {'multioutput': (1, 2)}))
     """
     base, _, rest = name.partition("(")
+    rest = rest.strip()
     if not rest.endswith(")"):
         raise InvalidInputError(
             f"metrics must be names such as 'f1' or 'f1(average=macro)'. Got {name!r} instead."
         )
+    base = base.strip()
+    readers = lookup(base).readers
     options: dict[str, Any] = {}
-    for part in filter(None, (p.strip() for p in rest[:-1].split(","))):
+    for part in split_names(rest[:-1]):
         key, eq, value = part.partition("=")
-        if not eq or not key.strip():
+        key = key.strip()
+        if not eq or not key:
             raise InvalidInputError(
                 f"metrics options must be written key=value, as in 'f1(average=macro)'. Got "
                 f"{part!r} in {name!r} instead."
             )
-        options[key.strip()] = _option_value(value)
-    return base.strip(), options
+        # An option the metric does not take: read as text; _builtin_spec names the options.
+        options[key] = readers.get(key, read_text)(value)
+    return base, options
+
+
+def _plain_option(value: Any) -> Any:
+    """Options as plain Python values (sequences as tuples, numpy scalars as Python's), so a
+    spec's options equal those read back from its key."""
+    if isinstance(value, list | tuple):
+        return tuple(_plain_option(x) for x in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _resolve(metrics: Iterable[Any]) -> tuple[MetricSpec, ...]:

@@ -23,6 +23,7 @@ class Segment:
     n_rows: int
     metrics: dict[str, Any]
     undefined: dict[str, str] = field(default_factory=dict)
+    classes: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,10 @@ class FileEvaluation:
     :class:`Segment` per value of the ``by`` column, the weakest first by the first metric;
     ``n_dropped`` counts rows skipped for NaN or missing values (``drop_nan=True``);
     ``evaluator`` is the merged :class:`~fitscope.Evaluator`, ready to merge with more data;
-    ``label_names`` (multilabel) names the entries of per-label results, in order.
+    ``label_names`` (multilabel) names the entries of per-label results, in order;
+    ``classes`` (class labels) names the entries of per-class results and the confusion
+    matrix's rows and columns, in order: :attr:`fitscope.Evaluator.classes`. A segment's
+    ``classes`` are its own (the classes it holds, unless ``labels=`` fixes them).
     """
 
     metrics: dict[str, Any]
@@ -45,6 +49,13 @@ class FileEvaluation:
     higher_is_better: dict[str, bool | None]
     evaluator: Evaluator
     label_names: tuple[str, ...] | None = None
+    classes: tuple[Any, ...] | None = None
+
+    @property
+    def names(self) -> tuple[Any, ...] | None:
+        """What names the entries of per-label (multilabel, multioutput) or per-class results:
+        ``label_names`` or ``classes``; JSON ``"labels"``."""
+        return self.label_names if self.label_names is not None else self.classes
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (arrays become lists, nan becomes None)."""
@@ -54,8 +65,8 @@ class FileEvaluation:
             "metrics": _plain(self.metrics),
             "higher_is_better": dict(self.higher_is_better),
         }
-        if self.label_names is not None:
-            out["labels"] = list(self.label_names)
+        if self.names is not None:
+            out["labels"] = list(self.names)
         if self.by is not None:
             out["by"] = self.by
             out["segments"] = [
@@ -63,6 +74,7 @@ class FileEvaluation:
                     "value": s.value,
                     "rows": s.n_rows,
                     "metrics": _plain(s.metrics),
+                    **({"labels": list(s.classes)} if s.classes is not None else {}),
                     **({"undefined": dict(s.undefined)} if s.undefined else {}),
                 }
                 for s in self.segments
@@ -82,11 +94,18 @@ def _plain(metrics: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _segment(by: str, value: Any, ev: Evaluator) -> Segment:
+def _classes(ev: Evaluator, cols: Columns) -> tuple[Any, ...] | None:
+    # Class-label data only: multilabel results are named by their columns (label_names).
+    classes = None if cols.multilabel else ev.classes
+    return None if classes is None else tuple(classes.tolist())
+
+
+def _segment(by: str, value: Any, ev: Evaluator, cols: Columns) -> Segment:
     """A segment's metrics; a metric undefined on the segment alone becomes nan with its reason
     rather than failing the whole evaluation (small segments often hold one class)."""
+    classes = _classes(ev, cols)
     try:
-        return Segment(value, ev.n_samples, ev.compute())
+        return Segment(value, ev.n_samples, ev.compute(), classes=classes)
     except FitscopeError as error:
         if any(spec.info is None for spec in ev.specs):
             raise type(error)(f"{error} (in the segment {by}={value!r})") from error
@@ -103,7 +122,7 @@ def _segment(by: str, value: Any, ev: Evaluator) -> Segment:
         except FitscopeError as error:
             metrics[spec.key] = math.nan
             undefined[spec.key] = str(error)
-    return Segment(value, ev.n_samples, metrics, undefined)
+    return Segment(value, ev.n_samples, metrics, undefined, classes)
 
 
 def _weakest_first(segments: list[Segment], key: str, higher: bool | None) -> list[Segment]:
@@ -143,7 +162,7 @@ def finalize(partial: Partial, cols: Columns, opts: Options) -> FileEvaluation:
     hib = overall.higher_is_better
     segments: list[Segment] = []
     if cols.by is not None:
-        segments = [_segment(cols.by, k, ev) for k, ev in partial.states.items()]
+        segments = [_segment(cols.by, k, ev, cols) for k, ev in partial.states.items()]
         first = overall.specs[0].key
         segments = _weakest_first(segments, first, hib[first])
     return FileEvaluation(
@@ -159,4 +178,5 @@ def finalize(partial: Partial, cols: Columns, opts: Options) -> FileEvaluation:
             if cols.names is None
             else tuple(cols.names[i] for i in (opts.labels or range(len(cols.names))))
         ),
+        classes=_classes(overall, cols),
     )

@@ -254,7 +254,7 @@ def _read_piece(
         pf = pq.ParquetFile(piece.path, pre_buffer=False, buffer_size=PARQUET_BUFFER_BYTES)
         schema = pf.schema_arrow
         check_columns(wanted, schema.names, piece.path, roles)
-        check_numeric(schema, numeric, piece.path, _label_of(roles))
+        check_numeric(schema, numeric, piece.path, text_columns(roles))
         batches = pf.iter_batches(
             batch_size=chunk_rows,
             row_groups=piece.row_groups,
@@ -284,9 +284,19 @@ def _read_piece(
                 )
         block = max(CSV_BLOCK_BYTES, 2 * header_bytes)
         types = {c: pa.float64() for c in numeric}
-        # A label column whose first block reads as text holds class names: keep it text;
-        # true/false columns (multilabel indicators) stay boolean.
-        types.update({c: pa.string() for c in _label_of(roles) if is_text(head_types.get(c))})
+        # A label column (or a lone prediction column: predicted labels) whose first block
+        # reads as text holds class names: keep it text; true/false columns (multilabel
+        # indicators) stay boolean; a lone prediction column of integers stays integer, as
+        # in Parquet: predicted labels, as the Python API reads 1-D integer y_pred.
+        text_ok = text_columns(roles)
+        types.update({c: pa.string() for c in text_ok if is_text(head_types.get(c))})
+        types.update(
+            {
+                c: pa.int64()
+                for c in text_ok
+                if roles.get(c) == "pred" and pa.types.is_integer(head_types.get(c, pa.null()))
+            }
+        )
         types.update(
             {c: pa.bool_() for c in numeric if pa.types.is_boolean(head_types.get(c, pa.null()))}
         )
@@ -307,8 +317,11 @@ def _read_piece(
         raise _csv_type_error(error, header, piece.path) from error
 
 
-def _label_of(roles: dict[str, str]) -> list[str]:
-    return [c for c, role in roles.items() if role == "label"]
+def text_columns(roles: dict[str, str]) -> list[str]:
+    """The columns that may hold class labels as text: the label columns, and the prediction
+    column when there is one only (predicted labels; several hold one score per class)."""
+    preds = [c for c, role in roles.items() if role == "pred"]
+    return [c for c, role in roles.items() if role == "label"] + (preds if len(preds) == 1 else [])
 
 
 def _batches(reader: Any) -> Iterator[Any]:

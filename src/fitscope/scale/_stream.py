@@ -23,6 +23,7 @@ from fitscope import _textlabels
 from fitscope import _validation as v
 from fitscope._textlabels import Labels, plain
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
+from fitscope.metrics._registry import as_number
 from fitscope.metrics.evaluator import Evaluator
 from fitscope.scale._sources import CHUNK_ROWS, Piece, read_piece, require
 
@@ -270,7 +271,9 @@ def consume(
     bad: NDArray[np.bool_] | None = None
     for x in arrays.values():
         bad = _nan_rows(x, bad)
-    for name in cols.label:
+    # Text labels (true or predicted) mark their missing values; integer predicted labels read
+    # with a missing value came as floats (NaN marks the row) and go back to integers below.
+    for name in (*cols.label, *cols.pred):
         label_column = batch.column(name)
         if label_column.null_count and arrays[name].dtype.kind == "U":
             missing_label = np.asarray(label_column.is_null().to_numpy(zero_copy_only=False))
@@ -293,6 +296,10 @@ def consume(
             keys = keys.filter(pa.array(keep))
         if n_bad == n:
             return
+    if len(cols.pred) == 1 and pa.types.is_integer(batch.column(cols.pred[0]).type):
+        arrays[cols.pred[0]] = arrays[cols.pred[0]].astype(np.int64, copy=False)
+    if len(cols.pred) == 1 and arrays[cols.pred[0]].dtype.kind == "U":
+        _check_predicted_labels(arrays[cols.pred[0]], cols.pred[0], source)
     # Multilabel: an (n, labels) indicator matrix (bool when every column is boolean).
     y = (
         np.column_stack([plain(arrays[c]) for c in cols.label])
@@ -325,6 +332,23 @@ def consume(
         idx = order[bounds[i] : bounds[i + 1]]
         if idx.size:
             _update(partial, value, opts, y[idx], p[idx], None if w is None else w[idx], where)
+
+
+def _check_predicted_labels(x: NDArray[Any], name: str, source: str) -> None:
+    """A lone text prediction column holds predicted labels; one that also holds numbers is a
+    score column with stray text (or numbers stored as text): named, not read as labels."""
+    seen = _textlabels.known(x)
+    values = (seen[0] if seen is not None else np.unique(x)).tolist()
+    numbers = [t for t in values if as_number(t) is not None]
+    if not numbers:
+        return
+    text = [t for t in values if as_number(t) is None and t != ""]
+    got = f"the numbers {numbers[0]!r}" + (f" and the text {text[0]!r}" if text else "")
+    raise InvalidTypeError(
+        f"column {name!r} must hold only numbers (scores) or only text (predicted labels). Got "
+        f"{got} in {source} instead (a column of mixed types, or numbers stored as text); fix "
+        "or remove the rows that hold text, or store the numbers as numbers."
+    )
 
 
 def _update(
