@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from fitscope import _textlabels
 from fitscope import _validation as v
-from fitscope._textlabels import Labels, plain
+from fitscope._textlabels import CodedText, Labels, plain
 from fitscope.errors import FitscopeError, InvalidInputError, InvalidTypeError
 from fitscope.metrics._registry import as_number
 from fitscope.metrics.evaluator import Evaluator
@@ -297,7 +297,7 @@ def consume(
         if n_bad == n:
             return
     if len(cols.pred) == 1 and pa.types.is_integer(batch.column(cols.pred[0]).type):
-        arrays[cols.pred[0]] = arrays[cols.pred[0]].astype(np.int64, copy=False)
+        arrays[cols.pred[0]] = plain(arrays[cols.pred[0]]).astype(np.int64, copy=False)
     if len(cols.pred) == 1 and arrays[cols.pred[0]].dtype.kind == "U":
         _check_predicted_labels(arrays[cols.pred[0]], cols.pred[0], source)
     # Multilabel: an (n, labels) indicator matrix (bool when every column is boolean).
@@ -334,11 +334,10 @@ def consume(
             _update(partial, value, opts, y[idx], p[idx], None if w is None else w[idx], where)
 
 
-def _check_predicted_labels(x: NDArray[Any], name: str, source: str) -> None:
+def _check_predicted_labels(x: Labels, name: str, source: str) -> None:
     """A lone text prediction column holds predicted labels; one that also holds numbers is a
     score column with stray text (or numbers stored as text): named, not read as labels."""
-    seen = _textlabels.known(x)
-    values = (seen[0] if seen is not None else np.unique(x)).tolist()
+    values = (x.classes if isinstance(x, CodedText) else np.unique(x)).tolist()
     numbers = [t for t in values if as_number(t) is not None]
     if not numbers:
         return
