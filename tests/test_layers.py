@@ -1,0 +1,38 @@
+"""Modules that once imported each other (a circle, closed by an import inside a function) now
+depend one way: the lower module imports nothing of the upper one, not even lazily."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import fitscope
+
+SRC = Path(fitscope.__file__).resolve().parent
+
+
+def _imported(module: str) -> set[str]:
+    """Every fitscope module ``module`` names in an import, at any depth of its code."""
+    path = SRC.joinpath(*module.split(".")[1:])
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            out |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return out
+
+
+#: (lower, upper): the upper module may import the lower one, never the reverse.
+ONE_WAY = [
+    ("fitscope.track._listing", "fitscope.track.store"),
+]
+
+
+@pytest.mark.parametrize(("lower", "upper"), ONE_WAY)
+def test_the_lower_module_does_not_import_the_upper_one(lower: str, upper: str) -> None:
+    assert upper not in _imported(lower)
