@@ -36,3 +36,8 @@ ONE_WAY = [
 @pytest.mark.parametrize(("lower", "upper"), ONE_WAY)
 def test_the_lower_module_does_not_import_the_upper_one(lower: str, upper: str) -> None:
     assert upper not in _imported(lower)
+
+
+def test_the_records_import_nothing_of_the_store() -> None:
+    """records.py (with summarize, the final/best of a series) is a pure value module."""
+    assert not {m for m in _imported("fitscope.track.records") if m.startswith("fitscope.track")}
