@@ -30,6 +30,8 @@ def _imported(module: str) -> set[str]:
 #: (lower, upper): the upper module may import the lower one, never the reverse.
 ONE_WAY = [
     ("fitscope.track._listing", "fitscope.track.store"),
+    ("fitscope.track._offline", "fitscope.track.remote"),
+    ("fitscope.track._wire", "fitscope.track.remote"),
 ]
 
 
@@ -41,3 +43,10 @@ def test_the_lower_module_does_not_import_the_upper_one(lower: str, upper: str) 
 def test_the_records_import_nothing_of_the_store() -> None:
     """records.py (with summarize, the final/best of a series) is a pure value module."""
     assert not {m for m in _imported("fitscope.track.records") if m.startswith("fitscope.track")}
+
+
+def test_the_wire_form_keeps_its_old_address() -> None:
+    from fitscope.track import _wire, remote
+
+    names = ("MAX_ARRAY_BYTES", "pack", "pack_npy", "snapshot", "unpack", "unpack_npy")
+    assert all(getattr(remote, n) is getattr(_wire, n) for n in names)
