@@ -32,6 +32,8 @@ ONE_WAY = [
     ("fitscope.track._listing", "fitscope.track.store"),
     ("fitscope.track._offline", "fitscope.track.remote"),
     ("fitscope.track._wire", "fitscope.track.remote"),
+    ("fitscope.track._schema", "fitscope.track._rollup"),
+    ("fitscope.track._schema", "fitscope.track._migrate"),
 ]
 
 
