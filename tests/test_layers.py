@@ -34,6 +34,9 @@ ONE_WAY = [
     ("fitscope.track._wire", "fitscope.track.remote"),
     ("fitscope.track._schema", "fitscope.track._rollup"),
     ("fitscope.track._schema", "fitscope.track._migrate"),
+    ("fitscope.track.run", "fitscope.track.habits"),
+    ("fitscope.track._config", "fitscope.track.habits"),
+    ("fitscope.track._current", "fitscope.track.habits"),
 ]
 
 
@@ -52,3 +55,14 @@ def test_the_wire_form_keeps_its_old_address() -> None:
 
     names = ("MAX_ARRAY_BYTES", "pack", "pack_npy", "snapshot", "unpack", "unpack_npy")
     assert all(getattr(remote, n) is getattr(_wire, n) for n in names)
+
+
+def test_the_run_values_keep_their_old_address(tmp_path: Path) -> None:
+    """Config and Summary (now in _config) and current (now in _current) are still habits'."""
+    from fitscope.track import _config, _current, habits
+
+    assert (habits.Config, habits.Summary) == (_config.Config, _config.Summary)
+    run = habits.init(project="layers", store=str(tmp_path / "runs.db"))
+    assert habits.current() is _current.current() is run
+    run.finish()  # Run.finish takes it off the current run, as fitscope.finish() does
+    assert habits.current() is None
