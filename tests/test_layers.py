@@ -37,6 +37,8 @@ ONE_WAY = [
     ("fitscope.track.run", "fitscope.track.habits"),
     ("fitscope.track._config", "fitscope.track.habits"),
     ("fitscope.track._current", "fitscope.track.habits"),
+    ("fitscope.views.live", "fitscope.integrations.notebook"),
+    ("fitscope.integrations.notebook", "fitscope.views.notebook"),
 ]
 
 
