@@ -107,14 +107,23 @@ def test_the_renderer_and_the_observer_live_apart_and_the_old_path_works() -> No
     import sys
 
     from fitscope.integrations import notebook as feeding
+    from fitscope.views import live as live_figure
     from fitscope.views import notebook as drawing
     from fitscope.views.notebook import LivePlot as OldLivePlot
     from fitscope.views.notebook import live as old_live
 
     assert (OldLivePlot, old_live) == (feeding.LivePlot, feeding.live)
-    assert drawing.LiveFigure is feeding.LiveFigure
+    assert drawing.LiveFigure is feeding.LiveFigure is live_figure.LiveFigure
+    assert (drawing.Points, drawing.NO_CLOUD_CONFIG, drawing.NO_CLOUD_LAYOUT) == (
+        live_figure.Points,
+        live_figure.NO_CLOUD_CONFIG,
+        live_figure.NO_CLOUD_LAYOUT,
+    )
     src = str(Path(fitscope.__file__).resolve().parents[1])
-    probe = "import sys, fitscope.views.notebook\nprint('fitscope.train' in sys.modules)"
+    probe = (
+        "import sys, fitscope.views.live, fitscope.views.notebook\n"
+        "print('fitscope.train' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,

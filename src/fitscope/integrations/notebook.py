@@ -4,8 +4,8 @@ Three ways to feed it: the built-in trainers (``model.fit(X, y, run=LivePlot())`
 with ``log`` is a run; or as an observer, ``on_epoch_end``), ``run.log`` through
 ``run = live(fitscope.init(...))``, and any integration that calls ``run.log(values, step=,
 split=)`` when handed that wrapped run. The drawing itself is
-:class:`fitscope.views.notebook.LiveFigure` (a renderer); these names are also importable
-from :mod:`fitscope.views.notebook`, where they lived first.
+:class:`fitscope.views.live.LiveFigure` (a renderer, which imports nothing of this module); these
+names are also importable from :mod:`fitscope.views.notebook`, where they lived first.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from fitscope.errors import InvalidInputError
 from fitscope.train.loop import Decision
-from fitscope.views.notebook import LiveFigure, Points
+from fitscope.views.live import LiveFigure, Points
 
 __all__ = ["LivePlot", "LiveRun", "live"]
 

@@ -4,6 +4,9 @@ Configs come from argparse namespaces, numpy reductions and framework objects. S
 ``repr`` as a fallback, ``np.int64(32)`` became the string ``'np.int64(32)'`` and a config filter
 ``batch=32`` missed it. :func:`to_json_config` converts what has one obvious JSON form and
 refuses the rest with the key path, at the call (``init``/``update_config``), never at a write.
+
+:class:`Config` and :class:`Summary` are what ``run.config`` and ``run.summary`` are: dicts that
+save what is set on them, checked by the functions here first.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import enum
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,7 +22,7 @@ import numpy as np
 from fitscope._validation import describe
 from fitscope.errors import InvalidTypeError
 
-__all__ = ["config_json", "to_json_config", "to_json_summary"]
+__all__ = ["Config", "Summary", "config_json", "to_json_config", "to_json_summary"]
 
 
 def _path(parts: list[str]) -> str:
@@ -124,3 +127,80 @@ def to_json_summary(values: Mapping[str, Any]) -> dict[str, Any]:
         return to_json_config(values)
     except InvalidTypeError as error:
         raise InvalidTypeError(str(error).replace("config", "summary", 1)) from None
+
+
+class Config(dict[str, Any]):
+    """A run's config: a dict whose keys are also attributes (``config.lr``); every change
+    is saved to the store at once."""
+
+    def __init__(self, data: Mapping[str, Any], save: Callable[[dict[str, Any]], None]) -> None:
+        super().__init__(data)
+        object.__setattr__(self, "_save", save)
+
+    def _saved(self) -> None:
+        self._save(dict(self))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._saved()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._saved()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._saved()
+
+    def setdefaults(self, values: Mapping[str, Any]) -> None:
+        """Add the entries of ``values`` whose keys are not set yet (wandb's setdefaults)."""
+        missing = {k: v for k, v in values.items() if k not in self}
+        if missing:
+            self.update(missing)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(
+                f"config has no entry {name!r}. Set it first: config.{name} = ..."
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        del self[name]
+
+
+class Summary(dict[str, Any]):
+    """A run's summary: what the store computes (``"val/loss"`` -> final and best value of
+    each series) plus the values set on it (``summary["best"] = 0.9``), which are saved."""
+
+    def __init__(self, computed: Mapping[str, Any], own: Mapping[str, Any],
+                 save: Callable[[dict[str, Any]], None]) -> None:  # fmt: skip
+        super().__init__({**computed, **own})
+        object.__setattr__(self, "_own", dict(own))
+        object.__setattr__(self, "_save", save)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        # Checked at the call, against what the stores hold (track/_limits.py for the key,
+        # a JSON value as a config takes), and saved before it is kept: a value the store
+        # refuses is not shown as set.
+        value = to_json_summary({key: value})[key]
+        self._save({**self._own, key: value})
+        self._own[key] = value
+        super().__setitem__(key, value)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"summary has no entry {name!r}.") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 
 from fitscope.errors import InvalidInputError
 from fitscope.track import _schema as schema
+from fitscope.track._read import STALE_AFTER
 from fitscope.track._rollup import config_value, flatten
 
 __all__ = ["DEFAULT_LIMIT", "RunPage", "parse_filter", "query_page", "select_runs"]
@@ -157,8 +158,6 @@ def parse_filter(text: str) -> tuple[str, str, float]:
 
 
 def _status_clause(status: str, now: float) -> Any:
-    from fitscope.track.store import STALE_AFTER
-
     r = schema.runs.c
     alive = r.heartbeat >= now - STALE_AFTER
     if status == "running":

@@ -19,8 +19,8 @@ from numpy.typing import NDArray
 
 from fitscope.track import _spool
 from fitscope.track._read import ordered
+from fitscope.track._wire import snapshot, unpack
 from fitscope.track.records import History, PredictionSnapshot, RunRecord
-from fitscope.track.remote import snapshot, unpack
 
 __all__ = ["read_spooled"]
 

@@ -3,7 +3,7 @@ kept up to date in the transactions that write points and configs.
 
 ``update_series`` merges a batch of points into each series' row (count, last value at the
 highest step, best value by the metric's direction with its step: the same answers as
-``_summary.summarize`` over the whole series, with NaN never best and the earliest step
+``records.summarize`` over the whole series, with NaN never best and the earliest step
 winning a tie). ``set_config`` rewrites a run's flattened config. ``backfill`` fills both for a
 store written before these tables existed; it runs once, when such a store is opened.
 """

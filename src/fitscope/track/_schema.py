@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fitscope.errors import StoreError, StoreVersionError
-from fitscope.track._tx import Again
 
 SCHEMA_VERSION = 1
 
@@ -181,7 +180,7 @@ run_summary = sa.Table(
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 
 
-def _version(text: str, where: str) -> int:
+def stored_version(text: str, where: str) -> int:
     """The stored schema_version as an int, or a StoreError saying the store is damaged."""
     try:
         return int(text)
@@ -202,7 +201,7 @@ def check_schema(conn: Connection, safe_url: str) -> set[str]:
             "instead (and it cannot be written, so it cannot be made one)."
         )
     row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
-    version = None if row is None else _version(row[0], safe_url)
+    version = None if row is None else stored_version(row[0], safe_url)
     if version is not None and version > SCHEMA_VERSION:
         raise StoreVersionError(
             f"store must have schema version {SCHEMA_VERSION} or older. Got version {version} "
@@ -210,45 +209,3 @@ def check_schema(conn: Connection, safe_url: str) -> set[str]:
             "(pip install -U fitscope) to open it."
         )
     return names
-
-
-def init_schema(conn: Connection, safe_url: str) -> None:
-    """Create the tables in a new store, check the version of an existing one and run the
-    migrations from its version up to :data:`SCHEMA_VERSION` (call it in one transaction)."""
-    try:
-        version = None
-        if sa.inspect(conn).has_table(meta.name):
-            row = conn.execute(
-                sa.select(meta.c.value).where(meta.c.key == "schema_version")
-            ).first()
-            version = None if row is None else _version(row[0], safe_url)
-        if version is not None and version > SCHEMA_VERSION:
-            # Checked before anything is written: a newer store is left untouched.
-            raise StoreVersionError(
-                f"store must have schema version {SCHEMA_VERSION} or older. Got "
-                f"version {version} in {safe_url!r} instead: it was written "
-                "by a newer fitscope. Upgrade fitscope (pip install -U fitscope) to open it."
-            )
-        if version is not None:
-            for v in range(version, SCHEMA_VERSION):
-                MIGRATIONS[v](conn)
-        # New tables of the current schema (all of them in a new store).
-        metadata.create_all(conn, checkfirst=True)
-        from fitscope.track._rollup import backfill  # (it imports this module)
-
-        backfill(conn)  # run summaries of a store older than their tables
-        if version is None:
-            conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-        elif version < SCHEMA_VERSION:
-            conn.execute(
-                meta.update()
-                .where(meta.c.key == "schema_version")
-                .values(value=str(SCHEMA_VERSION))
-            )
-    except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError) as error:
-        # Another process created the tables or the version row at the same moment
-        # (a unique violation, or "table ... already exists": SQLite runs DDL outside the
-        # transaction): its schema is ours, so look again.
-        if isinstance(error, sa.exc.IntegrityError) or "already exists" in str(error.orig):
-            raise Again from error
-        raise

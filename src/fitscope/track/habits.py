@@ -22,94 +22,19 @@ record into the store (a local store is always "offline": nothing leaves the mac
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fitscope.errors import InvalidInputError, InvalidTypeError, RunNotFoundError
+from fitscope.track._config import Config, Summary
+from fitscope.track._current import current, forget, start
+from fitscope.track.remote import open_store
+from fitscope.track.run import init as track_init
 
 __all__ = ["Config", "Summary", "current", "finish", "init", "log"]
 
 _MODES = ("online", "offline", "disabled", "shared")
 _RESUME = ("allow", "must", "never", "auto")
-
-
-class Config(dict[str, Any]):
-    """A run's config: a dict whose keys are also attributes (``config.lr``); every change
-    is saved to the store at once."""
-
-    def __init__(self, data: Mapping[str, Any], save: Callable[[dict[str, Any]], None]) -> None:
-        super().__init__(data)
-        object.__setattr__(self, "_save", save)
-
-    def _saved(self) -> None:
-        self._save(dict(self))
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        super().__setitem__(key, value)
-        self._saved()
-
-    def __delitem__(self, key: str) -> None:
-        super().__delitem__(key)
-        self._saved()
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        super().update(*args, **kwargs)
-        self._saved()
-
-    def setdefaults(self, values: Mapping[str, Any]) -> None:
-        """Add the entries of ``values`` whose keys are not set yet (wandb's setdefaults)."""
-        missing = {k: v for k, v in values.items() if k not in self}
-        if missing:
-            self.update(missing)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(
-                f"config has no entry {name!r}. Set it first: config.{name} = ..."
-            ) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
-    def __delattr__(self, name: str) -> None:
-        del self[name]
-
-
-class Summary(dict[str, Any]):
-    """A run's summary: what the store computes (``"val/loss"`` -> final and best value of
-    each series) plus the values set on it (``summary["best"] = 0.9``), which are saved."""
-
-    def __init__(self, computed: Mapping[str, Any], own: Mapping[str, Any],
-                 save: Callable[[dict[str, Any]], None]) -> None:  # fmt: skip
-        super().__init__({**computed, **own})
-        object.__setattr__(self, "_own", dict(own))
-        object.__setattr__(self, "_save", save)
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        # Checked at the call, against what the stores hold (track/_limits.py for the key,
-        # a JSON value as a config takes), and saved before it is kept: a value the store
-        # refuses is not shown as set.
-        from fitscope.track._config import to_json_summary
-
-        value = to_json_summary({key: value})[key]
-        self._save({**self._own, key: value})
-        self._own[key] = value
-        super().__setitem__(key, value)
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(f"summary has no entry {name!r}.") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
 
 
 class DisabledRun:
@@ -136,26 +61,13 @@ class DisabledRun:
 
     def finish(self, status: str = "finished", **_: Any) -> None:
         self.status = status
-        _forget(self)
+        forget(self)
 
     def __enter__(self) -> DisabledRun:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.finish()
-
-
-_current: list[Any] = []
-
-
-def current() -> Any:
-    """The run started last by :func:`init` and not finished yet, else None."""
-    return _current[-1] if _current else None
-
-
-def _forget(run: Any) -> None:
-    if run in _current:
-        _current.remove(run)
 
 
 def _check_choice(name: str, value: Any, allowed: Sequence[Any]) -> None:
@@ -202,14 +114,11 @@ def init(
     >>> run.store.get_run(run.id).config
     {'fitscope.notes': 'first try', 'lr': 0.1}
     """
-    from fitscope.track.remote import open_store
-    from fitscope.track.run import init as track_init
-
     if mode is not None:
         _check_choice("mode", mode, _MODES)
     if mode == "disabled":
         run: Any = DisabledRun(config)
-        _current.append(run)
+        start(run)
         return run
     extra = {"notes": notes, "group": group, "job_type": job_type, "entity": entity}
     for key, value in extra.items():
@@ -266,7 +175,7 @@ def init(
     if project is not None:
         kwargs["project"] = project
     run = track_init(name=name, resume=resume_id, run_id=None if resume_id else id, **kwargs)
-    _current.append(run)
+    start(run)
     return run
 
 
@@ -294,7 +203,7 @@ def finish(exit_code: int | None = None, quiet: bool | None = None) -> None:
     if run is None:
         return
     run.finish("failed" if exit_code else "finished")
-    _forget(run)
+    forget(run)
 
 
 def module_attribute(name: str) -> Any:

@@ -28,8 +28,8 @@ from fitscope.track import _rollup
 from fitscope.track import _schema as schema
 from fitscope.track._config import to_json_summary
 from fitscope.track._limits import check_metric, check_split, check_step
+from fitscope.track._wire import pack_npy, unpack, unpack_npy
 from fitscope.track._write import _insert_keys, _replace_summary, config_json, encode
-from fitscope.track.remote import pack_npy, unpack, unpack_npy
 from fitscope.track.run import _STATUSES, _check_name
 from fitscope.track.store import Store
 

@@ -9,6 +9,7 @@ that says how to read that part, rather than quietly querying a store.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fitscope._names import direction
 from fitscope.errors import InvalidInputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["History", "PredictionSnapshot", "RunRecord"]
+__all__ = ["History", "PredictionSnapshot", "RunRecord", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,34 @@ class History:
             np.empty(0, dtype=np.float64),
             np.empty(0, dtype=np.float64),
         )
+
+
+def summarize(metric: str, history: History) -> dict[str, Any]:
+    """``{"final", "final_step", "points", "best", "best_step", "higher_is_better"}`` of one
+    series.
+
+    NaN values never count as best (a diverged epoch is not the best one).
+    """
+    better = direction(metric)
+    out: dict[str, Any] = {
+        "final": float(history.values[-1]) if len(history) else math.nan,
+        "final_step": int(history.steps[-1]) if len(history) else None,
+        "points": len(history),
+        "best": None,
+        "best_step": None,
+        "higher_is_better": better,
+    }
+    if better is None or not len(history):
+        return out
+    values = history.values
+    finite = ~np.isnan(values)
+    if not finite.any():
+        return out
+    masked = np.where(finite, values, -np.inf if better else np.inf)
+    i = int(np.argmax(masked) if better else np.argmin(masked))
+    out["best"] = float(values[i])
+    out["best_step"] = int(history.steps[i])
+    return out
 
 
 @dataclass(frozen=True)
@@ -152,8 +182,6 @@ class RunRecord:
     @property
     def summary(self) -> dict[str, dict[str, Any]]:
         """Final and best value of every series, keyed ``"split/metric"``."""
-        from fitscope.track._summary import summarize
-
         return {
             f"{split}/{metric}": summarize(metric, self.history(metric, split))
             for split, metric in self.pairs

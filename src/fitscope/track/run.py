@@ -42,8 +42,8 @@ from fitscope.errors import (
     StoreError,
     StoreStalledWarning,
 )
-from fitscope.track import _writer
-from fitscope.track._config import to_json_config
+from fitscope.track import _current, _writer
+from fitscope.track._config import Config, Summary, to_json_config
 from fitscope.track._limits import (
     MAX_METRIC_LENGTH,
     MAX_STEP,
@@ -251,8 +251,6 @@ class Run:
             )
         else:
             self._resume(resume)
-        from fitscope.track.habits import Config
-
         # A dict that saves its changes (run.config["lr"] = 0.1, run.config.lr = 0.1).
         self.config = Config(self.config, lambda c: store.set_config(self.id, c))
         self._stop = threading.Event()
@@ -685,9 +683,7 @@ class Run:
         self._finish_write(status)
         self.status = status
         _live_runs.discard(self)
-        from fitscope.track import habits
-
-        habits._forget(self)
+        _current.forget(self)
 
     def _finish_write(self, status: str) -> None:
         try:
@@ -706,8 +702,6 @@ class Run:
     def summary(self) -> dict[str, Any]:
         """Final and best value of every series logged so far, keyed ``"split/metric"``, and
         the values set on it (``run.summary["best"] = 0.9``: saved at once)."""
-        from fitscope.track.habits import Summary
-
         self.flush()
         store = self.store  # a Store, or a RemoteStore (spooled; read back offline too)
         computed, own = store.summaries(self.id)  # one read of the run (an HTTP GET, remotely)

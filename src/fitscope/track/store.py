@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fitscope.errors import InvalidInputError, InvalidTypeError, StoreError, StoreVersionError
-from fitscope.track import _listing, _manage, _read, _write
+from fitscope.track import _listing, _manage, _migrate, _read, _write
 from fitscope.track import _schema as schema
 from fitscope.track._engine import (
     DEFAULT_PATH,
@@ -82,7 +82,7 @@ class Store:
         #: True when the store could only be opened for reading (see ``create``).
         self.read_only = False
         try:
-            self._tx.run(lambda conn: schema.init_schema(conn, self.safe_url), immediate=True)
+            self._tx.run(lambda conn: _migrate.init_schema(conn, self.safe_url), immediate=True)
         except StoreError as error:
             if create or isinstance(error, StoreVersionError) or not cannot_write(error, self.url):
                 raise

@@ -17,8 +17,7 @@ from numpy.typing import NDArray
 
 from fitscope._names import EPOCH_FORMAT_TAGS, EPOCH_TAG, SIZE_METRIC, direction
 from fitscope.errors import FitscopeError, InvalidInputError
-from fitscope.track._summary import summarize
-from fitscope.track.records import History, RunRecord
+from fitscope.track.records import History, RunRecord, summarize
 from fitscope.views.downsample import minmax_indices, smoothed_at
 
 __all__ = [

@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fitscope._names import direction
-from fitscope.track._summary import summarize
-from fitscope.track.records import RunRecord
+from fitscope.track.records import RunRecord, summarize
 from fitscope.views.data import baselines, chart_specs, finite_or_none
 
 __all__ = [
