@@ -35,8 +35,10 @@ MIN_SIZE = 4096
 
 class CodedText:
     """A 1-D column of text labels as ``classes`` (distinct, sorted by code point, a unicode
-    array, each one occurring) and ``codes`` (each label's index into them, int64), both
-    read-only.
+    array, each one occurring) and ``codes`` (each label's index into them), both read-only.
+    ``codes`` is the narrowest unsigned type that holds the indices where the reader made it
+    so (uint8 for up to 256 classes: 1 MB per 1e6 labels to write instead of 8), so arithmetic
+    on it must widen first; ``indices()`` gives them as int64.
 
     It answers what the label checks ask of an array (``shape``, ``ndim``, ``size``,
     ``dtype``, ``len``, indexing by position, slice, mask or indices) from those two, and
@@ -47,7 +49,7 @@ class CodedText:
     __slots__ = ("_array", "classes", "codes")
     ndim = 1
 
-    def __init__(self, classes: NDArray[Any], codes: IntArray) -> None:
+    def __init__(self, classes: NDArray[Any], codes: NDArray[Any]) -> None:
         classes.flags.writeable = False
         codes.flags.writeable = False
         self.classes = classes
@@ -68,6 +70,11 @@ class CodedText:
 
     def __len__(self) -> int:
         return int(self.codes.size)
+
+    def indices(self) -> IntArray:
+        """Each label's index into ``classes``, as int64."""
+        out: IntArray = self.codes.astype(np.int64, copy=False)
+        return out
 
     def __getitem__(self, rows: Any) -> Any:
         picked = self.codes[rows]
@@ -147,7 +154,7 @@ def from_objects(x: Any) -> CodedText | None:
     return _finish(distinct, _lookup(items, distinct))
 
 
-def _lookup(items: list[Any], distinct: list[Any]) -> IntArray:
+def _lookup(items: list[Any], distinct: list[Any]) -> NDArray[Any]:
     """Each item's index in ``distinct``, by dict lookups in C (operator.itemgetter). With
     fewer than 55,296 classes each index travels as one character of a string that NumPy
     reads as a buffer: 1.5x faster than building an array from a million Python ints."""
@@ -158,8 +165,8 @@ def _lookup(items: list[Any], distinct: list[Any]) -> IntArray:
     chars = {u: chr(i) for i, u in enumerate(distinct)}
     text = "".join(operator.itemgetter(*items)(chars))
     if k <= 256:
-        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8).astype(np.int64)
-    return np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16).astype(np.int64)
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
 
 
 def _from_pandas(pd: Any, x: Any) -> CodedText | None:
@@ -188,7 +195,7 @@ def _from_pandas(pd: Any, x: Any) -> CodedText | None:
     return _finish(list(uniques), np.asarray(codes, dtype=np.int64))
 
 
-def _finish(uniques: list[Any], codes: IntArray) -> CodedText | None:
+def _finish(uniques: list[Any], codes: NDArray[Any]) -> CodedText | None:
     """``uniques[codes]`` with its classes sorted; None when a label is missing (-1: None or
     NaN), not a string, or ends with NUL (which a unicode array drops)."""
     if not uniques or not all(isinstance(u, str) and not u.endswith("\0") for u in uniques):
@@ -247,7 +254,7 @@ def from_arrow(column: Any) -> CodedText | None:
         padded[i, : len(b)] = np.frombuffer(b, dtype=np.uint8)
     filled = np.arange(width) < lens[:, None]
     offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
-    parts: list[IntArray] = []
+    parts: list[NDArray[Any]] = []
     for chunk in chunks:
         if len(chunk) == 0:
             continue
@@ -299,12 +306,14 @@ def _match_chunk(
     padded: NDArray[np.uint8],
     lens: IntArray,
     filled: NDArray[np.bool_],
-) -> IntArray | None:
+) -> NDArray[Any] | None:
     """Each label's class index, or None when one is not exactly a class."""
     n = offsets.size - 1
     width = padded.shape[1]
-    if pos >= 0 and (lens == width).all() and (np.diff(offsets) == width).all():
-        return _match_equal(data[int(offsets[0]) :], n, pos, table, padded)
+    if pos >= 0 and (lens == width).all() and int(offsets[-1]) - int(offsets[0]) == n * width:
+        # Every class is ``width`` bytes and so are the labels together: each label must be
+        # too (checked step by step in _match_equal), or it is no class.
+        return _match_equal(offsets, data[int(offsets[0]) :], pos, table, padded)
     offsets = offsets.astype(np.int64)
     out = np.empty(n, dtype=np.int64)
     last = data.size - 1
@@ -328,59 +337,70 @@ def _match_chunk(
 
 
 def _match_equal(
-    data: NDArray[np.uint8], n: int, pos: int, table: IntArray, padded: NDArray[np.uint8]
-) -> IntArray | None:
-    """``_match_chunk`` when every label and every class is ``width`` bytes long (``data``
-    starts at the first label): the labels are rows of ``data``, read as (unaligned) uint64
-    words at a stride of ``width`` bytes and compared with the candidate's words, in steps
-    whose temporaries stay in the core's cache (16,384 rows: measured 7.4 ms per 1e6 labels
-    of 7 bytes, against 11.6 ms for whole-column passes and 10.4-11.8 ms for 4,096 or 65,536
-    rows, under load)."""
+    offsets: NDArray[Any],
+    data: NDArray[np.uint8],
+    pos: int,
+    table: IntArray,
+    padded: NDArray[np.uint8],
+) -> NDArray[Any] | None:
+    """``_match_chunk`` when every class is ``width`` bytes long and the labels together are
+    ``n * width`` (``data`` starts at the first label): each label must start ``width`` bytes
+    after the one before, and is then row r of ``data``, read as (unaligned) uint64 words at
+    a stride of ``width`` bytes and compared with the words its telling byte expects.
+
+    The work goes in steps of ``_EQUAL_STEP`` rows whose temporaries stay in the core's cache,
+    every array of the column is written once (the codes) and the telling bytes are turned into
+    indices per step: numpy's ``take`` converts small-integer indices to intp, which for the
+    whole column is an 8 MB array per 1e6 labels. (Measured on 1e6 labels of 7 bytes, quiet
+    machine: 7.4 ms per column before these steps, see the bench in docs/metrics.md.)"""
+    n = offsets.size - 1
     width = padded.shape[1]
     words = -(-width // 8)
     k = padded.shape[0]
     cls = np.zeros((k, words * 8), dtype=np.uint8)
     cls[:, :width] = padded
-    cls_words = np.ascontiguousarray(cls.view(np.uint64).T)  # word q of every class: a row
-    # Candidates travel as bytes while matching (a quarter of the memory traffic of int64).
-    small = table.astype(np.uint8) if k <= 256 else table
-    cand = small.take(data[: n * width].reshape(n, width)[:, pos])
+    # Word q of the class each telling byte names: one row per word, one entry per byte value.
+    # A byte no class has names class 0, whose own byte differs, so such a label fails.
+    by_key = np.ascontiguousarray(cls.view(np.uint64).take(table[:256], axis=0).T)
     # little-endian: the bytes of a last word past the label are its high ones
     masks = [np.uint64((1 << (8 * min(8, width - 8 * q))) - 1) for q in range(words)]
+    # The codes in the narrowest type (a take writes the type of its table).
+    table = table.astype(np.uint8 if k <= 256 else np.uint16)
+    codes = np.empty(n, dtype=table.dtype)
     # Rows whose every word lies inside the buffer are read in place; the last few (whose
     # words would run past its end) from a zero-padded copy.
     safe = min(n, max(0, (data.size - 8 * words) // width + 1))
-    if not _equal_rows(data, cand[:safe], cls_words, width, masks):
-        return None
-    if safe < n:
-        rest = np.zeros((n - safe) * width + 8 * words, dtype=np.uint8)
-        rest[: (n - safe) * width] = data[safe * width : n * width]
-        if not _equal_rows(rest, cand[safe:], cls_words, width, masks):
-            return None
-    return cand.astype(np.int64)
+    tail = np.zeros((n - safe) * width + 8 * words, dtype=np.uint8)
+    tail[: (n - safe) * width] = data[safe * width : n * width]
+    step = _EQUAL_STEP
+    index = np.empty(min(n, step), dtype=np.intp)
+    got = np.empty(min(n, step), dtype=np.uint64)
+    want = np.empty_like(got)
+    gaps = np.empty(min(n, step), dtype=offsets.dtype)
+    differ = np.empty(min(n, step), dtype=bool)
+    for buf, first, last in ((data, 0, safe), (tail, safe, n)):
+        for s in range(first, last, step):
+            e = min(s + step, last)
+            m = e - s
+            np.subtract(offsets[s + 1 : e + 1], offsets[s:e], out=gaps[:m])
+            if (gaps[:m] != width).any():
+                return None  # a label of another length: no class
+            r = s - first  # the row in buf
+            keys = np.ndarray((m,), np.uint8, buffer=buf, offset=r * width + pos, strides=(width,))
+            idx = index[:m]
+            np.copyto(idx, keys, casting="unsafe")
+            # mode="clip": every index is a byte, inside both tables; the default mode buffers
+            # the output of a take with out= (numpy's docs), which doubles its cost here.
+            table.take(idx, out=codes[s:e], mode="clip")
+            for q, mask in enumerate(masks):
+                row = np.ndarray((m,), np.uint64, buffer=buf, offset=r * width + 8 * q,
+                                 strides=(width,))  # fmt: skip
+                np.bitwise_and(row, mask, out=got[:m])
+                by_key[q].take(idx, out=want[:m], mode="clip")
+                np.not_equal(got[:m], want[:m], out=differ[:m])
+                if differ[:m].any():
+                    return None
+    return codes
 
 
 _EQUAL_STEP = 1 << 14
-
-
-def _equal_rows(
-    buf: NDArray[np.uint8],
-    cand: NDArray[Any],
-    cls_words: NDArray[np.uint64],
-    width: int,
-    masks: list[np.uint64],
-) -> bool:
-    """Whether row r of ``buf`` (``width`` bytes from r * width) is class ``cand[r]``."""
-    n = cand.size
-    got = np.empty(min(n, _EQUAL_STEP), dtype=np.uint64)
-    want = np.empty_like(got)
-    for q, mask in enumerate(masks):
-        words = np.ndarray((n,), dtype=np.uint64, buffer=buf, offset=8 * q, strides=(width,))
-        for s in range(0, n, _EQUAL_STEP):
-            e = min(s + _EQUAL_STEP, n)
-            g, w = got[: e - s], want[: e - s]
-            np.bitwise_and(words[s:e], mask, out=g)
-            cls_words[q].take(cand[s:e], out=w)
-            if not np.array_equal(g, w):
-                return False
-    return True

@@ -277,3 +277,31 @@ def test_custom_metrics_get_the_strings_of_text_read_once(
     assert seen["y"].tolist() == y and seen["p"].tolist() == p
     assert got["share_of_cats"] == pytest.approx(np.mean(np.array(p) == "cat"))
     assert got["f1(average=macro)"] == pytest.approx(f1_score(y, p, average="macro"), rel=1e-12)
+
+
+@pytest.mark.parametrize("n_classes", [3, 17, 300])
+@pytest.mark.parametrize("container", ["list", "arrow"])
+def test_confusion_of_names_read_once_equals_scikit_learn(n_classes: int, container: str) -> None:
+    """Pairs of narrow codes (uint8 up to 256 classes, uint16 beyond) are counted without
+    overflow, and y_true and y_pred with different class sets land on their union."""
+    pd = pytest.importorskip("pandas")
+    from fitscope import _textlabels
+    from fitscope import _validation as v
+
+    rng = np.random.default_rng(n_classes)
+    names = np.array([f"c{i:03d}" for i in range(n_classes + 2)])
+    n = _textlabels.MIN_SIZE * 3
+    y = names[rng.integers(0, n_classes, n)]  # never the last two names
+    p = names[rng.integers(2, n_classes + 2, n)]  # never the first two
+    y[:n_classes], p[-n_classes:] = names[:n_classes], names[2 : n_classes + 2]  # all occur
+
+    def read(x: np.ndarray) -> object:
+        return x.tolist() if container == "list" else pd.Series(x.tolist(), dtype="str")
+
+    cy, cp = v.read_labels(read(y), "y_true"), v.read_labels(read(p), "y_pred")
+    if container == "list" or n_classes < 257:
+        assert isinstance(cy, _textlabels.CodedText) and isinstance(cp, _textlabels.CodedText)
+    labels = np.unique(np.concatenate([y, p]))
+    got = fitscope.evaluate(read(y), read(p), metrics=["confusion_matrix", "accuracy"])
+    assert np.array_equal(got["confusion_matrix"], sk_confusion(y, p, labels=labels))
+    assert got["accuracy"] == pytest.approx(np.mean(y == p), rel=1e-12)

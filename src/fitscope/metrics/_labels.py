@@ -112,7 +112,7 @@ def _onto(own: NDArray[Any], codes: IntArray, classes: NDArray[Any]) -> IntArray
     ``classes``."""
     if own.size == classes.size:
         return codes
-    out: IntArray = np.searchsorted(classes, own).astype(np.int64).take(codes)
+    out: IntArray = _onto_classes(own, classes).take(codes)
     return out
 
 
@@ -234,9 +234,7 @@ def count_pairs(y: Labels, p: Labels) -> tuple[IntArray, NDArray[Any]] | None:
     if y.dtype.kind != "U" or p.dtype.kind != "U" or y.size <= 4096 or y.size != p.size:
         return None
     if isinstance(y, CodedText) and isinstance(p, CodedText):
-        classes, (cy, cp) = factorize(y, p)
-        k = classes.size
-        return np.bincount(cy * k + cp, minlength=k * k).reshape(k, k), classes
+        return _count_coded(y, p)
     y, p = plain(y), plain(p)
     step = max(1, y.size // 1024)
     classes = np.union1d(np.unique(y[::step]), np.unique(p[::step]))
@@ -262,6 +260,42 @@ def count_pairs(y: Labels, p: Labels) -> tuple[IntArray, NDArray[Any]] | None:
     return by_key[np.ix_(iy.keys, ip.keys)], classes
 
 
+# Rows per step of _count_coded: its index temporaries stay in the core's cache.
+_PAIR_STEP = 1 << 16
+
+
+def _count_coded(y: CodedText, p: CodedText) -> tuple[IntArray, NDArray[Any]]:
+    """``count_pairs`` of two columns read once: the pairs of their own codes are counted in
+    steps (no 8 MB index array of the whole batch is written, the codes stay as narrow as the
+    reader made them) and the counts are then placed on the union of their classes."""
+    classes = y.classes
+    if not np.array_equal(p.classes, classes):
+        classes = np.union1d(classes, p.classes)
+    ky, kp = y.classes.size, p.classes.size
+    n = y.size
+    counts = np.zeros(ky * kp, dtype=np.int64)
+    pair = np.empty(min(n, _PAIR_STEP), dtype=np.intp)
+    for s in range(0, n, _PAIR_STEP):
+        e = min(s + _PAIR_STEP, n)
+        at = pair[: e - s]
+        np.copyto(at, y.codes[s:e], casting="unsafe")  # widened first: y * kp outgrows a byte
+        at *= kp
+        at += p.codes[s:e]
+        counts += np.bincount(at, minlength=ky * kp)
+    k = classes.size
+    out = np.zeros((k, k), dtype=np.int64)
+    out[np.ix_(_onto_classes(y.classes, classes), _onto_classes(p.classes, classes))] = (
+        counts.reshape(ky, kp)
+    )
+    return out, classes
+
+
+def _onto_classes(own: NDArray[Any], classes: NDArray[Any]) -> IntArray:
+    """Where each of ``own`` (sorted, every one in the sorted ``classes``) is in ``classes``."""
+    out: IntArray = np.searchsorted(classes, own).astype(np.int64)
+    return out
+
+
 def _index_any(
     classes: NDArray[Any], values: NDArray[Any]
 ) -> tuple[IntArray, NDArray[np.bool_] | None]:
@@ -283,7 +317,7 @@ def factorize(*given: Labels) -> tuple[NDArray[Any], list[IntArray]]:
         for c in coded[1:]:
             if not np.array_equal(c.classes, classes):
                 classes = np.union1d(classes, c.classes)
-        return classes, [_onto(c.classes, c.codes, classes) for c in coded]
+        return classes, [_onto(c.classes, c.indices(), classes) for c in coded]
     arrays = [plain(a) for a in given]
     total = sum(a.size for a in arrays)
     if total <= 4096:
@@ -408,7 +442,7 @@ def _two_values(y: Labels) -> tuple[NDArray[Any], IntArray]:
     """The sorted distinct values of y and y's index into them, by equality passes when there
     are at most two (binary labels); factorize otherwise."""
     if isinstance(y, CodedText):
-        return y.classes, y.codes
+        return y.classes, y.indices()
     if y.size == 0:
         return y[:0], np.zeros(0, dtype=np.int64)
     if y.dtype.kind == "U" and y.size > 4096:
