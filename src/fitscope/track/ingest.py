@@ -27,10 +27,15 @@ from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
 from fitscope.track import _rollup
 from fitscope.track import _schema as schema
 from fitscope.track._config import to_json_summary
-from fitscope.track._limits import check_metric, check_split, check_step
+from fitscope.track._limits import (
+    END_STATUSES,
+    check_metric,
+    check_name,
+    check_split,
+    check_step,
+)
 from fitscope.track._wire import pack_npy, unpack, unpack_npy
 from fitscope.track._write import _insert_keys, _replace_summary, config_json, encode
-from fitscope.track.run import _STATUSES, _check_name
 from fitscope.track.store import Store
 
 __all__ = ["apply_batch", "export_run"]
@@ -60,7 +65,7 @@ def _config(value: Any) -> str:
 def _tags(value: Any) -> list[str]:
     if not isinstance(value, list):
         raise InvalidInputError(f"tags must be a list of strings. Got {value!r} instead.")
-    return sorted({_check_name("tags", t) for t in value})
+    return sorted({check_name("tags", t) for t in value})
 
 
 def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
@@ -76,8 +81,8 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                     "create",
                     {
                         "id": run_id,
-                        "project": _check_name("project", op.get("project")),
-                        "name": _check_name("name", op.get("name")),
+                        "project": check_name("project", op.get("project")),
+                        "name": check_name("name", op.get("name")),
                         "status": "running",
                         "config": _config(op.get("config", {})),
                         "start_time": _time(op.get("start_time"), "start_time"),
@@ -191,9 +196,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                 state["heartbeat"] = beat
             status = op.get("status")
             if status is not None:
-                if status not in _STATUSES:
+                if status not in END_STATUSES:
                     raise InvalidInputError(
-                        f"status must be one of {_STATUSES}. Got {status!r} instead."
+                        f"status must be one of {END_STATUSES}. Got {status!r} instead."
                     )
                 state["status"] = status
                 state["end_time"] = _time(op.get("end_time"), "end_time", optional=True)
