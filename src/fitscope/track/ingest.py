@@ -242,6 +242,12 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
         if seen is not None:
             return "duplicate"
         exists = conn.execute(sa.select(r.c.id).where(r.c.id == run_id)).first()
+        # The run row's changes and the points are written once, at the end: no other operation
+        # reads the run row or the points, so the result is that of writing each in turn, in
+        # a few statements however many operations the batch holds (a spool replayed whole).
+        changes: dict[str, Any] = {}
+        rows: list[dict[str, Any]] = []
+        parts: list[Any] = []
         for kind, item in work:
             if kind == "create":
                 if exists is not None:
@@ -265,7 +271,7 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
                     "create batch has not arrived (send the spool file in order)."
                 )
             if kind in ("reopen", "update"):
-                conn.execute(r.update().where(r.c.id == run_id).values(**item))
+                changes.update(item)  # a later value of a column wins, as in turn
             elif kind == "tags":
                 have = {
                     t
@@ -279,15 +285,19 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
             elif kind == "rollup_config":
                 _rollup.set_config(conn, run_id, item)
             elif kind == "points":
-                row = {k: v for k, v in item.items() if k != "arrays"}
-                conn.execute(schema.points.insert(), [row])
-                _rollup.update_series(conn, run_id, [item["arrays"]])
+                rows.append({k: v for k, v in item.items() if k != "arrays"})
+                parts.append(item["arrays"])
             elif kind == "predictions":
                 conn.execute(schema.predictions.insert(), [item])
             elif kind == "keys":
                 _insert_keys(conn, run_id, item)
             elif kind == "summary":
                 _replace_summary(conn, run_id, item)
+        if changes:
+            conn.execute(r.update().where(r.c.id == run_id).values(**changes))
+        if rows:
+            conn.execute(schema.points.insert(), rows)  # in order: the ids keep written order
+            _rollup.update_series(conn, run_id, parts)
         conn.execute(ing.insert().values(run_id=run_id, batch_id=batch_id, time=time.time()))
         return "stored"
 
