@@ -31,6 +31,7 @@ def _imported(module: str) -> set[str]:
 ONE_WAY = [
     ("fitscope.track._listing", "fitscope.track.store"),
     ("fitscope.track._offline", "fitscope.track.remote"),
+    ("fitscope.track.ingest", "fitscope.track.run"),  # _offline replays through the ingest
     ("fitscope.track._wire", "fitscope.track.remote"),
     ("fitscope.track._schema", "fitscope.track._rollup"),
     ("fitscope.track._schema", "fitscope.track._migrate"),

@@ -590,3 +590,83 @@ def test_wandb_init_with_an_id_finds_the_run_on_the_server(
     rec = fitscope.Store(server.store_url).get_run("job-42")
     assert rec.history("loss", "val").steps.tolist() == [0, 1]
     assert rec.keys() == {("val", "loss"): "val/loss"}
+
+
+# -- the offline view is the server's ingest, replayed (read_spooled) ---------------------------
+
+OFFLINE_SCRIPT = """
+import sys
+import fitscope as wandb
+
+store, token = sys.argv[1], sys.argv[2]
+run = wandb.init(project="habits", name="offline", config={"lr": 0.01}, tags=["baseline"],
+                 store=store, token=token, mode="offline")
+wandb.config.lr = 0.005                                  # a config op
+for epoch in range(30):
+    wandb.log({"train/loss": 1.0 / (epoch + 1), "Loss/val": 1.5 / (epoch + 2)})   # keys
+    run.log({"accuracy": epoch / 30, "f1": epoch / 40}, split="test")           # split=
+run.log_predictions([0, 1, 1], [0.2, 0.9, 0.4], split="val", ids=["a", "b", "c"])
+wandb.summary["best"] = 0.9
+wandb.finish()
+# resumed offline (read back from the spool): a reopen, a tags op, more points, a summary
+again = wandb.init(id=run.id, resume="allow", tags=["resumed"], config={"stage": 2},
+                   store=store, token=token, mode="offline")
+wandb.log({"train/loss": 0.01})
+wandb.summary["note"] = "resumed"
+wandb.finish()
+print(run.id)
+"""
+
+
+def _same_record(a: Any, b: Any) -> None:
+    """Every field of two records of one run, times and prediction snapshots included."""
+    fields = ("id", "project", "name", "status", "config", "tags", "start_time", "end_time")
+    assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+    assert (a.series(), a.keys(), a.refused) == (b.series(), b.keys(), b.refused)
+    for split, metric in a.series():
+        ha, hb = a.history(metric, split), b.history(metric, split)
+        for part in ("steps", "values", "times"):
+            assert getattr(ha, part).tolist() == getattr(hb, part).tolist(), (split, metric)
+    assert a.summary == b.summary
+    assert len(a.predictions()) == len(b.predictions()) == 1
+    for pa, pb in zip(a.predictions(), b.predictions(), strict=True):
+        assert (pa.split, pa.step, pa.time) == (pb.split, pb.step, pb.time)
+        for part in ("y_true", "y_pred", "ids"):
+            assert getattr(pa, part).tolist() == getattr(pb, part).tolist(), part
+
+
+def test_read_spooled_is_what_the_server_stores_after_sync(server: Server, tmp_path: Path) -> None:
+    from fitscope.track._offline import read_spooled
+
+    spool = tmp_path / "spool"
+    done = subprocess.run(
+        [sys.executable, "-c", OFFLINE_SCRIPT, server.url, TOKEN],
+        env=_env(spool),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    run_id = done.stdout.split()[0]
+    assert list(spool.glob("*.fsp"))  # nothing sent yet
+    spooled = read_spooled(spool, run_id)
+    assert spooled is not None
+    offline, offline_summary = spooled
+    assert offline.tags == ["baseline", "resumed"]
+    assert offline.config == {"lr": 0.005, "stage": 2}
+    assert offline.keys()[("val", "loss")] == "Loss/val"
+    assert offline.history("loss", "train").steps.tolist() == list(range(31))
+    assert offline.history("f1", "test").steps.size == 30
+    assert offline_summary == {"best": 0.9, "note": "resumed"}
+
+    subprocess.run(
+        [sys.executable, "-c", "from fitscope.cli import main; main()", "sync"],
+        env=_env(spool, FITSCOPE_TOKEN=TOKEN),
+        capture_output=True,
+        check=True,
+    )
+    assert list(spool.glob("*.fsp")) == []
+    store = fitscope.Store(server.store_url)
+    _same_record(offline, store.get_run(run_id))
+    assert offline_summary == store.user_summary(run_id)
+    store.close()

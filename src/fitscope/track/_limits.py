@@ -20,10 +20,12 @@ import numbers
 from fitscope.errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
+    "END_STATUSES",
     "MAX_METRIC_LENGTH",
     "MAX_SPLIT_LENGTH",
     "MAX_STEP",
     "check_metric",
+    "check_name",
     "check_point",
     "check_split",
     "check_step",
@@ -37,6 +39,8 @@ MAX_STEP = 2**63 - 1
 MAX_SPLIT_LENGTH = 64
 #: Characters in a metric name (``fitscope_points.metric`` is VARCHAR(255) on PostgreSQL).
 MAX_METRIC_LENGTH = 255
+#: The statuses a run can end with (``Run.finish``, a server's ``state`` operation).
+END_STATUSES = ("finished", "failed", "crashed")
 
 
 def name_problem(name: object, limit: int) -> str | None:
@@ -59,6 +63,15 @@ def name_problem(name: object, limit: int) -> str | None:
             f"{error.start} is a lone surrogate"
         )
     return None
+
+
+def check_name(kind: str, value: object) -> str:
+    """A project, run name or tag that both stores can hold (255 characters, no NUL, valid
+    Unicode), else InvalidInputError naming ``kind``."""
+    problem = name_problem(value, MAX_METRIC_LENGTH)
+    if problem is not None:
+        raise InvalidInputError(f"{kind} must be {problem} instead.")
+    return value  # type: ignore[return-value]
 
 
 def check_split(split: object) -> str:

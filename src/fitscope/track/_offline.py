@@ -1,35 +1,55 @@
 """A server store's run read back from the client's spool alone (offline mode, server away).
 
 A run logged with ``mode="offline"`` (or while its server is down) exists only as batches in the
-spool until ``fitscope sync``. :func:`read_spooled` replays those batches, in the order they
-were written, the way the server's ingest applies them (``ingest.py``), so ``run.summary``,
-``run.summary[...] = ...`` and a resume in the same spool work without the server. It answers
-only for a run whose spool still holds its start (the ``create`` operation): a run begun
-elsewhere, or whose earlier files were already uploaded and removed, is the server's to tell.
+spool until ``fitscope sync``. :func:`read_spooled` hands those batches, in the order they were
+written, to the server's own ingest (:func:`fitscope.track.ingest.apply_batch`) into a store in
+memory, and reads the run back with that store's own read: the offline view is what the server
+will store and answer, by construction, with no second reading of the operations to drift from
+it. So ``run.summary``, ``run.summary[...] = ...`` and a resume in the same spool work without
+the server.
+
+It answers only for a run whose spool still holds its start (the ``create`` operation): a run
+begun elsewhere, or whose earlier files were already uploaded and removed, is the server's to
+tell. As on the server:
+
+- a batch the ingest refuses (a :class:`~fitscope.errors.FitscopeError`: an operation that
+  fails its check, a batch of the run before its start) is set aside whole and the others still
+  apply; the server answers such a batch "refused", and the client notes it in ``<file>.refused``
+  and uploads the rest;
+- a batch the spool holds twice (the same batch id, e.g. written again after a retry) applies
+  once, as the ingest stores a batch id once;
+- a run left "running" whose last heartbeat is older than ``STALE_AFTER`` reads as "crashed".
+
+The batches go to the ingest joined into one batch (one transaction); only when that one is
+refused are they split in halves, and so on down to the batch refused, so the result is the
+same as applying them one at a time. A batch id met again is skipped here (the joined batch
+records only its first id, so the ingest's own check by id would not see the repeat).
+
+The cost is one SQLite database in memory per read (its tables made, the batches applied, the
+run read): about 40 ms for a run of 10,000 points written in 1 to 50 batches, most of it making
+the tables, and about 1 s in 10,000 batches of one point each (``bench/offline_read.py``).
+Reads happen on ``run.summary`` and on resume, never per ``log()`` call.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
+from fitscope.errors import FitscopeError, RunNotFoundError
 from fitscope.track import _spool
-from fitscope.track._read import ordered
-from fitscope.track._wire import snapshot, unpack
-from fitscope.track.records import History, PredictionSnapshot, RunRecord
+from fitscope.track._engine import MEMORY
+from fitscope.track.ingest import apply_batch
+from fitscope.track.records import RunRecord
+from fitscope.track.store import Store
 
 __all__ = ["read_spooled"]
 
-Arrays = tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
 
-
-def _ops(directory: Path, run_id: str) -> list[dict[str, Any]]:
-    """Every operation the spool holds for ``run_id``, oldest file first, in written order."""
-    out: list[dict[str, Any]] = []
+def _batches(directory: Path, run_id: str) -> Iterator[dict[str, Any]]:
+    """Every batch the spool holds for ``run_id``, oldest file first, in written order."""
     for path in _spool.spool_files(directory):
         if not path.name.startswith(run_id + "."):
             continue
@@ -40,77 +60,47 @@ def _ops(directory: Path, run_id: str) -> list[dict[str, Any]]:
         for _, payload in frames:
             if payload.startswith(_spool.HEADER_START):
                 continue
-            batch = json.loads(payload)
-            if batch.get("run_id") == run_id:
-                out.extend(batch.get("ops") or ())
-    return out
+            try:
+                batch = json.loads(payload)
+            except ValueError:  # not a batch the server could read either
+                continue
+            if isinstance(batch, dict) and batch.get("run_id") == run_id:
+                yield batch
+
+
+def _apply(store: Store, batches: list[dict[str, Any]]) -> None:
+    """``batches`` applied in turn, each refused batch set aside: all of them as one batch
+    first (one transaction), and only when that is refused, each half the same way."""
+    if not batches:
+        return
+    ops = [op for batch in batches for op in (batch.get("ops") or ())]
+    joined = {"run_id": batches[0]["run_id"], "batch_id": batches[0].get("batch_id"), "ops": ops}
+    try:
+        apply_batch(store, joined if len(batches) > 1 else batches[0])
+    except FitscopeError:
+        if len(batches) == 1:
+            return  # refused whole, as the server refuses it (see the module)
+        half = len(batches) // 2
+        _apply(store, batches[:half])
+        _apply(store, batches[half:])
 
 
 def read_spooled(directory: Path, run_id: str) -> tuple[RunRecord, dict[str, Any]] | None:
-    """(the run, the values set on its summary) as its spool files hold them, or None when the
-    spool does not hold the run's start."""
-    run: dict[str, Any] | None = None
-    chunks: dict[tuple[str, str], list[Arrays]] = {}
-    keys: dict[tuple[str, str], str] = {}
-    summary: dict[str, Any] = {}
-    snapshots: list[PredictionSnapshot] = []
-    for op in _ops(directory, run_id):
-        kind = op.get("op")
-        if kind == "create":
-            run = {
-                "project": op["project"],
-                "name": op["name"],
-                "config": dict(op.get("config") or {}),
-                "tags": set(op.get("tags") or ()),
-                "start_time": float(op["start_time"]),
-                "status": "running",
-                "end_time": None,
-            }
-        elif run is None:
-            continue  # before its start: not this spool's run to tell
-        elif kind in ("reopen", "config"):
-            run["config"] = dict(op.get("config") or {})
-            if kind == "reopen":
-                run["status"], run["end_time"] = "running", None
-        elif kind == "tags":
-            run["tags"] |= set(op.get("tags") or ())
-        elif kind == "points":
-            arrays = tuple(
-                unpack(op[part], dtype, part)
-                for part, dtype in (("steps", "<i8"), ("values", "<f8"), ("times", "<f8"))
-            )
-            chunks.setdefault((op["split"], op["metric"]), []).append(arrays)  # type: ignore[arg-type]
-        elif kind == "predictions":
-            snapshots.append(snapshot(op))
-        elif kind == "keys":
-            for split, metric, key in op.get("keys") or ():
-                keys.setdefault((split, metric), key)  # the first key of a series is kept
-        elif kind == "summary":
-            summary = dict(op.get("values") or {})
-        elif kind == "state" and op.get("status") is not None:
-            run["status"], run["end_time"] = op["status"], op.get("end_time")
-    if run is None:
-        return None
-    histories: dict[tuple[str, str], History] = {
-        (split, metric): ordered(
-            metric,
-            split,
-            *(np.concatenate([c[i] for c in parts]) for i in range(3)),
-        )
-        for (split, metric), parts in chunks.items()
-    }
-    record = RunRecord(
-        id=run_id,
-        project=run["project"],
-        name=run["name"],
-        status=run["status"],
-        config=run["config"],
-        tags=sorted(run["tags"]),
-        start_time=run["start_time"],
-        end_time=run["end_time"],
-        pairs=tuple(sorted(histories)),
-        histories=histories,
-        snapshots=tuple(sorted(snapshots, key=lambda p: (p.split, p.step))),  # as stores sort
-        series_keys={pair: key for pair, key in keys.items() if pair in histories},
-    )
-    return record, summary
+    """(the run, the values set on its summary) as the server will hold them once it has this
+    spool's batches, or None when the spool does not hold the run's start."""
+    seen: set[Any] = set()
+    batches = []
+    for batch in _batches(directory, run_id):
+        if batch.get("batch_id") not in seen:  # the same batch again: applied once
+            seen.add(batch.get("batch_id"))
+            batches.append(batch)
+    store = Store(MEMORY[0])
+    try:
+        _apply(store, batches)
+        try:
+            record = store.get_run(run_id)
+        except RunNotFoundError:
+            return None  # no create applied: not this spool's run to tell
+        return record, store.user_summary(run_id)
+    finally:
+        store.close()

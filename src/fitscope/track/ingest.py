@@ -27,10 +27,15 @@ from fitscope.errors import InvalidInputError, RunNotFoundError, StoreError
 from fitscope.track import _rollup
 from fitscope.track import _schema as schema
 from fitscope.track._config import to_json_summary
-from fitscope.track._limits import check_metric, check_split, check_step
+from fitscope.track._limits import (
+    END_STATUSES,
+    check_metric,
+    check_name,
+    check_split,
+    check_step,
+)
 from fitscope.track._wire import pack_npy, unpack, unpack_npy
 from fitscope.track._write import _insert_keys, _replace_summary, config_json, encode
-from fitscope.track.run import _STATUSES, _check_name
 from fitscope.track.store import Store
 
 __all__ = ["apply_batch", "export_run"]
@@ -60,7 +65,7 @@ def _config(value: Any) -> str:
 def _tags(value: Any) -> list[str]:
     if not isinstance(value, list):
         raise InvalidInputError(f"tags must be a list of strings. Got {value!r} instead.")
-    return sorted({_check_name("tags", t) for t in value})
+    return sorted({check_name("tags", t) for t in value})
 
 
 def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
@@ -76,8 +81,8 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                     "create",
                     {
                         "id": run_id,
-                        "project": _check_name("project", op.get("project")),
-                        "name": _check_name("name", op.get("name")),
+                        "project": check_name("project", op.get("project")),
+                        "name": check_name("name", op.get("name")),
                         "status": "running",
                         "config": _config(op.get("config", {})),
                         "start_time": _time(op.get("start_time"), "start_time"),
@@ -191,9 +196,9 @@ def _checked(run_id: str, ops: list[Any]) -> list[tuple[str, Any]]:
                 state["heartbeat"] = beat
             status = op.get("status")
             if status is not None:
-                if status not in _STATUSES:
+                if status not in END_STATUSES:
                     raise InvalidInputError(
-                        f"status must be one of {_STATUSES}. Got {status!r} instead."
+                        f"status must be one of {END_STATUSES}. Got {status!r} instead."
                     )
                 state["status"] = status
                 state["end_time"] = _time(op.get("end_time"), "end_time", optional=True)
@@ -237,6 +242,12 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
         if seen is not None:
             return "duplicate"
         exists = conn.execute(sa.select(r.c.id).where(r.c.id == run_id)).first()
+        # The run row's changes and the points are written once, at the end: no other operation
+        # reads the run row or the points, so the result is that of writing each in turn, in
+        # a few statements however many operations the batch holds (a spool replayed whole).
+        changes: dict[str, Any] = {}
+        rows: list[dict[str, Any]] = []
+        parts: list[Any] = []
         for kind, item in work:
             if kind == "create":
                 if exists is not None:
@@ -260,7 +271,7 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
                     "create batch has not arrived (send the spool file in order)."
                 )
             if kind in ("reopen", "update"):
-                conn.execute(r.update().where(r.c.id == run_id).values(**item))
+                changes.update(item)  # a later value of a column wins, as in turn
             elif kind == "tags":
                 have = {
                     t
@@ -274,15 +285,19 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
             elif kind == "rollup_config":
                 _rollup.set_config(conn, run_id, item)
             elif kind == "points":
-                row = {k: v for k, v in item.items() if k != "arrays"}
-                conn.execute(schema.points.insert(), [row])
-                _rollup.update_series(conn, run_id, [item["arrays"]])
+                rows.append({k: v for k, v in item.items() if k != "arrays"})
+                parts.append(item["arrays"])
             elif kind == "predictions":
                 conn.execute(schema.predictions.insert(), [item])
             elif kind == "keys":
                 _insert_keys(conn, run_id, item)
             elif kind == "summary":
                 _replace_summary(conn, run_id, item)
+        if changes:
+            conn.execute(r.update().where(r.c.id == run_id).values(**changes))
+        if rows:
+            conn.execute(schema.points.insert(), rows)  # in order: the ids keep written order
+            _rollup.update_series(conn, run_id, parts)
         conn.execute(ing.insert().values(run_id=run_id, batch_id=batch_id, time=time.time()))
         return "stored"
 

@@ -45,13 +45,13 @@ from fitscope.errors import (
 from fitscope.track import _current, _writer
 from fitscope.track._config import Config, Summary, to_json_config
 from fitscope.track._limits import (
-    MAX_METRIC_LENGTH,
+    END_STATUSES,
     MAX_STEP,
     check_metric,
+    check_name,
     check_split,
     check_step,
     check_value,
-    name_problem,
 )
 from fitscope.track.records import PredictionSnapshot, RunRecord
 from fitscope.track.remote import RemoteStore, open_store
@@ -70,7 +70,7 @@ HEARTBEAT_INTERVAL = 5.0
 
 T = TypeVar("T")
 
-_STATUSES = ("finished", "failed", "crashed")
+_STATUSES = END_STATUSES
 _live_runs: weakref.WeakSet[Run] = weakref.WeakSet()
 _uncaught = False
 
@@ -150,15 +150,6 @@ def _with_size(clean: Mapping[str, Any], n: object) -> dict[str, Any]:
     return {**clean, SIZE_METRIC: float(n)}
 
 
-def _check_name(kind: str, value: Any) -> str:
-    """A project, run name or tag that both stores can hold (255 characters, no NUL, valid
-    Unicode: the limits of track/_limits.py), else InvalidInputError naming ``kind``."""
-    problem = name_problem(value, MAX_METRIC_LENGTH)
-    if problem is not None:
-        raise InvalidInputError(f"{kind} must be {problem} instead.")
-    return value  # type: ignore[no-any-return]
-
-
 class Run:
     """One training run being recorded. Make one with :func:`fitscope.init`.
 
@@ -179,9 +170,9 @@ class Run:
         max_buffer: int = MAX_BUFFER,
         run_id: str | None = None,
     ) -> None:
-        _check_name("project", project)
+        check_name("project", project)
         if name is not None:
-            _check_name("name", name)
+            check_name("name", name)
         if config is not None and not isinstance(config, Mapping):
             raise InvalidTypeError(
                 f"config must be a dict. Got {config!r} ({type(config).__name__}) instead."
@@ -189,7 +180,7 @@ class Run:
         config = to_json_config(config or {})  # numbers stay numbers; the rest refused here
         tag_list = [tags] if isinstance(tags, str) else list(tags or [])
         for tag in tag_list:
-            _check_name("tags", tag)
+            check_name("tags", tag)
         self.store = store
         self.id = run_id or uuid.uuid4().hex
         self.project = project
