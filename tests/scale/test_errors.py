@@ -55,14 +55,19 @@ def test_mixed_type_column_is_named(tmp_path: Path) -> None:
     rows = "".join(f"{i % 2},0.{i % 9}\n" for i in range(5000))
     csv = tmp_path / "mixed.csv"
     csv.write_text("y,p\n" + rows + "1,high\n")
-    with pytest.raises(InvalidTypeError, match=r"column 'p' must hold only numbers \(scores\) or"):
+    with pytest.raises(
+        InvalidTypeError, match=r"column 'p' must hold only numbers \(scores\) or"
+    ) as e:
         evaluate_file(csv, label="y", pred="p")  # read as text: "high" is in the first block
+    assert "'high' at line 5002 among numbers" in str(e.value)  # the header, 5,000 rows, it
     parquet = tmp_path / "text.parquet"
     pq.write_table(pa.table({"y": [0, 1], "p0": ["0.1", "0.9"], "p1": ["0.9", "0.1"]}), parquet)
     with pytest.raises(InvalidTypeError, match=r"column 'p0' must hold numbers\. Got type string"):
         evaluate_file(parquet, label="y", pred=["p0", "p1"])
     # One text prediction column is predicted labels (docs/scale.md), unless it holds numbers.
-    with pytest.raises(InvalidTypeError, match=r"Got the numbers '0\.1' in .*text\.parquet"):
+    with pytest.raises(
+        InvalidTypeError, match=r"'0\.1' at row 1 \(a number stored as text\) in .*text\.parquet"
+    ):
         evaluate_file(parquet, label="y", pred="p0")
 
 

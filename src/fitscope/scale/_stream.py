@@ -299,7 +299,7 @@ def consume(
     if len(cols.pred) == 1 and pa.types.is_integer(batch.column(cols.pred[0]).type):
         arrays[cols.pred[0]] = plain(arrays[cols.pred[0]]).astype(np.int64, copy=False)
     if len(cols.pred) == 1 and arrays[cols.pred[0]].dtype.kind == "U":
-        _check_predicted_labels(arrays[cols.pred[0]], cols.pred[0], source)
+        _check_predicted_labels(arrays[cols.pred[0]], cols.pred[0], source, first_row)
     # Multilabel: an (n, labels) indicator matrix (bool when every column is boolean).
     y = (
         np.column_stack([plain(arrays[c]) for c in cols.label])
@@ -334,19 +334,26 @@ def consume(
             _update(partial, value, opts, y[idx], p[idx], None if w is None else w[idx], where)
 
 
-def _check_predicted_labels(x: Labels, name: str, source: str) -> None:
+def _check_predicted_labels(x: Labels, name: str, source: str, first_row: int) -> None:
     """A lone text prediction column holds predicted labels; one that also holds numbers is a
-    score column with stray text (or numbers stored as text): named, not read as labels."""
+    score column with stray text (or numbers stored as text): named with the first odd value
+    and its line (its row, outside CSV), not read as labels."""
     values = (x.classes if isinstance(x, CodedText) else np.unique(x)).tolist()
     numbers = [t for t in values if as_number(t) is not None]
     if not numbers:
         return
     text = [t for t in values if as_number(t) is None and t != ""]
-    got = f"the numbers {numbers[0]!r}" + (f" and the text {text[0]!r}" if text else "")
+    odd = text[0] if text else numbers[0]  # stray text among scores, else numbers as text
+    rows = x.codes == values.index(odd) if isinstance(x, CodedText) else np.asarray(x) == odd
+    row = first_row + int(np.argmax(rows)) + 1  # 1-based data row
+    at = f"line {row + 1}" if ".csv" in source.lower() else f"row {row}"  # CSV: the header
+    got = f"the value {odd!r} at {at}" + (
+        f" among numbers such as {numbers[0]!r}" if text else " (a number stored as text)"
+    )
     raise InvalidTypeError(
         f"column {name!r} must hold only numbers (scores) or only text (predicted labels). Got "
-        f"{got} in {source} instead (a column of mixed types, or numbers stored as text); fix "
-        "or remove the rows that hold text, or store the numbers as numbers."
+        f"{got} in {source} instead (a column of mixed types); fix or remove the rows that hold "
+        "text, or store the numbers as numbers."
     )
 
 
