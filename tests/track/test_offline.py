@@ -60,6 +60,7 @@ def test_refused_repeated_and_early_batches_read_as_the_server_stores_them(
         ("s-1", [create, {"op": "tags", "tags": ["a"]}]),
         ("s-2", [_points("train", [0, 1], [1.0, 0.5]), {"op": "summary", "values": {"k": 1}}]),
         ("s-3", [_points("train", [2], [0.4]), _points("val", [-1], [0.1])]),  # refused whole
+        ("bad id!", [_points("train", [3], [0.2])]),  # its envelope refused, even joined
         ("s-2", [_points("train", [0, 1], [1.0, 0.5])]),  # the same batch id again: once
         ("s-4", [{"op": "tags", "tags": ["b"]}, {"op": "keys", "keys": [["val", "loss", "x"]]}]),
         ("s-5", [{"op": "create", "project": "p", "name": "again", "start_time": 1.0}]),
@@ -89,3 +90,21 @@ def test_a_spool_without_the_run_start_answers_none(tmp_path: Path) -> None:
     _write(tmp_path / "spool", [("s-0", [_points("train", [0], [1.0])])])
     assert read_spooled(tmp_path / "spool", RUN) is None
     assert read_spooled(tmp_path / "empty", RUN) is None
+
+
+def test_a_batch_whose_envelope_the_server_refuses_stays_out_when_joined(tmp_path: Path) -> None:
+    """Joined with good batches into one transaction, a batch with a malformed id would be
+    checked only for its operations: it is set aside first, as the server refuses it."""
+    create = {"op": "create", "project": "p", "name": "n", "start_time": time.time()}
+    batches = [
+        ("s-1", [create]),
+        ("s-2", [_points("train", [0, 1], [1.0, 0.5])]),
+        ("bad id!", [_points("train", [2], [0.2])]),
+    ]
+    _write(tmp_path / "spool", batches)
+    spooled = read_spooled(tmp_path / "spool", RUN)
+    assert spooled is not None
+    server = _served(tmp_path, batches)
+    assert spooled[0].history("loss", "train").steps.tolist() == [0, 1]
+    assert server.get_run(RUN).history("loss", "train").steps.tolist() == [0, 1]
+    server.close()

@@ -41,7 +41,7 @@ from typing import Any
 from fitscope.errors import FitscopeError, RunNotFoundError
 from fitscope.track import _spool
 from fitscope.track._engine import MEMORY
-from fitscope.track.ingest import apply_batch
+from fitscope.track.ingest import apply_batch, check_envelope
 from fitscope.track.records import RunRecord
 from fitscope.track.store import Store
 
@@ -64,8 +64,13 @@ def _batches(directory: Path, run_id: str) -> Iterator[dict[str, Any]]:
                 batch = json.loads(payload)
             except ValueError:  # not a batch the server could read either
                 continue
-            if isinstance(batch, dict) and batch.get("run_id") == run_id:
-                yield batch
+            if not isinstance(batch, dict) or batch.get("run_id") != run_id:
+                continue
+            try:
+                check_envelope(batch)  # joined with others below, only its ops would be checked
+            except FitscopeError:
+                continue  # refused whole by the server too
+            yield batch
 
 
 def _apply(store: Store, batches: list[dict[str, Any]]) -> None:

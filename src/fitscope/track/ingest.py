@@ -38,7 +38,7 @@ from fitscope.track._wire import pack_npy, unpack, unpack_npy
 from fitscope.track._write import _insert_keys, _replace_summary, config_json, encode
 from fitscope.track.store import Store
 
-__all__ = ["apply_batch", "export_run"]
+__all__ = ["apply_batch", "check_envelope", "export_run"]
 
 _ID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _BATCH = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -218,12 +218,9 @@ def _pid(value: Any) -> int | None:
     return None
 
 
-def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
-    """Store one client batch; returns "stored", or "duplicate" when it was stored before.
-
-    Raises InvalidInputError (refused: nothing of it is written) or RunNotFoundError (its run
-    was never created on this server).
-    """
+def check_envelope(batch: Mapping[str, Any]) -> tuple[str, str, list[Any]]:
+    """(run id, batch id, operations) of a batch whose envelope is well formed; an
+    InvalidInputError (the batch is refused whole) otherwise."""
     run_id, batch_id = batch.get("run_id"), batch.get("batch_id")
     if not isinstance(run_id, str) or not _ID.match(run_id):
         raise InvalidInputError(f"run_id must be 1 to 32 letters or digits. Got {run_id!r}.")
@@ -232,6 +229,16 @@ def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
     ops = batch.get("ops")
     if not isinstance(ops, list):
         raise InvalidInputError(f"ops must be a list. Got {type(ops).__name__} instead.")
+    return run_id, batch_id, ops
+
+
+def apply_batch(store: Store, batch: Mapping[str, Any]) -> str:
+    """Store one client batch; returns "stored", or "duplicate" when it was stored before.
+
+    Raises InvalidInputError (refused: nothing of it is written) or RunNotFoundError (its run
+    was never created on this server).
+    """
+    run_id, batch_id, ops = check_envelope(batch)
     work = _checked(run_id, ops)
     r, ing = schema.runs, schema.ingested
 
