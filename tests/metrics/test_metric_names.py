@@ -187,3 +187,21 @@ def test_printed_keys_with_labels_and_pos_label() -> None:
         assert fitscope.evaluate(ys, ps, metrics=[spec.key], pos_label=pos) == (
             fitscope.evaluate(ys, ps, metrics=[spec], pos_label=pos)
         )
+
+
+def test_multioutput_weights_as_an_array_are_the_tuple_they_print_as() -> None:
+    """scikit-learn takes any array-like of weights; a 1-D array is the tuple of its values."""
+    from sklearn.metrics import mean_squared_error
+
+    y, p = np.array([[0.5, 1.0], [-1.0, 1.0], [7.0, -6.0]]), np.array([[0, 2.0], [-1, 2], [8, -5]])
+    spec = fitscope.metric("mse", multioutput=np.array([0.2, 0.8]))
+    assert spec.key == fitscope.metric("mse", multioutput=(0.2, 0.8)).key
+    got = fitscope.evaluate(y, p, metrics=[spec])[spec.key]
+    assert got == pytest.approx(mean_squared_error(y, p, multioutput=[0.2, 0.8]), rel=1e-12)
+
+
+def test_an_open_quote_does_not_swallow_the_names_after_it() -> None:
+    from fitscope.metrics.evaluator import split_names
+
+    assert split_names("f1(average=it's), mse") == ["f1(average=it's)", "mse"]
+    assert split_names("f1(labels=('a,b', 'c')), mse") == ["f1(labels=('a,b', 'c'))", "mse"]

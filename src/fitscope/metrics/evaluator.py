@@ -155,9 +155,10 @@ def _default_spec(name: str) -> MetricSpec:
     return _builtin_spec(name, None, None, {})
 
 
-def split_names(text: str) -> list[str]:
+def split_names(text: str, *, quotes: bool = True) -> list[str]:
     """Comma-separated parts of ``text``; commas inside parentheses, brackets or quotes belong
-    to a part ("f1(average=macro),mse(multioutput=(0.2, 0.8))" is two metrics).
+    to a part ("f1(average=macro),mse(multioutput=(0.2, 0.8))" is two metrics). A quote left
+    open (an apostrophe in a name) quotes nothing: the parts are split as if it were a letter.
 
     >>> split_names("f1(average=macro), mse(multioutput=[0.2, 0.8])")
     ['f1(average=macro)', 'mse(multioutput=[0.2, 0.8])']
@@ -169,7 +170,7 @@ def split_names(text: str) -> list[str]:
     for ch in text:
         if quote:
             quote = "" if ch == quote else quote
-        elif ch in "'\"":
+        elif quotes and ch in "'\"":
             quote = ch
         elif ch in "([":
             depth += 1
@@ -180,6 +181,8 @@ def split_names(text: str) -> list[str]:
             current = []
             continue
         current.append(ch)
+    if quote:
+        return split_names(text, quotes=False)
     out.append("".join(current).strip())
     return [m for m in out if m]
 
@@ -223,6 +226,8 @@ def _plain_option(value: Any) -> Any:
     spec's options equal those read back from its key."""
     if isinstance(value, list | tuple):
         return tuple(_plain_option(x) for x in value)
+    if isinstance(value, np.ndarray) and value.ndim == 1:  # weights as an array, as sklearn
+        return tuple(value.tolist())
     if isinstance(value, np.generic):
         return value.item()
     return value
