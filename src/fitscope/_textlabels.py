@@ -105,6 +105,8 @@ class CodedText:
     def __array__(self, dtype: Any = None, copy: Any = None) -> NDArray[Any]:
         arr = self.array()
         if dtype is not None and np.dtype(dtype) != arr.dtype:
+            if copy is False:  # numpy 2's protocol: no copy asked, one needed
+                raise ValueError(f"CodedText of {arr.dtype} cannot become {dtype} without a copy")
             return arr.astype(dtype)
         return arr.copy() if copy else arr
 
