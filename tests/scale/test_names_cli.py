@@ -262,3 +262,83 @@ def test_binary_probability_column_is_still_a_score(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "b.csv", {"y": y, "p": p})
     got = _eval_json(str(path), "--label", "y", "--pred", "p", "--metrics", "accuracy,roc_auc")
     assert got["metrics"] == pytest.approx(fitscope.evaluate(y, p, metrics=["accuracy", "roc_auc"]))
+
+
+def test_large_text_columns_by_segment_with_dropped_rows_equal_scikit_learn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path of a real prediction file: class names and predicted names as text columns
+    read from Arrow's buffers (batches of thousands of rows), some predictions missing
+    (--drop-nan), metrics per segment, where one segment never holds one class: each segment
+    scores its own rows, named by its own classes, as scikit-learn scores them."""
+    from sklearn import metrics as skm
+
+    from fitscope import _textlabels
+
+    read: list[object] = []
+    real = _textlabels.from_arrow
+    monkeypatch.setattr(_textlabels, "from_arrow", lambda c: read.append(real(c)) or read[-1])
+    rng = np.random.default_rng(11)
+    n = 30_000
+    seg = rng.choice(np.array(["north", "south", "west"]), n)
+    y = np.array(["cat", "dog", "emu"])[rng.integers(0, 3, n)]
+    y[seg == "west"] = np.where(y[seg == "west"] == "emu", "cat", y[seg == "west"])  # no emu
+    pred = np.where(rng.random(n) < 0.7, y, np.array(["cat", "dog", "emu"])[rng.integers(0, 3, n)])
+    pred[seg == "west"] = np.where(pred[seg == "west"] == "emu", "dog", pred[seg == "west"])
+    missing = rng.random(n) < 0.01
+    written = np.where(missing, "", pred)
+    path = _write_csv(tmp_path / "preds.csv", {"y": y, "yhat": written, "seg": seg})
+    metrics = "accuracy,f1(average=macro),confusion_matrix"
+    got = _eval_json(str(path), "--label", "y", "--pred", "yhat", "--by", "seg",
+                     "--metrics", metrics, "--drop-nan")  # fmt: skip
+    assert any(isinstance(r, _textlabels.CodedText) for r in read)  # the Arrow route was taken
+    keep = ~missing
+    assert got["dropped"] == int(missing.sum())
+    assert got["metrics"]["accuracy"] == pytest.approx(
+        skm.accuracy_score(y[keep], pred[keep]), rel=1e-12
+    )
+    for s in got["segments"]:
+        rows = keep & (seg == s["value"])
+        labels = np.unique(np.concatenate([y[rows], pred[rows]]))
+        assert s["labels"] == labels.tolist()
+        assert ("emu" in s["labels"]) == (s["value"] != "west")
+        want_f1 = skm.f1_score(y[rows], pred[rows], average="macro")
+        assert s["metrics"]["f1(average=macro)"] == pytest.approx(want_f1, rel=1e-12)
+        want_cm = skm.confusion_matrix(y[rows], pred[rows], labels=labels).tolist()
+        assert s["metrics"]["confusion_matrix"] == want_cm
+
+
+def test_stray_text_is_named_at_its_line_when_earlier_rows_are_dropped(tmp_path: Path) -> None:
+    """A score column with one stray word, after a row with a missing score that --drop-nan
+    drops: the error names the word's line in the file, not its place among the kept rows."""
+    path = tmp_path / "scores.csv"
+    path.write_text("y,p\n0,0.2\n1,\n0,0.3\n1,high\n0,0.1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(path), "--label", "y", "--pred", "p",
+                                      "--drop-nan"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "'high' at line 5" in result.output
+
+
+@pytest.mark.parametrize("n", [6, 6000])
+def test_an_empty_text_label_cell_is_a_missing_value(tmp_path: Path, n: int) -> None:
+    """docs/scale.md: in CSV an empty cell is a missing value, in a text label column too (it
+    was read as a class named ""): counted without --drop-nan, dropped with it."""
+    from sklearn import metrics as skm
+
+    rng = np.random.default_rng(n)
+    y = np.array(["cat", "dog"])[rng.integers(0, 2, n)]
+    p = np.round(rng.random(n), 3)
+    empty = np.zeros(n, dtype=bool)
+    empty[[1, n - 2]] = True
+    path = _write_csv(tmp_path / "labels.csv", {"y": np.where(empty, "", y), "p": p})
+    result = CliRunner().invoke(cli, ["eval", str(path), "--label", "y", "--pred", "p"])
+    assert result.exit_code == 1
+    assert "Got 2 row(s) with NaN or a missing value" in result.output
+    got = _eval_json(str(path), "--label", "y", "--pred", "p", "--pos-label", "dog",
+                     "--metrics", "roc_auc,accuracy", "--drop-nan")  # fmt: skip
+    keep = ~empty
+    assert got["dropped"] == 2
+    want = skm.roc_auc_score(y[keep] == "dog", p[keep])
+    assert got["metrics"]["roc_auc"] == pytest.approx(want, rel=1e-12)
+    acc = skm.accuracy_score(y[keep], np.where(p[keep] >= 0.5, "dog", "cat"))
+    assert got["metrics"]["accuracy"] == pytest.approx(acc, rel=1e-12)

@@ -305,7 +305,11 @@ def _read_piece(
         reader = pcsv.open_csv(
             piece.path,
             read_options=pcsv.ReadOptions(block_size=block, use_threads=use_threads),
-            convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types=types),
+            # strings_can_be_null: an empty cell (or a null spelling) of a text column is a
+            # missing value, as in a numeric one (docs/scale.md), not a class named "".
+            convert_options=pcsv.ConvertOptions(
+                include_columns=wanted, column_types=types, strings_can_be_null=True
+            ),
         )
         with reader:
             for batch in _batches(reader):

@@ -229,12 +229,13 @@ def _numeric(column: Any, pa: Any, pc: Any) -> Labels:
     does not apply as a string array, missing values as empty strings (the caller marks
     those rows)."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        # Read from Arrow's UTF-8 buffers (no Python strings); None (nulls, short batches, a
-        # label the sample missed): the conversion below.
-        fast = _textlabels.from_arrow(column)
+        # Missing values as "" (the caller marks their rows), then read from Arrow's UTF-8
+        # buffers (no Python strings); None (short batches, a label the sample missed): the
+        # conversion below.
+        text = pc.fill_null(column, "") if column.null_count else column
+        fast = _textlabels.from_arrow(text)
         if fast is not None:
             return fast
-        text = pc.fill_null(column, "") if column.null_count else column
         return np.asarray(text.to_numpy(zero_copy_only=False)).astype(str)
     if column.null_count:
         column = pc.fill_null(column.cast(pa.float64()), math.nan)
@@ -268,6 +269,9 @@ def consume(
     if n == 0:
         return
     arrays = {name: _numeric(batch.column(name), pa, pc) for name in cols.numeric}
+    if len(cols.pred) == 1 and arrays[cols.pred[0]].dtype.kind == "U":
+        # Before any row is dropped, so the line it names is the file's.
+        _check_predicted_labels(arrays[cols.pred[0]], cols.pred[0], source, first_row)
     bad: NDArray[np.bool_] | None = None
     for x in arrays.values():
         bad = _nan_rows(x, bad)
@@ -298,8 +302,6 @@ def consume(
             return
     if len(cols.pred) == 1 and pa.types.is_integer(batch.column(cols.pred[0]).type):
         arrays[cols.pred[0]] = plain(arrays[cols.pred[0]]).astype(np.int64, copy=False)
-    if len(cols.pred) == 1 and arrays[cols.pred[0]].dtype.kind == "U":
-        _check_predicted_labels(arrays[cols.pred[0]], cols.pred[0], source, first_row)
     # Multilabel: an (n, labels) indicator matrix (bool when every column is boolean).
     y = (
         np.column_stack([plain(arrays[c]) for c in cols.label])
