@@ -268,9 +268,7 @@ def _count_coded(y: CodedText, p: CodedText) -> tuple[IntArray, NDArray[Any]]:
     """``count_pairs`` of two columns read once: the pairs of their own codes are counted in
     steps (no 8 MB index array of the whole batch is written, the codes stay as narrow as the
     reader made them) and the counts are then placed on the union of their classes."""
-    classes = y.classes
-    if not np.array_equal(p.classes, classes):
-        classes = np.union1d(classes, p.classes)
+    classes = _union_of(y, p)
     ky, kp = y.classes.size, p.classes.size
     n = y.size
     counts = np.zeros(ky * kp, dtype=np.int64)
@@ -288,6 +286,15 @@ def _count_coded(y: CodedText, p: CodedText) -> tuple[IntArray, NDArray[Any]]:
         counts.reshape(ky, kp)
     )
     return out, classes
+
+
+def _union_of(*coded: CodedText) -> NDArray[Any]:
+    """The sorted union of the classes of columns read once (no union when they agree)."""
+    classes = coded[0].classes
+    for c in coded[1:]:
+        if not np.array_equal(c.classes, classes):
+            classes = np.union1d(classes, c.classes)
+    return classes
 
 
 def _onto_classes(own: NDArray[Any], classes: NDArray[Any]) -> IntArray:
@@ -313,10 +320,7 @@ def factorize(*given: Labels) -> tuple[NDArray[Any], list[IntArray]]:
     """
     coded = [a for a in given if isinstance(a, CodedText)]
     if len(coded) == len(given):  # text read once: encoded already
-        classes = coded[0].classes
-        for c in coded[1:]:
-            if not np.array_equal(c.classes, classes):
-                classes = np.union1d(classes, c.classes)
+        classes = _union_of(*coded)
         return classes, [_onto(c.classes, c.indices(), classes) for c in coded]
     arrays = [plain(a) for a in given]
     total = sum(a.size for a in arrays)
