@@ -23,11 +23,8 @@ __all__ = ["LivePlot", "LiveRun", "live"]
 class LivePlot:
     """A live plot of ``metrics`` per split, redrawn every ``every`` steps of the train split.
 
-    ``backend`` is ``"plotly"``, ``"matplotlib"`` or ``None`` (plotly when installed with
-    anywidget). ``smoothing`` (0 to 0.99, default 0: off) adds TensorBoard's debiased EMA of the
-    whole series over each raw curve, which stays visible beneath at opacity 0.25.
-    ``display`` defaults to ``IPython.display.display``; anything with its
-    signature works (``display(obj, display_id=True)``, returning a handle with ``update``).
+    ``backend``, ``smoothing`` and ``display`` are those of the figure it draws,
+    :class:`fitscope.views.live.LiveFigure`.
 
     >>> plot = LivePlot(backend="matplotlib", display=lambda obj, display_id: None)
     >>> for epoch in range(3):
